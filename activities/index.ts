@@ -1,0 +1,4 @@
+/** Activities, built by createActivities({ db, llm, storage }) so the worker passes real dependencies. */
+export function createActivities() {
+  return {};
+}

@@ -1,0 +1,83 @@
+/**
+ * The judgeflow client: holds the PostgreSQL pool, the configuration and (lazily) the Temporal client, so
+ * scripts do not wire connections by hand. `Judgeflow.connect()` also makes it the default client that the
+ * static SDK methods (`PromptEvaluator.create`, `Benchmark.get`, …) use when none is passed.
+ */
+import type { Client } from '@temporalio/client';
+import { loadConfig, type Config } from '../config';
+import { createDb, describeDbError, type Db } from '../db/pool';
+import { JudgeflowError } from '../errors';
+import { connectClient } from '../temporal/connection';
+
+export interface JudgeflowOptions {
+  /** Overrides of the environment-derived configuration. */
+  config?: Partial<Omit<Config, 'temporal' | 'openai' | 'concurrency'>> & {
+    temporal?: Partial<Config['temporal']>;
+    openai?: Partial<Config['openai']>;
+    concurrency?: Partial<Config['concurrency']>;
+  };
+  /** Make this the default client for static SDK methods (default true). */
+  setDefault?: boolean;
+}
+
+let defaultClient: Judgeflow | undefined;
+
+export class Judgeflow {
+  private temporalClient?: Promise<Client>;
+
+  private constructor(
+    readonly config: Config,
+    readonly db: Db,
+  ) {}
+
+  /** Connects to PostgreSQL (checked with one round trip); Temporal is connected on first use. */
+  static async connect(options: JudgeflowOptions = {}): Promise<Judgeflow> {
+    const base = loadConfig();
+    const o = options.config ?? {};
+    const config: Config = {
+      ...base,
+      ...o,
+      temporal: { ...base.temporal, ...o.temporal },
+      openai: { ...base.openai, ...o.openai },
+      concurrency: { ...base.concurrency, ...o.concurrency },
+    };
+    const db = createDb(config.databaseUrl);
+    try {
+      await db.query('SELECT 1');
+    } catch (err) {
+      await db.close().catch(() => {});
+      throw describeDbError(err, config.databaseUrl);
+    }
+    const client = new Judgeflow(config, db);
+    if (options.setDefault ?? true) defaultClient = client;
+    return client;
+  }
+
+  /** The default client; throws when `Judgeflow.connect()` has not been called. */
+  static get default(): Judgeflow {
+    if (!defaultClient) throw new JudgeflowError('no judgeflow client: call `await Judgeflow.connect()` first');
+    return defaultClient;
+  }
+
+  /** `client` when given, else the default client. */
+  static resolve(client?: Judgeflow): Judgeflow {
+    return client ?? Judgeflow.default;
+  }
+
+  /** The Temporal client, connected on first use. */
+  temporal(): Promise<Client> {
+    this.temporalClient ??= connectClient(this.config.temporal).catch((err) => {
+      this.temporalClient = undefined;
+      throw err;
+    });
+    return this.temporalClient;
+  }
+
+  async close(): Promise<void> {
+    if (defaultClient === this) defaultClient = undefined;
+    const temporal = this.temporalClient;
+    this.temporalClient = undefined;
+    if (temporal) await temporal.then((c) => c.connection.close()).catch(() => {});
+    await this.db.close();
+  }
+}
