@@ -2,7 +2,7 @@
 import { loadConfig } from '../src/config';
 import { ensureDatabase, migrate } from '../src/db/migrate';
 import { redactUrl } from '../src/db/pool';
-import { runMain } from './run-main';
+import { runMain } from '../src/run-main';
 
 await runMain(async () => {
   const { databaseUrl } = loadConfig();

@@ -25,6 +25,7 @@ const schema = z.object({
   JUDGEFLOW_CONCURRENCY: positiveInt(16),
   JUDGEFLOW_MAX_CONCURRENCY: positiveInt(64),
   JUDGEFLOW_SECRET_KEY: optionalString,
+  JUDGEFLOW_MODELS: optionalString,
 });
 
 export type Config = {
@@ -40,6 +41,8 @@ export type Config = {
     uiUrl: string;
   };
   openai: { baseUrl?: string; apiKey?: string };
+  /** Model names executions may use; any model the endpoint serves when not set. */
+  models?: string[];
   user: string;
   /** Default rows in flight per execution, and the worker-wide cap on it. */
   concurrency: { default: number; max: number };
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiUrl: e.TEMPORAL_UI_URL,
     },
     openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY },
+    models: e.JUDGEFLOW_MODELS?.split(',').map((m) => m.trim()).filter(Boolean),
     user: e.JUDGEFLOW_USER ?? safeOsUser(),
     concurrency: { default: Math.min(e.JUDGEFLOW_CONCURRENCY, e.JUDGEFLOW_MAX_CONCURRENCY), max: e.JUDGEFLOW_MAX_CONCURRENCY },
     secretKey: e.JUDGEFLOW_SECRET_KEY,

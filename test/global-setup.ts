@@ -21,6 +21,9 @@ declare module 'vitest' {
   }
 }
 
+/** History length at which the test server suggests continue-as-new (the default is thousands). */
+export const SUGGEST_CONTINUE_AS_NEW_AT = 300;
+
 const root = path.resolve(import.meta.dirname, '..');
 
 export default async function setup(project: TestProject) {
@@ -40,7 +43,8 @@ export default async function setup(project: TestProject) {
     server: {
       executable: { type: 'existing-path', path: temporalCli },
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      extraArgs: ['--log-level', 'error'],
+      // A low continue-as-new threshold makes even small executions cross several workflow runs.
+      extraArgs: ['--log-level', 'error', '--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AT}`],
     },
   });
 

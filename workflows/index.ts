@@ -1,2 +1,2 @@
 /** All workflows, for the worker's bundle. Deterministic code only (see DESIGN.md). */
-export {};
+export * from './evaluator-execution';

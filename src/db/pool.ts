@@ -2,11 +2,13 @@
 import pg from 'pg';
 import { UnavailableError } from '../errors';
 
-export type Queryable = Pick<pg.PoolClient, 'query'>;
-
-export interface Db {
-  readonly pool: pg.Pool;
+/** Anything that runs a `$n`-parameter query: the Db, or a client inside a transaction. */
+export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface Db extends Queryable {
+  readonly pool: pg.Pool;
   /** Runs `fn` in one transaction on one checked-out client: COMMIT on success, ROLLBACK on any error. */
   withTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;

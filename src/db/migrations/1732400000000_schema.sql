@@ -138,6 +138,8 @@ CREATE TABLE evaluator_executions (
   num_rows                 integer CHECK (num_rows > 0),
   concurrency              integer NOT NULL CHECK (concurrency > 0),
   total_rows               integer NOT NULL CHECK (total_rows >= 0),
+  -- dataset position of the last row included (first num_rows rows of the split), fixed at start
+  last_position            integer,
   status                   text NOT NULL DEFAULT 'running'
                            CHECK (status IN ('running', 'completed', 'failed', 'cancelled')),
   error                    text,

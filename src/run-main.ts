@@ -1,5 +1,5 @@
 /** Runs a script's main function; a judgeflow error becomes one clear line and exit code 1, not a stack trace. */
-import { JudgeflowError } from '../src/errors';
+import { JudgeflowError } from './errors';
 
 export async function runMain(main: () => Promise<void>): Promise<void> {
   try {

@@ -1,0 +1,153 @@
+/** Evaluator executions and their per-row results. Results are upserted by (execution_uid, x_uid). */
+import type { Db, Queryable } from './pool';
+import type { StoredExecutionStatus } from '../shared/execution-contract';
+
+export interface ExecutionRecord {
+  uid: number;
+  evaluatorUid: number;
+  promptVersionUid: number;
+  promptVersionName: string;
+  benchmarkExecutionUid: number | null;
+  split: string;
+  numRows: number | null;
+  concurrency: number;
+  totalRows: number;
+  lastPosition: number | null;
+  status: StoredExecutionStatus;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+const selectExecution = `
+  SELECT e.uid, e.evaluator_uid AS "evaluatorUid", e.prompt_version_uid AS "promptVersionUid",
+         v.name AS "promptVersionName", e.benchmark_execution_uid AS "benchmarkExecutionUid", e.split,
+         e.num_rows AS "numRows", e.concurrency, e.total_rows AS "totalRows", e.last_position AS "lastPosition",
+         e.status, e.error, e.created_at AS "createdAt", e.finished_at AS "finishedAt"
+    FROM evaluator_executions e JOIN prompt_versions v ON v.uid = e.prompt_version_uid`;
+
+export interface NewExecution {
+  evaluatorUid: number;
+  promptVersionUid: number;
+  benchmarkExecutionUid?: number;
+  split: string;
+  numRows?: number;
+  concurrency: number;
+}
+
+/** The rows an execution covers: the first `numRows` of the split in dataset order (all when not given). */
+export async function splitExtent(
+  q: Queryable,
+  datasetUid: number,
+  split: string,
+  numRows: number | undefined,
+): Promise<{ totalRows: number; lastPosition: number | null }> {
+  const { rows } = await q.query<{ total: number; last: number | null }>(
+    `SELECT count(*)::int AS total, max(position) AS last FROM (
+       SELECT position FROM datapoints WHERE dataset_uid = $1 AND split = $2 ORDER BY position LIMIT $3) r`,
+    [datasetUid, split, numRows ?? null],
+  );
+  return { totalRows: rows[0]?.total ?? 0, lastPosition: rows[0]?.last ?? null };
+}
+
+export async function insertExecution(q: Queryable, e: NewExecution & { totalRows: number; lastPosition: number | null }): Promise<number> {
+  const { rows } = await q.query<{ uid: number }>(
+    `INSERT INTO evaluator_executions
+       (evaluator_uid, prompt_version_uid, benchmark_execution_uid, split, num_rows, concurrency, total_rows, last_position)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING uid`,
+    [e.evaluatorUid, e.promptVersionUid, e.benchmarkExecutionUid ?? null, e.split, e.numRows ?? null, e.concurrency, e.totalRows, e.lastPosition],
+  );
+  return rows[0]!.uid;
+}
+
+export async function findExecution(q: Queryable, uid: number): Promise<ExecutionRecord | undefined> {
+  const { rows } = await q.query<ExecutionRecord>(`${selectExecution} WHERE e.uid = $1`, [uid]);
+  return rows[0];
+}
+
+/** Executions of an evaluator, oldest first. */
+export async function listExecutions(q: Queryable, evaluatorUid: number): Promise<ExecutionRecord[]> {
+  const { rows } = await q.query<ExecutionRecord>(
+    `${selectExecution} WHERE e.evaluator_uid = $1 ORDER BY e.created_at, e.uid`,
+    [evaluatorUid],
+  );
+  return rows;
+}
+
+/** Records the final status once; a replayed or repeated call keeps the first finish time. */
+export async function finishExecution(q: Queryable, uid: number, status: StoredExecutionStatus, error?: string): Promise<void> {
+  await q.query(
+    `UPDATE evaluator_executions SET status = $2, error = $3, finished_at = coalesce(finished_at, now()) WHERE uid = $1`,
+    [uid, status, error ?? null],
+  );
+}
+
+/** The next page of datapoint ids of an execution, in dataset order. */
+export async function datapointPage(
+  q: Queryable,
+  executionUid: number,
+  afterPosition: number,
+  limit: number,
+): Promise<{ xUids: string[]; positions: number[] }> {
+  const { rows } = await q.query<{ x_uid: string; position: number }>(
+    `SELECT d.x_uid, d.position
+       FROM evaluator_executions e
+       JOIN evaluators ev ON ev.uid = e.evaluator_uid
+       JOIN benchmarks b ON b.uid = ev.benchmark_uid
+       JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.split = e.split
+      WHERE e.uid = $1 AND d.position > $2 AND d.position <= e.last_position
+      ORDER BY d.position LIMIT $3`,
+    [executionUid, afterPosition, limit],
+  );
+  return { xUids: rows.map((r) => r.x_uid), positions: rows.map((r) => r.position) };
+}
+
+export interface RowResult {
+  executionUid: number;
+  xUid: string;
+  score?: number;
+  rationale?: string | null;
+  error?: string;
+  promptTokens?: number | null;
+  completionTokens?: number | null;
+  latencyMs?: number | null;
+  attempts: number;
+}
+
+/** One round trip; a retried or replayed activity overwrites its own row instead of adding one. */
+export async function upsertResult(q: Queryable, r: RowResult): Promise<void> {
+  await q.query(
+    `INSERT INTO evaluator_results
+       (execution_uid, x_uid, score, rationale, error, prompt_tokens, completion_tokens, latency_ms, attempts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (execution_uid, x_uid) DO UPDATE SET
+       score = EXCLUDED.score, rationale = EXCLUDED.rationale, error = EXCLUDED.error,
+       prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens,
+       latency_ms = EXCLUDED.latency_ms, attempts = EXCLUDED.attempts, updated_at = now()`,
+    [r.executionUid, r.xUid, r.score ?? null, r.rationale ?? null, r.score === undefined ? (r.error ?? 'unknown error') : null,
+      r.promptTokens ?? null, r.completionTokens ?? null, r.latencyMs ?? null, r.attempts],
+  );
+}
+
+export interface StoredResult {
+  xUid: string;
+  score: number | null;
+  rationale: string | null;
+  error: string | null;
+}
+
+/** All results of an execution so far, in dataset order. */
+export async function listResults(db: Db, executionUid: number): Promise<StoredResult[]> {
+  const { rows } = await db.query<StoredResult>(
+    `SELECT r.x_uid AS "xUid", r.score, r.rationale, r.error
+       FROM evaluator_results r
+       JOIN evaluator_executions e ON e.uid = r.execution_uid
+       JOIN evaluators ev ON ev.uid = e.evaluator_uid
+       JOIN benchmarks b ON b.uid = ev.benchmark_uid
+       LEFT JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.x_uid = r.x_uid
+      WHERE r.execution_uid = $1
+      ORDER BY d.position`,
+    [executionUid],
+  );
+  return rows;
+}

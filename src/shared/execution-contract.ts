@@ -1,0 +1,89 @@
+/**
+ * What evaluator-execution workflows, activities and the SDK agree on. Side-effect free (workflows import it):
+ * only types and constants. Everything here is small: uids, counters and ids, never row contents or prompts.
+ */
+
+export const EXECUTION_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'unknown'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+/** A status PostgreSQL can hold (it never records `unknown`). */
+export type StoredExecutionStatus = Exclude<ExecutionStatus, 'unknown'>;
+
+/** Signal the SDK sends to stop an execution; Temporal's own cancel (Web UI button) ends the same way. */
+export const CANCEL_SIGNAL = 'cancel';
+export const STATUS_QUERY = 'status';
+export const PROGRESS_QUERY = 'progress';
+
+/** Rows fetched per page; the workflow continues-as-new after each page, so history stays small. */
+export const DEFAULT_PAGE_SIZE = 500;
+/** Attempts of one row's judge activity before its failure is recorded as a row error. */
+export const ROW_MAX_ATTEMPTS = 5;
+/** Attempts an unparseable or out-of-range answer gets before it becomes a row error. */
+export const ANSWER_MAX_ATTEMPTS = 3;
+/** Recent results kept in workflow state for the `progress` query. */
+export const RECENT_RESULTS = 20;
+
+export interface ExecutionCounters {
+  /** Rows finished (scored or errored). */
+  done: number;
+  /** Rows finished with an error. */
+  errors: number;
+  /** Count per score, as `{ "<score>": n }`. */
+  histogram: Record<string, number>;
+  /** How many runs (continue-as-new) this execution has had before the current one. */
+  runs: number;
+}
+
+export interface EvaluatorExecutionInput {
+  executionUid: number;
+  /** Dataset position after which the next page starts (absent on the first run). */
+  afterPosition?: number;
+  counters?: ExecutionCounters;
+  /** Test hook: smaller pages make continue-as-new happen on small runs. */
+  pageSize?: number;
+}
+
+export interface RecentResult {
+  xUid: string;
+  score?: number;
+  error?: string;
+}
+
+export interface ExecutionProgress {
+  executionUid: number;
+  status: ExecutionStatus;
+  total: number;
+  done: number;
+  errors: number;
+  inFlight: number;
+  histogram: Record<string, number>;
+  /** 1-based number of the current run (continue-as-new chain). */
+  run: number;
+  recent: RecentResult[];
+  /** Why the execution failed or was cancelled. */
+  reason?: string;
+}
+
+export interface EvaluatorExecutionOutcome {
+  executionUid: number;
+  status: StoredExecutionStatus;
+  done: number;
+  errors: number;
+  reason?: string;
+}
+
+/** Activity argument/results of the per-execution plan and page look-ups. */
+export interface ExecutionPlan {
+  total: number;
+  concurrency: number;
+}
+export interface DatapointPage {
+  xUids: string[];
+  positions: number[];
+}
+export interface JudgeDatapointParams {
+  executionUid: number;
+  xUid: string;
+  position: number;
+}
+/** Kept tiny: it lands in workflow history for every row. */
+export type JudgeDatapointResult = { xUid: string; score: number } | { xUid: string; error: string };

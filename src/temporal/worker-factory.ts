@@ -1,0 +1,32 @@
+/** Builds a judgeflow worker on the task queue with real dependencies; used by `npm run worker` and tests. */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { Config } from '../config';
+import type { Db } from '../db/pool';
+import type { JudgeClient } from '../llm/judge';
+import { WORKFLOWS_PATH } from './workflows-path';
+
+export interface JudgeflowWorkerOptions {
+  config: Config;
+  connection: NativeConnection;
+  db: Db;
+  llm: JudgeClient;
+  /** A prebuilt workflow bundle (tests bundle once); the worker bundles `workflows/` itself otherwise. */
+  workflowBundlePath?: string;
+}
+
+export function createJudgeflowWorker(o: JudgeflowWorkerOptions): Promise<Worker> {
+  const workflowSource = o.workflowBundlePath
+    ? { workflowBundle: { codePath: o.workflowBundlePath } }
+    : { workflowsPath: WORKFLOWS_PATH };
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.config.temporal.namespace,
+    taskQueue: o.config.temporal.taskQueue,
+    ...workflowSource,
+    activities: createActivities({ db: o.db, llm: o.llm }),
+    // Room for every row window of a few executions at the worker-wide concurrency cap.
+    maxConcurrentActivityTaskExecutions: Math.max(100, 2 * o.config.concurrency.max),
+    maxHeartbeatThrottleInterval: '4 seconds',
+  });
+}
