@@ -47,3 +47,9 @@ export class ModelNotConfiguredError extends ValidationError {
     super(`model ${JSON.stringify(modelName)} is not configured: ${detail}`);
   }
 }
+
+export class NoEvaluatorsError extends ValidationError {
+  constructor(readonly benchmarkUid: number) {
+    super(`benchmark ${benchmarkUid} has no prompt evaluators to execute; create one with PromptEvaluator.create`);
+  }
+}

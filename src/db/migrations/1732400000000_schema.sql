@@ -121,12 +121,15 @@ CREATE TABLE benchmark_executions (
   created_by     text NOT NULL,
   splits         text[] NOT NULL,
   num_rows       integer CHECK (num_rows > 0),
+  concurrency    integer NOT NULL CHECK (concurrency > 0),
   status         text NOT NULL DEFAULT 'running'
                  CHECK (status IN ('running', 'completed', 'failed', 'cancelled')),
   error          text,
+  -- agreement with ground truth per evaluator and slice, computed when the execution ends
+  summary        jsonb,
   created_at     timestamptz NOT NULL DEFAULT now(),
-  started_at     timestamptz,
-  finished_at    timestamptz
+  finished_at    timestamptz,
+  UNIQUE (benchmark_uid, name)
 );
 
 CREATE TABLE evaluator_executions (

@@ -1,0 +1,165 @@
+/**
+ * `npm run cli -- <command>`: start, watch, cancel and export evaluations from the shell.
+ * Errors are one clear line (exit code 1); results are printed as JSON.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { Judgeflow } from './sdk/client';
+import { runMain } from './run-main';
+import {
+  cancelExecution,
+  executionUrl,
+  getExecutions,
+  getProgress,
+  pollExecution,
+  startExecution,
+} from './sdk/evaluator-executions';
+import { listExecutionsOfBenchmark, startBenchmarkExecution } from './sdk/benchmark-executions';
+import { BenchmarkExecution } from './sdk/BenchmarkExecution';
+import { CsvExportConfig, JsonExportConfig } from './export/config';
+import { NotFoundError } from './errors';
+
+const uid = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer uid, got "${value}"`);
+  return n;
+};
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+};
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+async function withClient(fn: (jf: Judgeflow) => Promise<void>): Promise<void> {
+  await runMain(async () => {
+    const jf = await Judgeflow.connect();
+    try {
+      await fn(jf);
+    } finally {
+      await jf.close();
+    }
+  });
+}
+
+async function evaluatorRef(jf: Judgeflow, evaluatorUid: number) {
+  const { rows } = await jf.db.query<{ benchmarkUid: number; promptWorkflowUid: number | null; type: string }>(
+    `SELECT benchmark_uid AS "benchmarkUid", prompt_workflow_uid AS "promptWorkflowUid", type FROM evaluators WHERE uid = $1`,
+    [evaluatorUid],
+  );
+  const row = rows[0];
+  if (!row || row.promptWorkflowUid === null) throw new NotFoundError('prompt evaluator', evaluatorUid);
+  return { evaluatorUid, benchmarkUid: row.benchmarkUid, promptWorkflowUid: row.promptWorkflowUid };
+}
+
+const program = new Command('judgeflow').description('Durable LLM-as-a-judge evaluation on Temporal');
+
+program
+  .command('execute')
+  .description('run a prompt evaluator over a dataset split; prints the execution uid and its Web UI link')
+  .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
+  .requiredOption('--split <split>', 'dataset split to evaluate on')
+  .option('--num-rows <n>', 'only the first n rows of the split', positiveInt)
+  .option('--version-name <name>', 'prompt version (default: the latest)')
+  .option('--concurrency <n>', 'rows judged at once', positiveInt)
+  .option('--sync', 'wait for the end and print the results')
+  .action((evaluatorUid: number, o) =>
+    withClient(async (jf) => {
+      const executionUid = await startExecution(jf, await evaluatorRef(jf, evaluatorUid), {
+        split: o.split,
+        numRows: o.numRows,
+        versionName: o.versionName,
+        concurrency: o.concurrency,
+        sync: o.sync,
+      });
+      console.error(`execution ${executionUid}: ${executionUrl(jf, evaluatorUid, executionUid)}`);
+      if (o.sync) {
+        const [status, results] = await pollExecution(jf, evaluatorUid, executionUid);
+        print({ executionUid, status, results });
+      } else {
+        print({ executionUid });
+      }
+    }),
+  );
+
+program
+  .command('poll')
+  .description('status and results so far of an execution')
+  .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
+  .argument('<executionUid>', 'execution uid', uid)
+  .option('--sync', 'wait for the end first')
+  .action((evaluatorUid: number, executionUid: number, o) =>
+    withClient(async (jf) => {
+      const [status, results] = await pollExecution(jf, evaluatorUid, executionUid, { sync: o.sync });
+      print({ status, results });
+    }),
+  );
+
+program
+  .command('progress')
+  .description('live progress of a running execution (workflow query)')
+  .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
+  .argument('<executionUid>', 'execution uid', uid)
+  .action((evaluatorUid: number, executionUid: number) =>
+    withClient(async (jf) => print(await getProgress(jf, evaluatorUid, executionUid))),
+  );
+
+program
+  .command('cancel')
+  .description('stop an execution; results already written are kept')
+  .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
+  .argument('<executionUid>', 'execution uid', uid)
+  .action((evaluatorUid: number, executionUid: number) =>
+    withClient(async (jf) => {
+      await cancelExecution(jf, evaluatorUid, executionUid, 'cancelled from the command line');
+      console.error(`cancellation of execution ${executionUid} requested`);
+    }),
+  );
+
+program
+  .command('executions')
+  .description("an evaluator's executions, oldest first")
+  .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
+  .action((evaluatorUid: number) => withClient(async (jf) => print(await getExecutions(jf, evaluatorUid))));
+
+program
+  .command('benchmark-execute')
+  .description('run every evaluator of a benchmark; prints the benchmark execution')
+  .argument('<benchmarkUid>', 'benchmark uid', uid)
+  .option('--name <name>', 'name of the execution')
+  .option('--splits <splits>', 'comma-separated splits (default: all but test)', (v: string) => v.split(',').map((s) => s.trim()))
+  .option('--num-rows <n>', 'only the first n rows of each split', positiveInt)
+  .option('--sync', 'wait for the end')
+  .action((benchmarkUid: number, o) =>
+    withClient(async (jf) => {
+      const execution = await startBenchmarkExecution(jf, benchmarkUid, { name: o.name, splits: o.splits, numRows: o.numRows, sync: o.sync });
+      console.error(`benchmark execution ${execution.benchmarkExecutionUid}: ${execution.url}`);
+      print({ ...execution, status: await execution.status() });
+    }),
+  );
+
+program
+  .command('benchmark-executions')
+  .description("a benchmark's executions, newest first")
+  .argument('<benchmarkUid>', 'benchmark uid', uid)
+  .action((benchmarkUid: number) => withClient(async (jf) => print(await listExecutionsOfBenchmark(jf, benchmarkUid))));
+
+program
+  .command('export')
+  .description('export a benchmark execution to a local file (JSON by default)')
+  .argument('<benchmarkExecutionUid>', 'benchmark execution uid', uid)
+  .argument('<filepath>', 'destination path')
+  .option('--csv', 'write CSV instead of JSON')
+  .option('--sep <char>', 'CSV separator', ',')
+  .option('--quotechar <char>', 'CSV quote character', '"')
+  .option('--escapechar <char>', 'CSV escape character', '\\')
+  .option('--connector-config-uid <uid>', 'credentials for a private bucket', uid)
+  .action((benchmarkExecutionUid: number, filepath: string, o) =>
+    withClient(async (jf) => {
+      const execution = await BenchmarkExecution.get(benchmarkExecutionUid, jf);
+      const config = o.csv ? new CsvExportConfig({ sep: o.sep, quotechar: o.quotechar, escapechar: o.escapechar }) : new JsonExportConfig();
+      await execution.export(filepath, { config, connectorConfigUid: o.connectorConfigUid });
+      console.error(`exported benchmark execution ${benchmarkExecutionUid} to ${filepath}`);
+    }),
+  );
+
+await program.parseAsync();

@@ -1,0 +1,50 @@
+/**
+ * Streams, for a benchmark execution, one row per (evaluator, datapoint it was run on): the predicted score,
+ * whether the row errored, the ground truth and the datapoint's slices. Feeds agreement summaries.
+ */
+import Cursor from 'pg-cursor';
+import type { Db } from './pool';
+
+export interface AgreementRow {
+  evaluatorUid: number;
+  score: number | null;
+  errored: boolean;
+  truth: number | null;
+  slices: number[] | null;
+}
+
+const agreementRowsSql = `
+  SELECT e.evaluator_uid AS "evaluatorUid", r.score, (r.error IS NOT NULL) AS errored, g.score AS truth,
+         (SELECT array_agg(m.slice_uid ORDER BY m.slice_uid) FROM slice_members m JOIN slices s ON s.uid = m.slice_uid
+           WHERE s.benchmark_uid = ev.benchmark_uid AND m.x_uid = d.x_uid) AS slices
+    FROM evaluator_executions e
+    JOIN evaluators ev ON ev.uid = e.evaluator_uid
+    JOIN benchmarks b ON b.uid = ev.benchmark_uid
+    JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.split = e.split AND d.position <= e.last_position
+    LEFT JOIN evaluator_results r ON r.execution_uid = e.uid AND r.x_uid = d.x_uid
+    LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = d.x_uid
+   WHERE e.benchmark_execution_uid = $1`;
+
+/** Calls `onRow` for every row, reading through a cursor so memory stays flat. */
+export async function forEachAgreementRow(
+  db: Db,
+  benchmarkExecutionUid: number,
+  onRow: (row: AgreementRow) => void,
+  batchSize = 5_000,
+): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    const cursor = client.query(new Cursor<AgreementRow>(agreementRowsSql, [benchmarkExecutionUid]));
+    try {
+      for (;;) {
+        const rows = await cursor.read(batchSize);
+        if (rows.length === 0) break;
+        rows.forEach(onRow);
+      }
+    } finally {
+      await cursor.close();
+    }
+  } finally {
+    client.release();
+  }
+}

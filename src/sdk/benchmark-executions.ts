@@ -1,0 +1,105 @@
+/** Starting and listing benchmark executions. Benchmark's `execute` and `listExecutions` delegate here. */
+import type { Judgeflow } from './client';
+import { NotFoundError, UnavailableError } from '../errors';
+import {
+  failUnstartedBenchmarkExecution,
+  findBenchmarkExecution,
+  insertBenchmarkExecution,
+  listBenchmarkExecutions,
+  type BenchmarkExecutionRecord,
+} from '../db/benchmark-execution.repository';
+import type { BenchmarkExecutionInput } from '../shared/benchmark-contract';
+import { BENCHMARK_UID, KIND } from '../temporal/search-attributes';
+import { benchmarkExecutionWorkflowId } from '../temporal/workflow-ids';
+import { BenchmarkExecution } from './BenchmarkExecution';
+import { InvalidConcurrencyError, InvalidNumRowsError, NoEvaluatorsError, UnknownSplitError } from './execution-errors';
+
+export interface BenchmarkExecuteOptions {
+  /** Name of the execution; "Execution N" when not given. */
+  name?: string;
+  /** Splits to run on. Default: every split of the dataset except `test`, which is held out (all splits when
+   * `test` is the only one). Datapoints of other splits are exported with missing scores. */
+  splits?: string[];
+  /** The first `numRows` rows of each split, in dataset order. */
+  numRows?: number;
+  /** Rows judged at once per evaluator execution. */
+  concurrency?: number;
+  /** Wait for the end before returning. */
+  sync?: boolean;
+  /** Test hook: rows per workflow run before continue-as-new. */
+  pageSize?: number;
+}
+
+/** The split held out by default, as in the reference. */
+export const HELD_OUT_SPLIT = 'test';
+
+export async function startBenchmarkExecution(
+  jf: Judgeflow,
+  benchmarkUid: number,
+  options: BenchmarkExecuteOptions = {},
+): Promise<BenchmarkExecution> {
+  const { numRows } = options;
+  if (numRows !== undefined && (!Number.isInteger(numRows) || numRows <= 0)) throw new InvalidNumRowsError(numRows);
+  const concurrency = options.concurrency ?? jf.config.concurrency.default;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > jf.config.concurrency.max) {
+    throw new InvalidConcurrencyError(concurrency, jf.config.concurrency.max);
+  }
+  const { rows: benchmark } = await jf.db.query<{ datasetUid: number; evaluators: number }>(
+    `SELECT b.dataset_uid AS "datasetUid",
+            (SELECT count(*)::int FROM evaluators e WHERE e.benchmark_uid = b.uid AND e.type = 'prompt') AS evaluators
+       FROM benchmarks b WHERE b.uid = $1`,
+    [benchmarkUid],
+  );
+  if (!benchmark[0]) throw new NotFoundError('benchmark', benchmarkUid);
+  if (benchmark[0].evaluators === 0) throw new NoEvaluatorsError(benchmarkUid);
+  const { rows: splitRows } = await jf.db.query<{ split: string }>(
+    `SELECT DISTINCT split FROM datapoints WHERE dataset_uid = $1 ORDER BY split`,
+    [benchmark[0].datasetUid],
+  );
+  const available = splitRows.map((r) => r.split);
+  const splits = options.splits ?? defaultSplits(available);
+  for (const split of splits) if (!available.includes(split)) throw new UnknownSplitError(split, available);
+  if (splits.length === 0) throw new UnknownSplitError('(none given)', available);
+
+  const uid = await insertBenchmarkExecution(jf.db, {
+    benchmarkUid,
+    name: options.name,
+    createdBy: jf.config.user,
+    splits: [...new Set(splits)],
+    numRows,
+    concurrency,
+  });
+  const workflowId = benchmarkExecutionWorkflowId(benchmarkUid, uid);
+  try {
+    const input: BenchmarkExecutionInput = { benchmarkExecutionUid: uid, pageSize: options.pageSize };
+    const handle = await (await jf.temporal()).workflow.start('benchmarkExecutionWorkflow', {
+      workflowId,
+      taskQueue: jf.config.temporal.taskQueue,
+      args: [input],
+      typedSearchAttributes: [
+        { key: BENCHMARK_UID, value: benchmarkUid },
+        { key: KIND, value: 'benchmark-execution' },
+      ],
+      staticSummary: `Benchmark ${benchmarkUid}, execution ${uid}: every evaluator on ${splits.map((s) => `"${s}"`).join(', ')}` +
+        (numRows ? ` (first ${numRows} rows each)` : ''),
+    });
+    if (options.sync) await handle.result().catch(() => {});
+  } catch (err) {
+    await failUnstartedBenchmarkExecution(jf.db, uid, `could not start its workflow: ${(err as Error).message}`);
+    if (err instanceof UnavailableError) throw err;
+    throw new UnavailableError('Temporal', jf.config.temporal.address, `starting workflow ${workflowId} failed: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return BenchmarkExecution.fromRecord(jf, (await findBenchmarkExecution(jf.db, uid))!);
+}
+
+export function defaultSplits(available: string[]): string[] {
+  const runnable = available.filter((s) => s !== HELD_OUT_SPLIT);
+  return runnable.length ? runnable : available;
+}
+
+/** A benchmark's executions, newest first (so `listExecutions()[0]` is the latest, as in the reference). */
+export async function listExecutionsOfBenchmark(jf: Judgeflow, benchmarkUid: number): Promise<BenchmarkExecution[]> {
+  return (await listBenchmarkExecutions(jf.db, benchmarkUid)).map((r: BenchmarkExecutionRecord) => BenchmarkExecution.fromRecord(jf, r));
+}

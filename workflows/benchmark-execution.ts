@@ -1,0 +1,114 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { BenchmarkChildProgress, BenchmarkExecutionInput, BenchmarkProgress } from '../src/shared/benchmark-contract';
+import {
+  CANCEL_SIGNAL,
+  PROGRESS_QUERY,
+  STATUS_QUERY,
+  type ExecutionStatus,
+  type StoredExecutionStatus,
+} from '../src/shared/execution-contract';
+import { BENCHMARK_UID, EVALUATOR_UID, KIND, SPLIT } from '../src/temporal/search-attributes';
+import { evaluatorExecutionWorkflowId } from '../src/temporal/workflow-ids';
+import { evaluatorExecutionWorkflow } from './evaluator-execution';
+
+const { planBenchmarkExecution, finishBenchmarkExecution } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+export const benchmarkCancelSignal = defineSignal<[{ reason?: string }?]>(CANCEL_SIGNAL);
+export const benchmarkStatusQuery = defineQuery<ExecutionStatus>(STATUS_QUERY);
+export const benchmarkProgressQuery = defineQuery<BenchmarkProgress>(PROGRESS_QUERY);
+
+/**
+ * Runs every evaluator of a benchmark over the chosen splits, as child evaluator executions (one per evaluator
+ * and split, each visible on its own in the Web UI), then computes agreement with ground truth per evaluator and
+ * slice and records the final status. Cancelling it (signal or Temporal cancel) cancels the children, which keep
+ * the results they already wrote.
+ */
+export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput): Promise<BenchmarkProgress> {
+  const { benchmarkExecutionUid } = input;
+  const state = { status: 'running' as StoredExecutionStatus, reason: undefined as string | undefined };
+  let children: BenchmarkChildProgress[] = [];
+  const childScope = new CancellationScope();
+
+  const stop = (status: 'failed' | 'cancelled', reason: string) => {
+    if (state.status !== 'running') return;
+    state.status = status;
+    state.reason = reason;
+    childScope.cancel();
+  };
+  setHandler(benchmarkCancelSignal, (args) => stop('cancelled', args?.reason ?? 'cancelled by user'));
+  setHandler(benchmarkStatusQuery, () => state.status);
+  setHandler(benchmarkProgressQuery, () => ({ benchmarkExecutionUid, ...state, children: children.map((c) => ({ ...c })) }));
+
+  let temporalCancellation: unknown;
+  try {
+    const plan = await planBenchmarkExecution({ benchmarkExecutionUid });
+    children = plan.map((c) => ({ ...c, status: 'pending' }));
+    await childScope.run(() =>
+      Promise.all(
+        children.map(async (child) => {
+          child.status = 'running';
+          try {
+            const outcome = await executeChild(evaluatorExecutionWorkflow, {
+              workflowId: evaluatorExecutionWorkflowId(child.evaluatorUid, child.executionUid),
+              args: [{ executionUid: child.executionUid, pageSize: input.pageSize }],
+              typedSearchAttributes: [
+                { key: EVALUATOR_UID, value: child.evaluatorUid },
+                { key: BENCHMARK_UID, value: child.benchmarkUid },
+                { key: KIND, value: 'evaluator-execution' },
+                { key: SPLIT, value: child.split },
+              ],
+              staticSummary: `Evaluator ${child.evaluatorUid} on ${child.totalRows} rows of split "${child.split}" (benchmark execution ${benchmarkExecutionUid})`,
+            });
+            child.status = outcome.status;
+            child.reason = outcome.reason;
+          } catch (err) {
+            if (isCancellation(err)) {
+              child.status = 'cancelled';
+              return;
+            }
+            child.status = 'failed';
+            child.reason = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+            // One evaluator failing for good (e.g. a bad API key) does not stop the others: their results count.
+          }
+        }),
+      ),
+    );
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    if (CancellationScope.current().consideredCancelled) temporalCancellation = err;
+    stop('cancelled', 'cancelled through Temporal');
+  }
+
+  if (state.status === 'running') {
+    const failed = children.filter((c) => c.status === 'failed');
+    if (failed.length) {
+      state.status = 'failed';
+      state.reason = failed.map((c) => `evaluator ${c.evaluatorUid} on "${c.split}": ${c.reason ?? 'failed'}`).join('; ');
+    } else if (children.some((c) => c.status === 'cancelled')) {
+      state.status = 'cancelled';
+      state.reason = 'an evaluator execution was cancelled';
+    } else {
+      state.status = 'completed';
+    }
+  }
+  await CancellationScope.nonCancellable(() =>
+    finishBenchmarkExecution({ benchmarkExecutionUid, status: state.status, error: state.reason }),
+  );
+  if (temporalCancellation) throw temporalCancellation;
+  if (state.status === 'failed') throw ApplicationFailure.nonRetryable(state.reason ?? 'benchmark execution failed', 'BenchmarkExecutionFailed');
+  return { benchmarkExecutionUid, ...state, children };
+}
