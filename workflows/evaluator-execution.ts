@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   continueAsNew,
   defineQuery,
   defineSignal,
@@ -67,6 +68,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   let total = 0;
   let inFlight = 0;
 
+  // Temporal's own cancel (Web UI, CLI) cancels this root scope; the `cancel` signal cancels only rowsScope.
+  const root = CancellationScope.current();
   // Rows run in their own scope: cancelling it stops scheduling and cancels in-flight activities.
   const rowsScope = new CancellationScope();
   const stop = (why: 'cancelled' | 'failed', message: string) => {
@@ -103,7 +106,11 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     try {
       record(await judgeDatapoint({ executionUid, xUid, position }));
     } catch (err) {
-      if (isCancellation(err) || status !== 'running') return;
+      if (isCancellation(err)) {
+        if (root.consideredCancelled) stop('cancelled', 'cancelled through Temporal');
+        return;
+      }
+      if (status !== 'running') return;
       const cause = err instanceof ActivityFailure ? err.cause : undefined;
       if (cause instanceof ApplicationFailure && cause.nonRetryable) {
         // A fatal model error (bad key, unknown model): fail fast instead of N identical row errors.
@@ -119,7 +126,6 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
 
   let nextAfter = input.afterPosition;
   let pageDone = false;
-  let temporalCancellation: unknown;
   try {
     const plan = await loadExecutionPlan({ executionUid });
     total = plan.total;
@@ -145,7 +151,6 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   } catch (err) {
     // Temporal cancellation (Web UI / CLI) arrives here; anything else is a bug or an unreachable database.
     if (!isCancellation(err)) throw err;
-    if (CancellationScope.current().consideredCancelled) temporalCancellation = err;
     stop('cancelled', 'cancelled through Temporal');
   }
 
@@ -165,8 +170,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   // Recording the outcome must happen even when this workflow itself is being cancelled.
   await CancellationScope.nonCancellable(() => finishExecution({ executionUid, status: final, error: reason }));
   status = final;
-  // Rethrown so the Web UI shows the workflow as Canceled, not Completed.
-  if (temporalCancellation) throw temporalCancellation;
+  // Thrown so the Web UI shows the workflow as Canceled, not Completed.
+  if (root.consideredCancelled) throw new CancelledFailure(reason ?? 'cancelled through Temporal');
   if (final === 'failed') throw ApplicationFailure.nonRetryable(reason ?? 'execution failed', 'ExecutionFailed');
   return { executionUid, status: final, done: counters.done, errors: counters.errors, reason };
 }

@@ -1,5 +1,5 @@
 /** An in-process judgeflow worker for a test file, on the run's dev server and the file's task queue. */
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { Judgeflow } from '../../src/sdk/client';
 import type { JudgeClient } from '../../src/llm/judge';
@@ -9,7 +9,14 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
 export async function startTestWorker(jf: Judgeflow, llm: JudgeClient): Promise<TestWorker> {
+  if (!runtimeInstalled) {
+    // Worker lifecycle chatter drowns test output; errors still show (row failures are expected in fault tests).
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await createJudgeflowWorker({
     config: jf.config,

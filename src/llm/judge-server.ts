@@ -1,0 +1,286 @@
+/**
+ * The local judge server: an OpenAI-compatible `/v1/chat/completions` endpoint for tests and the offline demo.
+ * It does not understand anything; it answers deterministically so results can be predicted:
+ * the score is `localJudgeScore(user message, allowed scores)`, where the allowed scores come from
+ * `response_format.json_schema.schema.properties.score.enum`, else from the label list of the judging
+ * instruction (see messages.ts), else [0, 1]. A user message containing `[[judge:score=N]]` gets N.
+ *
+ * Fault switches, server-wide (options / `configure()`): latencyMs, rateLimit, serverErrors, malformed,
+ * outOfRange (each `{ firstN?, everyNth? }`, counting the requests that reach that fault's check since the last
+ * `configure()`; checked in that order), requireApiKey, knownModels.
+ * And per request through the model name, so concurrent tests need not reconfigure it:
+ *   local-judge                     normal
+ *   local-judge:latency=200         answer after 200 ms (abort-aware)
+ *   local-judge:malformed           content that is not JSON
+ *   local-judge:out-of-range        a score outside the allowed ones
+ *   local-judge:status=500          answer that HTTP status (429 comes with `retry-after: 1`; 404 as model_not_found)
+ * Switches combine: `local-judge:latency=50:malformed`.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LABELS_HEADING } from './messages';
+
+export interface FaultSchedule {
+  /** The first N requests (since configured) get the fault. */
+  firstN?: number;
+  /** Every Nth request gets the fault. */
+  everyNth?: number;
+}
+
+export interface JudgeServerBehaviour {
+  latencyMs: number;
+  rateLimit?: FaultSchedule & { retryAfterSeconds?: number };
+  serverErrors?: FaultSchedule;
+  malformed?: FaultSchedule;
+  outOfRange?: FaultSchedule;
+  /** When set, requests whose bearer token differs get 401. */
+  requireApiKey?: string;
+  /** When set, other base model names get 404 model_not_found. */
+  knownModels?: string[];
+}
+
+export interface JudgeServerStats {
+  requests: number;
+  inFlight: number;
+  maxInFlight: number;
+  aborted: number;
+  byStatus: Record<number, number>;
+  byModel: Record<string, number>;
+}
+
+export interface JudgeServer {
+  /** Base URL for the openai client, e.g. http://127.0.0.1:41234/v1 */
+  readonly url: string;
+  readonly port: number;
+  configure(behaviour: Partial<JudgeServerBehaviour>): void;
+  stats(): JudgeServerStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+/** The deterministic score for a user message: FNV-1a of the text picks one of the allowed scores. */
+export function localJudgeScore(userText: string, allowedScores: number[]): number {
+  const hint = /\[\[judge:score=(-?\d+)\]\]/.exec(userText);
+  if (hint) return Number(hint[1]);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userText.length; i++) {
+    hash ^= userText.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return allowedScores[hash % allowedScores.length]!;
+}
+
+interface ChatRequest {
+  model?: string;
+  messages?: { role: string; content?: unknown }[];
+  response_format?: { type?: string; json_schema?: { schema?: JsonSchema } };
+}
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema & { enum?: unknown[] }>;
+  required?: string[];
+  enum?: unknown[];
+}
+
+export async function startJudgeServer(options: Partial<JudgeServerBehaviour> & { port?: number } = {}): Promise<JudgeServer> {
+  const { port: wantedPort = 0, ...initial } = options;
+  let behaviour: JudgeServerBehaviour = { latencyMs: 0, ...initial };
+  let counter = 0;
+  // Each fault counts the requests that reached its check, so `firstN` schedules of several faults add up.
+  let faultCounters = new Map<FaultSchedule, number>();
+  let stats = emptyStats();
+  const open = new Set<http.ServerResponse>();
+
+  const due = (s: FaultSchedule | undefined) => {
+    if (!s) return false;
+    const n = (faultCounters.get(s) ?? 0) + 1;
+    faultCounters.set(s, n);
+    return (s.firstN !== undefined && n <= s.firstN) || (!!s.everyNth && n % s.everyNth === 0);
+  };
+
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && (req.url === '/health' || req.url === '/v1/health')) return json(res, 200, { ok: true });
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      return json(res, 200, { object: 'list', data: (behaviour.knownModels ?? ['local-judge']).map((id) => ({ id, object: 'model', owned_by: 'judgeflow' })) });
+    }
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return json(res, 404, apiError(`no route ${req.method} ${req.url}`, 'not_found'));
+
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const n = ++counter;
+      stats.requests += 1;
+      stats.inFlight += 1;
+      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+      open.add(res);
+      let finished = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        stats.inFlight -= 1;
+        stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+        open.delete(res);
+        json(res, status, body, headers);
+      };
+      res.on('close', () => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        stats.inFlight -= 1;
+        stats.aborted += 1;
+        open.delete(res);
+      });
+
+      let body: ChatRequest;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
+      } catch {
+        return finish(400, apiError('request body is not JSON', 'invalid_request_error'));
+      }
+      const model = String(body.model ?? '');
+      const [baseModel = '', ...switchList] = model.split(':');
+      const switches = new Map(
+        switchList.map((s) => {
+          const [key = '', value] = s.split('=');
+          return [key, value] as [string, string | undefined];
+        }),
+      );
+      stats.byModel[model] = (stats.byModel[model] ?? 0) + 1;
+      const latency = switches.has('latency') ? Number(switches.get('latency')) : behaviour.latencyMs;
+
+      timer = setTimeout(() => {
+        if (behaviour.requireApiKey !== undefined && req.headers.authorization !== `Bearer ${behaviour.requireApiKey}`) {
+          return finish(401, apiError('Incorrect API key provided.', 'invalid_api_key'));
+        }
+        const status = switches.has('status') ? Number(switches.get('status')) : undefined;
+        if (status === 404 || (behaviour.knownModels && !behaviour.knownModels.includes(baseModel))) {
+          return finish(404, apiError(`The model \`${model}\` does not exist.`, 'model_not_found'));
+        }
+        if (status === 429 || due(behaviour.rateLimit)) {
+          const retryAfter = String(behaviour.rateLimit?.retryAfterSeconds ?? 1);
+          return finish(429, apiError('Rate limit reached, retry later.', 'rate_limit_exceeded'), { 'retry-after': retryAfter });
+        }
+        if (status !== undefined && status !== 200) return finish(status, apiError(`simulated status ${status}`, 'server_error'));
+        if (due(behaviour.serverErrors)) return finish(500, apiError('simulated server error', 'server_error'));
+
+        const userText = (body.messages ?? []).filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
+        const allowed = allowedScores(body);
+        let content: string;
+        if (switches.has('malformed') || due(behaviour.malformed)) {
+          content = 'I think this answer is rather good, but I cannot say more.';
+        } else {
+          const outOfRange = switches.has('out-of-range') || due(behaviour.outOfRange);
+          const score = outOfRange ? Math.max(...allowed) + 1000 : localJudgeScore(userText, allowed);
+          content = JSON.stringify(answerFor(body, score, userText));
+        }
+        const promptTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+        const completionTokens = Math.ceil(content.length / 4);
+        finish(200, {
+          id: `chatcmpl-local-${n}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model,
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
+          usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+        });
+      }, Math.max(0, latency || 0));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wantedPort, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    configure(change) {
+      behaviour = { ...behaviour, ...change };
+      faultCounters = new Map();
+    },
+    stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, byModel: { ...stats.byModel } }),
+    resetStats() {
+      stats = { ...emptyStats(), inFlight: stats.inFlight };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of open) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function emptyStats(): JudgeServerStats {
+  return { requests: 0, inFlight: 0, maxInFlight: 0, aborted: 0, byStatus: {}, byModel: {} };
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  if (res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function apiError(message: string, code: string) {
+  return { error: { message, type: code, param: null, code } };
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
+  return '';
+}
+
+function allowedScores(body: ChatRequest): number[] {
+  const fromSchema = body.response_format?.json_schema?.schema?.properties?.score?.enum;
+  if (Array.isArray(fromSchema) && fromSchema.every((s) => typeof s === 'number') && fromSchema.length) return fromSchema as number[];
+  const system = (body.messages ?? []).filter((m) => m.role === 'system').map((m) => textOf(m.content)).join('\n');
+  const at = system.indexOf(LABELS_HEADING);
+  if (at >= 0) {
+    const scores = [];
+    for (const line of system.slice(at + LABELS_HEADING.length).split('\n').slice(1)) {
+      const m = /^(-?\d+):/.exec(line);
+      if (!m) break;
+      scores.push(Number(m[1]));
+    }
+    if (scores.length) return scores;
+  }
+  return [0, 1];
+}
+
+/** The answer object: the judge shape, or the minimal object a custom json_schema requires, plus score/rationale. */
+function answerFor(body: ChatRequest, score: number, userText: string): Record<string, unknown> {
+  const rationale = `Local judge (deterministic, not a real model): score ${score} for a ${userText.length}-character prompt.`;
+  const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
+  if (!schema?.properties || schema.properties.score) return { score, rationale };
+  const answer: Record<string, unknown> = {};
+  for (const name of schema.required ?? []) answer[name] = emptyValue(schema.properties[name]);
+  return answer;
+}
+
+function emptyValue(schema: JsonSchema | undefined): unknown {
+  switch (schema?.type) {
+    case 'string':
+      return '';
+    case 'number':
+    case 'integer':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      for (const name of schema.required ?? []) o[name] = emptyValue(schema.properties?.[name]);
+      return o;
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The model call of a judgement, through one shared `openai` client. `maxRetries: 0`: Temporal is the only retry
+ * layer. `fmHyperparameters` go to the provider untouched, except that they cannot replace the model or messages.
+ */
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+
+export interface JudgeClientOptions {
+  baseUrl?: string;
+  apiKey?: string;
+  /** Per-request timeout (default 120 s). */
+  timeoutMs?: number;
+}
+
+export interface JudgeRequest {
+  model: string;
+  messages: ChatCompletionMessageParam[];
+  fmHyperparameters?: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export interface JudgeCompletion {
+  content: string;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  latencyMs: number;
+}
+
+export interface JudgeClient {
+  readonly baseUrl: string;
+  complete(request: JudgeRequest): Promise<JudgeCompletion>;
+}
+
+export function createJudgeClient(options: JudgeClientOptions = {}): JudgeClient {
+  const openai = new OpenAI({
+    baseURL: options.baseUrl,
+    // The SDK insists on a key; a keyless local endpoint gets a placeholder (never the real key in messages).
+    apiKey: options.apiKey ?? 'no-key',
+    maxRetries: 0,
+    timeout: options.timeoutMs ?? 120_000,
+  });
+  return {
+    baseUrl: openai.baseURL,
+    async complete({ model, messages, fmHyperparameters, signal }) {
+      const started = performance.now();
+      const body = { ...fmHyperparameters, model, messages, stream: false } as OpenAI.ChatCompletionCreateParamsNonStreaming;
+      const completion = await openai.chat.completions.create(body, { signal });
+      return {
+        content: completion.choices[0]?.message?.content ?? '',
+        promptTokens: completion.usage?.prompt_tokens ?? null,
+        completionTokens: completion.usage?.completion_tokens ?? null,
+        latencyMs: Math.round(performance.now() - started),
+      };
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Classifies model-call errors for Temporal, the only retry layer: 429 → retry after `retry-after`; 5xx,
+ * connection errors and timeouts → retry with backoff; 400/401/403/404/422 → fatal for the whole execution
+ * (a bad key or an unknown model fails every row the same way). Messages never carry the API key.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+
+export const LLM_RATE_LIMITED = 'LlmRateLimited';
+export const LLM_TRANSIENT = 'LlmTransientError';
+export const LLM_FATAL = 'LlmFatalError';
+
+export type LlmErrorClass =
+  | { kind: 'rate_limited'; retryAfterMs?: number; message: string }
+  | { kind: 'transient'; message: string }
+  | { kind: 'fatal'; reason: string }
+  | { kind: 'aborted' };
+
+const FATAL_STATUSES = new Set([400, 401, 403, 404, 422]);
+
+export function classifyLlmError(err: unknown): LlmErrorClass {
+  if (err instanceof APIUserAbortError) return { kind: 'aborted' };
+  if (err instanceof APIConnectionError) return { kind: 'transient', message: `the model endpoint did not answer: ${err.message}` };
+  if (err instanceof APIError && err.status !== undefined) {
+    const status = err.status;
+    const detail = apiMessage(err);
+    if (status === 429) return { kind: 'rate_limited', retryAfterMs: retryAfterMs(err.headers), message: `rate limited (429): ${detail}` };
+    if (status >= 500) return { kind: 'transient', message: `the model endpoint failed (${status}): ${detail}` };
+    if (status === 408 || status === 409) return { kind: 'transient', message: `the model endpoint asked to retry (${status}): ${detail}` };
+    if (FATAL_STATUSES.has(status)) return { kind: 'fatal', reason: fatalReason(status, detail) };
+    return { kind: 'transient', message: `the model endpoint answered ${status}: ${detail}` };
+  }
+  return { kind: 'transient', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** The Temporal failure to throw for a model-call error. */
+export function toActivityFailure(err: unknown): ApplicationFailure {
+  const c = classifyLlmError(err);
+  switch (c.kind) {
+    case 'rate_limited':
+      return ApplicationFailure.create({
+        message: c.message,
+        type: LLM_RATE_LIMITED,
+        nextRetryDelay: c.retryAfterMs !== undefined ? Math.max(c.retryAfterMs, 100) : undefined,
+      });
+    case 'fatal':
+      return ApplicationFailure.create({ message: c.reason, type: LLM_FATAL, nonRetryable: true });
+    case 'aborted':
+      return ApplicationFailure.create({ message: 'the model call was aborted', type: LLM_TRANSIENT });
+    default:
+      return ApplicationFailure.create({ message: c.message, type: LLM_TRANSIENT });
+  }
+}
+
+function fatalReason(status: number, detail: string): string {
+  switch (status) {
+    case 401:
+      return `the model endpoint rejected the API key (401): ${detail}`;
+    case 403:
+      return `the API key may not use this model (403): ${detail}`;
+    case 404:
+      return `the model or endpoint does not exist (404): ${detail}`;
+    default:
+      return `the model endpoint rejected the request (${status}), e.g. an unsupported fmHyperparameter: ${detail}`;
+  }
+}
+
+function apiMessage(err: APIError): string {
+  const body = err.error as { message?: unknown } | undefined;
+  const message = typeof body?.message === 'string' ? body.message : err.message;
+  return redactKeys(message);
+}
+
+/** Providers sometimes echo a key fragment ("Incorrect API key provided: sk-abc..."): keep it out. */
+function redactKeys(message: string): string {
+  return message.replace(/\b(sk|key|api)[-_][A-Za-z0-9_\-*.]{4,}/gi, '<redacted>');
+}
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
