@@ -4,7 +4,9 @@
  */
 import type { Db } from '../src/db/pool';
 import type { JudgeClient } from '../src/llm/judge';
+import { createBenchmarkBookkeeping } from './benchmark-bookkeeping';
 import { createExecutionBookkeeping } from './execution-bookkeeping';
+import { createExportActivities } from './export';
 import { createJudgeDatapoint } from './judge-datapoint';
 
 export interface ActivityDependencies {
@@ -16,5 +18,7 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createExecutionBookkeeping(deps.db),
     judgeDatapoint: createJudgeDatapoint(deps),
+    ...createBenchmarkBookkeeping(deps.db),
+    ...createExportActivities(deps.db),
   };
 }
