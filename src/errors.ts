@@ -85,6 +85,90 @@ export class UnavailableError extends JudgeflowError {
   }
 }
 
+// --- execute / benchmark execute ---
+
+export class UnknownSplitError extends ValidationError {
+  constructor(
+    readonly split: string,
+    readonly availableSplits: string[],
+  ) {
+    super(
+      `split ${JSON.stringify(split)} has no rows in this benchmark's dataset; ` +
+        `available splits: ${availableSplits.length ? availableSplits.map((s) => JSON.stringify(s)).join(', ') : '(none)'}`,
+    );
+  }
+}
+
+export class InvalidNumRowsError extends ValidationError {
+  constructor(readonly numRows: unknown) {
+    super(`numRows must be a positive integer, got ${JSON.stringify(numRows) ?? String(numRows)}`);
+  }
+}
+
+export class InvalidConcurrencyError extends ValidationError {
+  constructor(
+    readonly concurrency: unknown,
+    readonly max: number,
+  ) {
+    super(
+      `concurrency must be an integer from 1 to ${max} (JUDGEFLOW_MAX_CONCURRENCY), got ${JSON.stringify(concurrency) ?? String(concurrency)}`,
+    );
+  }
+}
+
+export class UnknownVersionError extends ValidationError {
+  constructor(
+    readonly versionName: string,
+    readonly availableVersions: string[],
+  ) {
+    super(`prompt version ${JSON.stringify(versionName)} does not exist; versions: ${availableVersions.map((v) => JSON.stringify(v)).join(', ')}`);
+  }
+}
+
+export class ModelNotConfiguredError extends ValidationError {
+  constructor(
+    readonly modelName: string,
+    detail: string,
+  ) {
+    super(`model ${JSON.stringify(modelName)} is not configured: ${detail}`);
+  }
+}
+
+export class NoEvaluatorsError extends ValidationError {
+  constructor(readonly benchmarkUid: number) {
+    super(`benchmark ${benchmarkUid} has no prompt evaluators to execute; create one with PromptEvaluator.create`);
+  }
+}
+
+// --- definitions ---
+
+/** A column name (template variable, slice filter) that the dataset does not have. */
+export class UnknownColumnError extends ValidationError {
+  constructor(
+    readonly column: string,
+    readonly availableColumns: string[],
+    context: string,
+  ) {
+    super(`${context}: column ${JSON.stringify(column)} is not in the dataset; available columns: ${availableColumns.map((c) => JSON.stringify(c)).join(', ') || '(none)'}`);
+  }
+}
+
+/** Criteria labels that cannot work: none, duplicate scores or names, non-integer scores. */
+export class InvalidLabelsError extends ValidationError {}
+
+/** A dataset without rows. */
+export class EmptyDatasetError extends ValidationError {
+  constructor(readonly source: string) {
+    super(`${source} has no rows; a dataset needs at least one`);
+  }
+}
+
+/** Ground truth that names an unknown datapoint or a score/label the criteria does not have. */
+export class InvalidGroundTruthError extends ValidationError {}
+
+/** A slice filter that is not of the documented form. */
+export class InvalidSliceFilterError extends ValidationError {}
+
 /** Turns `value` into a short, quoted form for error messages. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

@@ -12,7 +12,7 @@ import type { BenchmarkExecutionInput } from '../shared/benchmark-contract';
 import { BENCHMARK_UID, KIND } from '../temporal/search-attributes';
 import { benchmarkExecutionWorkflowId } from '../temporal/workflow-ids';
 import { BenchmarkExecution } from './BenchmarkExecution';
-import { InvalidConcurrencyError, InvalidNumRowsError, NoEvaluatorsError, UnknownSplitError } from './execution-errors';
+import { InvalidConcurrencyError, InvalidNumRowsError, NoEvaluatorsError, UnknownSplitError } from '../errors';
 
 export interface BenchmarkExecuteOptions {
   /** Name of the execution; "Execution N" when not given. */

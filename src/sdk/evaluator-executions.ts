@@ -29,7 +29,7 @@ import {
   ModelNotConfiguredError,
   UnknownSplitError,
   UnknownVersionError,
-} from './execution-errors';
+} from '../errors';
 
 export interface ExecuteOptions {
   /** The dataset split to evaluate on. */

@@ -1,0 +1,80 @@
+/** A benchmark: a dataset with ground truth, plus criteria, evaluators and slices; and its executions. */
+import { Judgeflow } from './client';
+import { NotFoundError, ValidationError } from '../errors';
+import { findBenchmark, insertBenchmark, listBenchmarks, type BenchmarkRecord } from '../db/benchmark.repository';
+import { findDataset } from '../db/dataset.repository';
+import { listExecutionsOfBenchmark, startBenchmarkExecution, type BenchmarkExecuteOptions } from './benchmark-executions';
+import type { BenchmarkExecution } from './BenchmarkExecution';
+import { Criteria } from './Criteria';
+import { Slice } from './Slice';
+import { listEvaluators, type EvaluatorSummary } from '../db/evaluator.repository';
+
+export interface CreateBenchmarkParams {
+  name: string;
+  description?: string;
+  datasetUid: number;
+}
+
+export class Benchmark {
+  readonly benchmarkUid: number;
+  readonly name: string;
+  readonly description: string;
+  readonly datasetUid: number;
+  readonly createdAt: Date;
+
+  private constructor(
+    private readonly client: Judgeflow,
+    record: BenchmarkRecord,
+  ) {
+    this.benchmarkUid = record.uid;
+    this.name = record.name;
+    this.description = record.description;
+    this.datasetUid = record.datasetUid;
+    this.createdAt = record.createdAt;
+  }
+
+  static async create(params: CreateBenchmarkParams, client?: Judgeflow): Promise<Benchmark> {
+    const jf = Judgeflow.resolve(client);
+    if (typeof params.name !== 'string' || !params.name.trim()) {
+      throw new ValidationError(`benchmark name must be a non-empty string, got ${JSON.stringify(params.name)}`);
+    }
+    if (!(await findDataset(jf.db, params.datasetUid))) throw new NotFoundError('dataset', params.datasetUid);
+    const uid = await insertBenchmark(jf.db, { name: params.name, description: params.description ?? '', datasetUid: params.datasetUid });
+    return Benchmark.get(uid, jf);
+  }
+
+  static async get(benchmarkUid: number, client?: Judgeflow): Promise<Benchmark> {
+    const jf = Judgeflow.resolve(client);
+    const record = await findBenchmark(jf.db, benchmarkUid);
+    if (!record) throw new NotFoundError('benchmark', benchmarkUid);
+    return new Benchmark(jf, record);
+  }
+
+  static async list(client?: Judgeflow): Promise<Benchmark[]> {
+    const jf = Judgeflow.resolve(client);
+    return (await listBenchmarks(jf.db)).map((r) => new Benchmark(jf, r));
+  }
+
+  criteria(): Promise<Criteria[]> {
+    return Criteria.list(this.benchmarkUid, this.client);
+  }
+
+  slices(): Promise<Slice[]> {
+    return Slice.list(this.benchmarkUid, this.client);
+  }
+
+  /** Evaluators of every type, oldest first. */
+  evaluators(): Promise<EvaluatorSummary[]> {
+    return listEvaluators(this.client.db, this.benchmarkUid);
+  }
+
+  /** Runs every prompt evaluator of the benchmark (see BenchmarkExecuteOptions for the default splits). */
+  execute(options: BenchmarkExecuteOptions = {}): Promise<BenchmarkExecution> {
+    return startBenchmarkExecution(this.client, this.benchmarkUid, options);
+  }
+
+  /** This benchmark's executions, newest first: `listExecutions()[0]` is the latest run. */
+  listExecutions(): Promise<BenchmarkExecution[]> {
+    return listExecutionsOfBenchmark(this.client, this.benchmarkUid);
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * An LLM-as-a-judge evaluator bound to one criteria (reference: PromptEvaluator). It holds a prompt workflow of
+ * named versions `{ systemPrompt?, userPrompt?, modelName, fmHyperparameters? }`; the newest is the latest.
+ * Prompts reference dataset columns as `{{column}}` (see src/llm/template.ts).
+ */
+import { Judgeflow } from './client';
+import {
+  MissingModelNameError,
+  MissingPromptError,
+  NotFoundError,
+  UnknownColumnError,
+  UnknownVersionError,
+  ValidationError,
+  WrongEvaluatorTypeError,
+} from '../errors';
+import { findBenchmark } from '../db/benchmark.repository';
+import { findCriteria } from '../db/criteria.repository';
+import { findDataset } from '../db/dataset.repository';
+import {
+  findEvaluator,
+  insertEvaluator,
+  insertPromptVersion,
+  insertPromptWorkflow,
+  listPromptVersions,
+  type PromptVersionRecord,
+} from '../db/evaluator.repository';
+import type { Queryable } from '../db/pool';
+import { templateVariables } from '../llm/template';
+import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
+import {
+  cancelExecution,
+  executionUrl,
+  getExecutions,
+  getProgress,
+  getResults,
+  pollExecution,
+  startExecution,
+  type ExecuteOptions,
+  type ExecutionResults,
+  type ExecutionSummary,
+} from './evaluator-executions';
+
+export interface PromptVersionParams {
+  userPrompt?: string;
+  systemPrompt?: string;
+  modelName: string;
+  /** Passed to the model provider untouched (e.g. `{ response_format: { type: 'json_object' } }`). */
+  fmHyperparameters?: Record<string, unknown>;
+}
+
+export interface CreatePromptEvaluatorParams extends PromptVersionParams {
+  criteriaUid: number;
+  /** Name of the evaluator (default: "<criteria name> judge"). */
+  name?: string;
+  /** Name of the first version (default "v1"). */
+  versionName?: string;
+}
+
+export interface UpdatePromptEvaluatorParams extends PromptVersionParams {
+  /** Name of the new version; generated ("v2", "v3", …) when not given. */
+  versionName?: string;
+}
+
+export class PromptEvaluator {
+  readonly evaluatorUid: number;
+  readonly criteriaUid: number;
+  readonly benchmarkUid: number;
+  readonly promptWorkflowUid: number;
+  readonly name: string;
+
+  private constructor(
+    private readonly client: Judgeflow,
+    e: { evaluatorUid: number; criteriaUid: number; benchmarkUid: number; promptWorkflowUid: number; name: string },
+  ) {
+    this.evaluatorUid = e.evaluatorUid;
+    this.criteriaUid = e.criteriaUid;
+    this.benchmarkUid = e.benchmarkUid;
+    this.promptWorkflowUid = e.promptWorkflowUid;
+    this.name = e.name;
+  }
+
+  /** Creates a prompt evaluator for a criteria, with its first prompt version. */
+  static async create(params: CreatePromptEvaluatorParams, client?: Judgeflow): Promise<PromptEvaluator> {
+    const jf = Judgeflow.resolve(client);
+    const criteria = await findCriteria(jf.db, params.criteriaUid);
+    if (!criteria) throw new NotFoundError('criteria', params.criteriaUid);
+    const version = await validateVersion(jf.db, criteria.benchmarkUid, params);
+    const versionName = params.versionName ?? 'v1';
+    validateVersionName(versionName);
+    const evaluatorUid = await jf.db.withTransaction(async (tx) => {
+      const promptWorkflowUid = await insertPromptWorkflow(tx);
+      const uid = await insertEvaluator(tx, {
+        type: 'prompt',
+        name: params.name ?? `${criteria.name} judge`,
+        benchmarkUid: criteria.benchmarkUid,
+        criteriaUid: criteria.uid,
+        promptWorkflowUid,
+      });
+      await insertPromptVersion(tx, promptWorkflowUid, { ...version, name: versionName });
+      return uid;
+    });
+    return PromptEvaluator.get(evaluatorUid, jf);
+  }
+
+  /** Throws NotFoundError for an unknown uid, WrongEvaluatorTypeError for an evaluator of another type. */
+  static async get(evaluatorUid: number, client?: Judgeflow): Promise<PromptEvaluator> {
+    const jf = Judgeflow.resolve(client);
+    const e = await findEvaluator(jf.db, evaluatorUid);
+    if (!e) throw new NotFoundError('evaluator', evaluatorUid);
+    if (e.type !== 'prompt' || e.promptWorkflowUid === null) throw new WrongEvaluatorTypeError(evaluatorUid, e.type, 'prompt');
+    return new PromptEvaluator(jf, { ...e, promptWorkflowUid: e.promptWorkflowUid });
+  }
+
+  /** Creates a new prompt version, makes it the latest, and returns its name. */
+  async update(params: UpdatePromptEvaluatorParams): Promise<string> {
+    const version = await validateVersion(this.client.db, this.benchmarkUid, params);
+    return this.client.db.withTransaction(async (tx) => {
+      // Serialise updates of one evaluator so generated names cannot collide.
+      await tx.query(`SELECT 1 FROM prompt_workflows WHERE uid = $1 FOR UPDATE`, [this.promptWorkflowUid]);
+      const existing = (await listPromptVersions(tx, this.promptWorkflowUid)).map((v) => v.name);
+      let name = params.versionName;
+      if (name === undefined) {
+        for (let n = existing.length + 1; ; n++) if (!existing.includes((name = `v${n}`))) break;
+      }
+      validateVersionName(name);
+      await insertPromptVersion(tx, this.promptWorkflowUid, { ...version, name });
+      return name;
+    });
+  }
+
+  /** Version names, oldest first. */
+  async getVersions(): Promise<string[]> {
+    return (await listPromptVersions(this.client.db, this.promptWorkflowUid)).map((v) => v.name);
+  }
+
+  /** A stored version (the latest when no name is given). */
+  async getVersion(versionName?: string): Promise<PromptVersionRecord> {
+    const versions = await listPromptVersions(this.client.db, this.promptWorkflowUid);
+    const version = versionName === undefined ? versions.at(-1) : versions.find((v) => v.name === versionName);
+    if (!version) throw new UnknownVersionError(versionName ?? '(latest)', versions.map((v) => v.name));
+    return version;
+  }
+
+  /** Executes the evaluator against a dataset split; returns the execution uid. */
+  execute(options: ExecuteOptions): Promise<number> {
+    return startExecution(this.client, this, options);
+  }
+
+  /** `[status, results so far]`; status is running, completed, failed, cancelled or unknown. */
+  pollExecutionResult(executionUid: number, options: { sync?: boolean } = {}): Promise<[ExecutionStatus, ExecutionResults]> {
+    return pollExecution(this.client, this.evaluatorUid, executionUid, options);
+  }
+
+  /** All results of an execution so far: `{ xUid: { score, rationale } }` (plus `error` for failed rows). */
+  getExecutionResult(executionUid: number): Promise<ExecutionResults> {
+    return getResults(this.client, this.evaluatorUid, executionUid);
+  }
+
+  /** Executions of this evaluator, oldest first. */
+  getExecutions(): Promise<ExecutionSummary[]> {
+    return getExecutions(this.client, this.evaluatorUid);
+  }
+
+  /** Live counts, score histogram and recent rows of a running execution. */
+  getExecutionProgress(executionUid: number): Promise<ExecutionProgress> {
+    return getProgress(this.client, this.evaluatorUid, executionUid);
+  }
+
+  /** Stops an execution: no new rows, in-flight model calls aborted, results kept, status cancelled. */
+  cancelExecution(executionUid: number): Promise<void> {
+    return cancelExecution(this.client, this.evaluatorUid, executionUid);
+  }
+
+  /** Web UI link of an execution's workflow. */
+  executionUrl(executionUid: number): string {
+    return executionUrl(this.client, this.evaluatorUid, executionUid);
+  }
+}
+
+/** The documented checks: a prompt, a model name, template variables that are dataset columns. */
+async function validateVersion(q: Queryable, benchmarkUid: number, p: PromptVersionParams): Promise<PromptVersionParams> {
+  const userPrompt = p.userPrompt?.trim() ? p.userPrompt : undefined;
+  const systemPrompt = p.systemPrompt?.trim() ? p.systemPrompt : undefined;
+  if (!userPrompt && !systemPrompt) throw new MissingPromptError();
+  if (typeof p.modelName !== 'string' || !p.modelName.trim()) throw new MissingModelNameError(p.modelName);
+  if (p.fmHyperparameters !== undefined && (p.fmHyperparameters === null || typeof p.fmHyperparameters !== 'object' || Array.isArray(p.fmHyperparameters))) {
+    throw new ValidationError(`fmHyperparameters must be an object, got ${JSON.stringify(p.fmHyperparameters)}`);
+  }
+  const benchmark = await findBenchmark(q, benchmarkUid);
+  if (!benchmark) throw new NotFoundError('benchmark', benchmarkUid);
+  const columns = (await findDataset(q, benchmark.datasetUid))!.columns;
+  for (const [which, template] of [['systemPrompt', systemPrompt], ['userPrompt', userPrompt]] as const) {
+    for (const variable of templateVariables(template ?? '')) {
+      if (!columns.includes(variable)) throw new UnknownColumnError(variable, columns, `${which} uses {{${variable}}}`);
+    }
+  }
+  return { userPrompt, systemPrompt, modelName: p.modelName, fmHyperparameters: p.fmHyperparameters };
+}
+
+function validateVersionName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !name.trim()) {
+    throw new ValidationError(`versionName must be a non-empty string, got ${JSON.stringify(name)}`);
+  }
+}
