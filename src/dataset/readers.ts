@@ -8,7 +8,7 @@ import { CsvError } from 'csv-parse';
 import { MalformedFileError } from '../errors';
 
 export interface SourceRow {
-  /** 1-based line of the row in the file (its first line for multi-line CSV records). */
+  /** 1-based line of the row in the file (where it ends, for a CSV record spanning lines). */
   line: number;
   values: Record<string, unknown>;
 }

@@ -19,7 +19,7 @@ import {
   ModelNotConfiguredError,
   UnknownSplitError,
   UnknownVersionError,
-} from '../../src/sdk/execution-errors';
+} from '../../src/errors';
 import { NotFoundError } from '../../src/errors';
 import { connectTestClient } from '../helpers/context';
 import { addPromptVersion, createEvaluatorFixture, type EvaluatorFixture } from '../helpers/fixtures';
