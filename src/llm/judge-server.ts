@@ -114,11 +114,12 @@ export async function startJudgeServer(options: Partial<JudgeServerBehaviour> & 
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
       open.add(res);
       let finished = false;
-      let timer: NodeJS.Timeout | undefined;
+      // Set once the body is parsed; `finish` (possibly called earlier) clears it when there is one.
+      const pending: { timer?: NodeJS.Timeout } = {};
       const finish = (status: number, body: unknown, headers: Record<string, string> = {}) => {
         if (finished) return;
         finished = true;
-        clearTimeout(timer);
+        clearTimeout(pending.timer);
         stats.inFlight -= 1;
         stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
         open.delete(res);
@@ -127,7 +128,7 @@ export async function startJudgeServer(options: Partial<JudgeServerBehaviour> & 
       res.on('close', () => {
         if (finished) return;
         finished = true;
-        clearTimeout(timer);
+        clearTimeout(pending.timer);
         stats.inFlight -= 1;
         stats.aborted += 1;
         open.delete(res);
@@ -150,7 +151,7 @@ export async function startJudgeServer(options: Partial<JudgeServerBehaviour> & 
       stats.byModel[model] = (stats.byModel[model] ?? 0) + 1;
       const latency = switches.has('latency') ? Number(switches.get('latency')) : behaviour.latencyMs;
 
-      timer = setTimeout(() => {
+      pending.timer = setTimeout(() => {
         if (behaviour.requireApiKey !== undefined && req.headers.authorization !== `Bearer ${behaviour.requireApiKey}`) {
           return finish(401, apiError('Incorrect API key provided.', 'invalid_api_key'));
         }

@@ -21,6 +21,7 @@ import {
   type ExecutionProgress,
   type ExecutionStatus,
 } from '../shared/execution-contract';
+import { listPromptVersions } from '../db/evaluator.repository';
 import { BENCHMARK_UID, EVALUATOR_UID, KIND, SPLIT } from '../temporal/search-attributes';
 import { evaluatorExecutionWorkflowId, workflowUrl } from '../temporal/workflow-ids';
 import {
@@ -239,13 +240,9 @@ async function workflowHandle(jf: Judgeflow, e: ExecutionRecord): Promise<Workfl
 }
 
 async function findVersion(jf: Judgeflow, promptWorkflowUid: number, versionName: string | undefined) {
-  const { rows } = await jf.db.query<{ uid: number; name: string; modelName: string }>(
-    `SELECT uid, name, model_name AS "modelName" FROM prompt_versions
-      WHERE prompt_workflow_uid = $1 ORDER BY created_at, uid`,
-    [promptWorkflowUid],
-  );
-  const version = versionName === undefined ? rows.at(-1) : rows.find((r) => r.name === versionName);
-  if (!version) throw new UnknownVersionError(versionName ?? '(latest)', rows.map((r) => r.name));
+  const versions = await listPromptVersions(jf.db, promptWorkflowUid);
+  const version = versionName === undefined ? versions.at(-1) : versions.find((v) => v.name === versionName);
+  if (!version) throw new UnknownVersionError(versionName ?? '(latest)', versions.map((v) => v.name));
   return version;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesSliceFilter, validateSliceFilter } from '../../src/dataset/slice-filter';
+import { matchesSliceFilter, validateSliceFilter, type SliceFilter } from '../../src/dataset/slice-filter';
 import { InvalidSliceFilterError, UnknownColumnError, UnknownSplitError } from '../../src/errors';
 
 const row = (split: string, data: Record<string, unknown>) => ({ split, data });
@@ -22,7 +22,9 @@ describe('slice filters', () => {
   });
 
   it('composes with and / or / not', () => {
-    const f = { and: [{ split: 'dev' }, { or: [{ column: 'lang', op: 'eq', value: 'fr' }, { not: { column: 'length', op: 'lt', value: 5 } }] }] } as const;
+    const f: SliceFilter = {
+      and: [{ split: 'dev' }, { or: [{ column: 'lang', op: 'eq', value: 'fr' }, { not: { column: 'length', op: 'lt', value: 5 } }] }],
+    };
     expect(matchesSliceFilter(validateSliceFilter(f, columns, splits), row('dev', { lang: 'en', length: 9 }))).toBe(true);
     expect(matchesSliceFilter(f, row('dev', { lang: 'en', length: 3 }))).toBe(false);
     expect(matchesSliceFilter(f, row('test', { lang: 'fr', length: 3 }))).toBe(false);
