@@ -18,12 +18,13 @@ export interface BenchmarkSummary {
 
 export async function summarizeBenchmarkExecution(db: Db, benchmarkExecutionUid: number): Promise<BenchmarkSummary> {
   const { rows: evaluators } = await db.query<{ evaluatorUid: number; labelScores: number[]; slices: { uid: number; name: string }[] }>(
-    `SELECT DISTINCT ev.uid AS "evaluatorUid",
+    `SELECT ev.uid AS "evaluatorUid",
             (SELECT array_agg(l.score ORDER BY l.score) FROM criteria_labels l WHERE l.criteria_uid = ev.criteria_uid) AS "labelScores",
             coalesce((SELECT json_agg(json_build_object('uid', s.uid, 'name', s.name) ORDER BY s.uid)
                         FROM slices s WHERE s.benchmark_uid = ev.benchmark_uid), '[]') AS slices
-       FROM evaluator_executions e JOIN evaluators ev ON ev.uid = e.evaluator_uid
-      WHERE e.benchmark_execution_uid = $1 ORDER BY ev.uid`,
+       FROM evaluators ev
+      WHERE ev.uid IN (SELECT evaluator_uid FROM evaluator_executions WHERE benchmark_execution_uid = $1)
+      ORDER BY ev.uid`,
     [benchmarkExecutionUid],
   );
   const accumulators = new Map(

@@ -14,7 +14,7 @@ let runtimeInstalled = false;
 export async function startTestWorker(jf: Judgeflow, llm: JudgeClient): Promise<TestWorker> {
   if (!runtimeInstalled) {
     // Worker lifecycle chatter drowns test output; errors still show (row failures are expected in fault tests).
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({ logger: new DefaultLogger((process.env.JUDGEFLOW_TEST_LOG as 'ERROR' | undefined) ?? 'ERROR') });
     runtimeInstalled = true;
   }
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });

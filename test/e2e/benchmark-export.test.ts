@@ -1,0 +1,181 @@
+/**
+ * The whole benchmark path: a dataset with user columns, ground truth and slices; two criteria with an evaluator
+ * each; a benchmark execution over two splits; JSON and CSV exports parsed back and checked, datapoint by
+ * datapoint, against PostgreSQL.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Benchmark,
+  Criteria,
+  CsvExportConfig,
+  Dataset,
+  InvalidCsvOptionError,
+  InvalidDestinationError,
+  PromptEvaluator,
+  Slice,
+  UnsupportedDestinationError,
+  type BenchmarkExecution,
+  type Judgeflow,
+} from '../../src';
+import { createJudgeClient } from '../../src/llm/judge';
+import { startJudgeServer, type JudgeServer } from '../../src/llm/judge-server';
+import { connectTestClient, uniqueName } from '../helpers/context';
+import { startTestWorker, type TestWorker } from '../helpers/worker';
+
+let jf: Judgeflow;
+let judge: JudgeServer;
+let worker: TestWorker;
+let dir: string;
+
+const tricky = ['plain', 'semi;colon', "it's quoted", 'slash/escape', "both/' here", 'multi\nline\r\nvalue', '日本語 🚀 שלום', '', ' padded ', 'a,b "c"'];
+
+beforeAll(async () => {
+  judge = await startJudgeServer();
+  jf = await connectTestClient(`benchmark-export-${process.pid}`);
+  jf.config.openai.baseUrl = judge.url;
+  worker = await startTestWorker(jf, createJudgeClient({ baseUrl: judge.url, apiKey: 'test' }));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-export-'));
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await jf?.close();
+  await judge?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('benchmark execution and export', () => {
+  let execution: BenchmarkExecution;
+  let benchmark: Benchmark;
+
+  beforeAll(async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      x_uid: `dp-${i}`,
+      split: ['train', 'dev', 'test'][i % 3]!,
+      question: `question ${i}`,
+      response: tricky[i % tricky.length]!,
+      lang: i % 4 === 0 ? 'fr' : 'en',
+      length: String(i * 3),
+    }));
+    const ds = await Dataset.create({ name: uniqueName('export'), rows });
+    benchmark = await Benchmark.create({ name: uniqueName('export'), description: 'export e2e', datasetUid: ds.datasetUid });
+    const helpful = await Criteria.create({
+      benchmarkUid: benchmark.benchmarkUid,
+      name: 'helpfulness',
+      labels: [{ name: 'bad', score: 0 }, { name: 'ok', score: 1 }, { name: 'great', score: 2 }],
+    });
+    const safe = await Criteria.create({ benchmarkUid: benchmark.benchmarkUid, name: 'safety', labels: [{ name: 'unsafe', score: 0 }, { name: 'safe', score: 1 }] });
+    // Ground truth for most datapoints (not dp-1), so agreement is true, false and null.
+    await helpful.setGroundTruth(Object.fromEntries(rows.filter((_, i) => i !== 1).map((r, i) => [r.x_uid, i % 3])));
+    await safe.setGroundTruth(Object.fromEntries(rows.map((r, i) => [r.x_uid, i % 2])));
+    await Slice.create({ benchmarkUid: benchmark.benchmarkUid, name: 'french', filter: { column: 'lang', op: 'eq', value: 'fr' } });
+    await Slice.create({ benchmarkUid: benchmark.benchmarkUid, name: 'long', filter: { column: 'length', op: 'gte', value: 45 } });
+    await PromptEvaluator.create({ criteriaUid: helpful.criteriaUid, name: 'helpful judge', userPrompt: 'Q: {{question}}\nA: {{response}}', modelName: 'local-judge' });
+    await PromptEvaluator.create({ criteriaUid: safe.criteriaUid, name: 'safety judge', systemPrompt: 'Be strict.', userPrompt: '{{response}} ({{lang}})', modelName: 'local-judge' });
+    execution = await benchmark.execute({ name: 'nightly', splits: ['train', 'dev'], sync: true });
+  });
+
+  it('runs every evaluator over the chosen splits and records the end with a summary', async () => {
+    expect(execution).toMatchObject({ benchmarkUid: benchmark.benchmarkUid, name: 'nightly', createdBy: jf.config.user });
+    expect(await execution.status()).toBe('completed');
+    const { rows } = await jf.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM evaluator_results r JOIN evaluator_executions e ON e.uid = r.execution_uid
+        WHERE e.benchmark_execution_uid = $1 AND r.score IS NOT NULL`,
+      [execution.benchmarkExecutionUid],
+    );
+    expect(rows[0]?.n).toBe(2 * 20); // two evaluators × (10 train + 10 dev)
+    const summary = (await execution.summary()) as { evaluators: { overall: { total: number; scored: number }; bySlice: Record<string, unknown> }[] };
+    expect(summary.evaluators).toHaveLength(2);
+    expect(summary.evaluators[0]?.overall).toMatchObject({ total: 20, scored: 20 });
+    expect(Object.keys(summary.evaluators[0]!.bySlice).sort()).toEqual(['french', 'long']);
+    const listed = await benchmark.listExecutions();
+    expect(listed[0]?.benchmarkExecutionUid).toBe(execution.benchmarkExecutionUid);
+  });
+
+  /** What the database says each datapoint should show. */
+  async function expected() {
+    const { rows } = await jf.db.query<{ x_uid: string; split: string; data: Record<string, string>; ev: string; score: number | null; rationale: string | null; gt: number | null }>(
+      `SELECT d.x_uid, d.split, d.data, ev.name AS ev, r.score, r.rationale, g.score AS gt
+         FROM datapoints d
+         JOIN benchmarks b ON b.dataset_uid = d.dataset_uid AND b.uid = $2
+         JOIN evaluators ev ON ev.benchmark_uid = b.uid
+         LEFT JOIN evaluator_executions e ON e.evaluator_uid = ev.uid AND e.benchmark_execution_uid = $1 AND e.split = d.split
+         LEFT JOIN evaluator_results r ON r.execution_uid = e.uid AND r.x_uid = d.x_uid
+         LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = d.x_uid
+        ORDER BY d.position, ev.uid`,
+      [execution.benchmarkExecutionUid, benchmark.benchmarkUid],
+    );
+    const slices = await jf.db.query<{ x_uid: string; name: string }>(
+      `SELECT m.x_uid, s.name FROM slice_members m JOIN slices s ON s.uid = m.slice_uid WHERE s.benchmark_uid = $1`,
+      [benchmark.benchmarkUid],
+    );
+    return { rows, sliceOf: (x: string) => slices.rows.filter((s) => s.x_uid === x).map((s) => s.name).sort() };
+  }
+
+  it('exports JSON with every datapoint, score, rationale, agreement and slice', async () => {
+    const file = path.join(dir, 'execution.json');
+    await execution.export(file);
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(doc.benchmark).toMatchObject({ benchmark_uid: benchmark.benchmarkUid, description: 'export e2e' });
+    expect(doc.execution).toMatchObject({ benchmark_execution_uid: execution.benchmarkExecutionUid, name: 'nightly', status: 'completed', splits: ['train', 'dev'] });
+    expect(doc.execution.duration_seconds).toBeGreaterThanOrEqual(0);
+    expect(doc.datapoints).toHaveLength(30);
+    const { rows, sliceOf } = await expected();
+    for (const r of rows) {
+      const dp = doc.datapoints.find((d: { x_uid: string }) => d.x_uid === r.x_uid);
+      expect(dp.split).toBe(r.split);
+      expect([...dp.slices].sort()).toEqual(sliceOf(r.x_uid));
+      const ev = dp.evaluations[r.ev];
+      expect(ev.score).toBe(r.score);
+      expect(ev.rationale).toBe(r.rationale);
+      expect(ev.agreement).toBe(r.score === null || r.gt === null ? null : r.score === r.gt);
+    }
+    // Test-split datapoints were not run: present, with missing scores.
+    expect(doc.datapoints.filter((d: { split: string }) => d.split === 'test').every((d: { evaluations: Record<string, { score: unknown }> }) =>
+      Object.values(d.evaluations).every((e) => e.score === null))).toBe(true);
+    expect(doc.summary.datapoints).toBe(30);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it("exports CSV with sep ';', quotechar \"'\" and escapechar '/', which an independent parser reads back", async () => {
+    const file = path.join(dir, 'execution.csv');
+    await execution.export(file, { config: new CsvExportConfig({ sep: ';', quotechar: "'", escapechar: '/' }) });
+    const records: Record<string, string>[] = parse(fs.readFileSync(file, 'utf8'), { columns: true, delimiter: ';', quote: "'", escape: '/' });
+    expect(records).toHaveLength(30);
+    expect(Object.keys(records[0]!)).toEqual([
+      'x_uid', 'split', 'question', 'response', 'lang', 'length',
+      'ground_truth.helpfulness', 'ground_truth.safety',
+      'helpful judge.score', 'helpful judge.rationale', 'helpful judge.agreement', 'helpful judge.error',
+      'safety judge.score', 'safety judge.rationale', 'safety judge.agreement', 'safety judge.error',
+      'slice.french', 'slice.long',
+    ]);
+    const { rows, sliceOf } = await expected();
+    for (const r of rows) {
+      const rec = records.find((x) => x.x_uid === r.x_uid)!;
+      expect(rec.response).toBe(r.data.response);
+      expect(rec.question).toBe(r.data.question);
+      expect(rec[`${r.ev}.score`]).toBe(r.score === null ? '' : String(r.score));
+      expect(rec[`${r.ev}.rationale`]).toBe(r.rationale ?? '');
+      expect(rec[`${r.ev}.agreement`]).toBe(r.score === null || r.gt === null ? '' : String(r.score === r.gt));
+      const criteria = r.ev === 'helpful judge' ? 'helpfulness' : 'safety';
+      expect(rec[`ground_truth.${criteria}`]).toBe(r.gt === null ? '' : String(r.gt));
+      expect(['french', 'long'].filter((s) => rec[`slice.${s}`] === 'true')).toEqual(sliceOf(r.x_uid));
+    }
+  });
+
+  it('refuses bad destinations and options before anything starts, leaving no file', async () => {
+    const exports = async () => (await jf.db.query(`SELECT uid FROM exports`)).rowCount;
+    const before = await exports();
+    await expect(execution.export(path.join(dir, 'missing-dir', 'x.json'))).rejects.toThrow(InvalidDestinationError);
+    await expect(execution.export(path.join(dir, 'missing-dir', 'x.json'))).rejects.toThrow(/does not exist/);
+    await expect(execution.export(dir)).rejects.toThrow(/is a directory/);
+    await expect(execution.export('ftp://host/x.json')).rejects.toThrow(UnsupportedDestinationError);
+    expect(() => new CsvExportConfig({ sep: ';;' })).toThrow(InvalidCsvOptionError);
+    expect(() => new CsvExportConfig({ sep: "'", quotechar: "'" })).toThrow(/must differ from sep/);
+    expect(await exports()).toBe(before);
+  });
+});
