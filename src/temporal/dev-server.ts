@@ -1,0 +1,116 @@
+/**
+ * The local Temporal dev server (`temporal server start-dev`) with SQLite persistence, the Web UI and the
+ * project's search attributes: probe an address, start one detached, wait for it, stop it.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { searchAttributeCliFlags } from './search-attributes';
+
+export type AddressState = 'temporal' | 'other' | 'free';
+
+export function splitAddress(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  const host = at > 0 ? address.slice(0, at) : '127.0.0.1';
+  const port = Number(at > 0 ? address.slice(at + 1) : address);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`TEMPORAL_ADDRESS ${JSON.stringify(address)} has no valid port`);
+  return { host: host === 'localhost' ? '127.0.0.1' : host, port };
+}
+
+/** Whether a Temporal frontend answers at `address`, something else listens there, or nothing does. */
+export async function probeTemporal(address: string): Promise<AddressState> {
+  const { host, port } = splitAddress(address);
+  const open = await new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.setTimeout(2_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+  if (!open) return 'free';
+  return (await answersAsTemporal(address)) ? 'temporal' : 'other';
+}
+
+async function answersAsTemporal(address: string): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: '3s' });
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => {});
+  }
+}
+
+export interface DevServerOptions {
+  cliPath: string;
+  address: string;
+  uiPort: number;
+  dbFilename: string;
+  logFile: string;
+  /** Extra `--dynamic-config-value` settings, e.g. a lower continue-as-new threshold for tests. */
+  dynamicConfig?: Record<string, string | number>;
+}
+
+/** Starts the dev server detached (it outlives this process); returns its pid. */
+export function startDevServer(o: DevServerOptions): number {
+  const { host, port } = splitAddress(o.address);
+  fs.mkdirSync(path.dirname(o.dbFilename), { recursive: true });
+  fs.mkdirSync(path.dirname(o.logFile), { recursive: true });
+  const log = fs.openSync(o.logFile, 'a');
+  const args = [
+    'server', 'start-dev',
+    '--ip', host,
+    '--port', String(port),
+    '--ui-port', String(o.uiPort),
+    '--db-filename', o.dbFilename,
+    '--log-level', 'warn',
+    ...searchAttributeCliFlags(),
+    ...Object.entries(o.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]),
+  ];
+  const child = spawn(o.cliPath, args, { detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  child.unref();
+  if (child.pid === undefined) throw new Error(`could not start ${o.cliPath}`);
+  return child.pid;
+}
+
+/** Resolves when a Temporal frontend answers at `address`; throws after `timeoutMs`. */
+export async function waitForTemporal(address: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await answersAsTemporal(address)) return;
+    if (!isAlive()) throw new Error('the Temporal dev server exited during start-up');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the Temporal dev server did not answer at ${address} within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+export async function stopDevServer(pid: number, graceMs = 10_000): Promise<void> {
+  if (!processAlive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  while (processAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+}
