@@ -2,13 +2,13 @@
  * Integration set-up, once per run: locates (or builds) the Temporal CLI, starts an ephemeral dev server with
  * the project's search attributes, creates and migrates a fresh database, and bundles the workflows once.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { dropDatabase, ensureDatabase, migrate } from '../src/db/migrate';
+import { resolveTemporalCli } from '../src/temporal/cli-path';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { WORKFLOWS_PATH } from '../src/temporal/workflows-path';
 
@@ -27,10 +27,7 @@ export const SUGGEST_CONTINUE_AS_NEW_AT = 300;
 const root = path.resolve(import.meta.dirname, '..');
 
 export default async function setup(project: TestProject) {
-  const temporalCli = execFileSync('bash', [path.join(root, 'scripts/install-temporal.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
+  const temporalCli = resolveTemporalCli();
 
   const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/judgeflow_test');
   base.pathname = `${base.pathname}_${process.pid}`;

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { JudgeflowError } from '../errors';
 import { searchAttributeCliFlags } from './search-attributes';
 
 export type AddressState = 'temporal' | 'other' | 'free';
@@ -113,4 +114,36 @@ export async function stopDevServer(pid: number, graceMs = 10_000): Promise<void
   while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   if (processAlive(pid)) process.kill(pid, 'SIGKILL');
   while (processAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+}
+
+export interface EnsureDevServerOptions {
+  address: string;
+  uiPort: number;
+  /** Where temporal.db, temporal.log and temporal.pid live. */
+  dataDir: string;
+  /** Resolves the CLI path only when a server must be started (it may have to be built). */
+  cliPath: () => string;
+}
+
+/**
+ * A Temporal server at `address`: the one already answering there, or a dev server started with its state in
+ * `dataDir`. Throws one clear line when something else holds the port or the server does not come up.
+ */
+export async function ensureDevServer(o: EnsureDevServerOptions): Promise<{ started: boolean; pid?: number; logFile: string }> {
+  const logFile = path.join(o.dataDir, 'temporal.log');
+  const state = await probeTemporal(o.address);
+  if (state === 'temporal') return { started: false, logFile };
+  if (state === 'other') {
+    throw new JudgeflowError(
+      `port ${splitAddress(o.address).port} is in use by a program that is not a Temporal server; stop it or set TEMPORAL_ADDRESS=127.0.0.1:<free port>`,
+    );
+  }
+  const pid = startDevServer({ cliPath: o.cliPath(), address: o.address, uiPort: o.uiPort, dbFilename: path.join(o.dataDir, 'temporal.db'), logFile });
+  fs.writeFileSync(path.join(o.dataDir, 'temporal.pid'), String(pid));
+  try {
+    await waitForTemporal(o.address, 60_000, () => processAlive(pid));
+  } catch (err) {
+    throw new JudgeflowError(`${(err as Error).message}; see ${logFile}`);
+  }
+  return { started: true, pid, logFile };
 }

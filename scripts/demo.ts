@@ -1,0 +1,150 @@
+/**
+ * `npm run demo`: the main job end to end on this machine. Starts what is missing (the Temporal dev server, a
+ * worker, and the local judge server when no OPENAI_API_KEY is set), imports a small support-answers dataset with
+ * ground truth, creates a criteria, a slice and a prompt evaluator, runs an execution with a live progress bar,
+ * prints the results, then runs a benchmark execution and exports it as JSON and CSV. Leaves the dev server running.
+ */
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { JudgeflowError } from '../src/errors';
+import { startJudgeServer } from '../src/llm/judge-server';
+import { runMain } from '../src/run-main';
+import { Benchmark, Criteria, CsvExportConfig, Dataset, Judgeflow, PromptEvaluator, Slice } from '../src';
+import type { AgreementSummary } from '../src/metrics/agreement';
+import { resolveTemporalCli } from '../src/temporal/cli-path';
+import { ensureDevServer } from '../src/temporal/dev-server';
+import { spawnWorkerProcess } from './worker-process';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dataDir = path.join(root, '.data');
+const TASK_QUEUE = 'judgeflow-demo';
+const say = (line = '') => console.log(line);
+
+await runMain(async () => {
+  const config = loadConfig();
+  say('judgeflow demo: durable LLM-as-a-judge on Temporal\n');
+
+  // 1. Temporal
+  const server = await ensureDevServer({ address: config.temporal.address, uiPort: 8233, dataDir, cliPath: resolveTemporalCli });
+  say(server.started
+    ? `• started the Temporal dev server at ${config.temporal.address} (state in .data/temporal.db; stop it with \`npm run temporal -- stop\`)`
+    : `• using the Temporal server already running at ${config.temporal.address}`);
+
+  // 2. The model endpoint
+  let judge: Awaited<ReturnType<typeof startJudgeServer>> | undefined;
+  const openai = { ...config.openai };
+  let modelName = process.env.JUDGEFLOW_DEMO_MODEL ?? 'gpt-4o-mini';
+  if (!openai.apiKey) {
+    judge = await startJudgeServer({ latencyMs: 300 });
+    openai.baseUrl = judge.url;
+    openai.apiKey = 'local';
+    modelName = 'local-judge';
+    say(`• no OPENAI_API_KEY: using the project's local judge server at ${judge.url}`);
+    say('  (deterministic answers for offline use, not a real model: agreement with ground truth is at chance level)');
+  } else {
+    say(`• judging with model ${modelName} at ${openai.baseUrl ?? 'https://api.openai.com/v1'}`);
+  }
+
+  // 3. A worker for the demo's task queue
+  const worker = await spawnWorkerProcess({
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    OPENAI_BASE_URL: openai.baseUrl ?? '',
+    OPENAI_API_KEY: openai.apiKey,
+  });
+  say(`• started a worker on task queue "${TASK_QUEUE}" (pid ${worker.pid})\n`);
+
+  const jf = await Judgeflow.connect({ config: { temporal: { taskQueue: TASK_QUEUE }, openai } });
+  try {
+    // 4. Definitions
+    const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const dataset = await Dataset.fromCsv(path.join(root, 'examples/data/support-answers.csv'), { name: `support answers ${stamp}` });
+    const counts = await dataset.countBySplit();
+    say(`Dataset ${dataset.datasetUid}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')} rows; columns ${dataset.columns.join(', ')}`);
+    const benchmark = await Benchmark.create({ name: `support quality ${stamp}`, description: 'Are support answers helpful?', datasetUid: dataset.datasetUid });
+    const criteria = await Criteria.create({
+      benchmarkUid: benchmark.benchmarkUid,
+      name: 'helpfulness',
+      description: 'Does the answer solve the customer question?',
+      labels: [
+        { name: 'unhelpful', score: 0, description: 'does not answer the question' },
+        { name: 'partly helpful', score: 1, description: 'answers part of it, or vaguely' },
+        { name: 'helpful', score: 2, description: 'answers it fully and concretely' },
+      ],
+    });
+    const rows = await dataset.rows();
+    await criteria.setGroundTruth(Object.fromEntries(rows.map((r) => [r.xUid, Number(r.data.helpfulness)])));
+    const billing = await Slice.create({ benchmarkUid: benchmark.benchmarkUid, name: 'billing', filter: { column: 'product_area', op: 'eq', value: 'billing' } });
+    const evaluator = await PromptEvaluator.create({
+      criteriaUid: criteria.criteriaUid,
+      name: 'helpfulness judge',
+      systemPrompt: 'You review customer-support answers for a software product.',
+      userPrompt: 'Customer question: {{question}}\nSupport answer: {{response}}',
+      modelName,
+      fmHyperparameters: { temperature: 0 },
+    });
+    say(`Benchmark ${benchmark.benchmarkUid}, criteria ${criteria.criteriaUid} (3 labels, ground truth for ${rows.length} rows), ` +
+      `slice "${billing.name}" (${billing.size} rows), evaluator ${evaluator.evaluatorUid} (prompt version ${(await evaluator.getVersions()).join(', ')})\n`);
+
+    // 5. One evaluator execution, watched live
+    const executionUid = await evaluator.execute({ split: 'dev', concurrency: 4 });
+    say(`Execution ${executionUid} on split "dev" — watch it in the Web UI:\n  ${evaluator.executionUrl(executionUid)}`);
+    await showProgress(evaluator, executionUid);
+    const [status, results] = await evaluator.pollExecutionResult(executionUid, { sync: true });
+    const truth = await criteria.getGroundTruth();
+    say(`\nStatus: ${status}. Results:`);
+    say(`  ${'x_uid'.padEnd(12)} score  truth  rationale`);
+    for (const [xUid, r] of Object.entries(results)) {
+      const rationale = r.error ?? r.rationale ?? '';
+      say(`  ${xUid.padEnd(12)} ${String(r.score ?? '-').padEnd(6)} ${String(truth[xUid] ?? '-').padEnd(6)} ${rationale.length > 70 ? `${rationale.slice(0, 69)}…` : rationale}`);
+    }
+
+    // 6. A benchmark execution and its exports
+    say('\nBenchmark execution over the default splits (all but "test", which is held out)…');
+    const run = await benchmark.execute({ name: 'demo run', sync: true });
+    say(`  benchmark execution ${run.benchmarkExecutionUid}: ${await run.status()} — ${run.url}`);
+    const summary = (await run.summary()) as { evaluators: { overall: AgreementSummary; bySlice: Record<string, AgreementSummary> }[] } | null;
+    const overall = summary?.evaluators[0]?.overall;
+    if (overall) {
+      say(`  agreement with ground truth: accuracy ${fmt(overall.accuracy)}, Cohen's kappa ${fmt(overall.kappa)}, ` +
+        `quadratic-weighted kappa ${fmt(overall.weightedKappa.quadratic)}, coverage ${fmt(overall.coverage)} (${overall.scored}/${overall.total})`);
+      const slice = summary?.evaluators[0]?.bySlice.billing;
+      if (slice) say(`  slice "billing": accuracy ${fmt(slice.accuracy)} over ${slice.compared} rows`);
+    }
+    const jsonFile = path.join(dataDir, 'demo-export.json');
+    const csvFile = path.join(dataDir, 'demo-export.csv');
+    await run.export(jsonFile);
+    await run.export(csvFile, { config: new CsvExportConfig() });
+    say(`  exported every datapoint (test rows with missing scores) to:\n    ${path.relative(root, jsonFile)}\n    ${path.relative(root, csvFile)}`);
+    say(`\nDone. The dev server keeps running (Web UI ${config.temporal.uiUrl}); \`npm run temporal -- stop\` stops it.`);
+  } finally {
+    await jf.close();
+    await worker.stop();
+    await judge?.close();
+  }
+});
+
+async function showProgress(evaluator: PromptEvaluator, executionUid: number) {
+  const width = 30;
+  const tty = process.stdout.isTTY;
+  let last = '';
+  for (;;) {
+    const p = await evaluator.getExecutionProgress(executionUid).catch(() => undefined);
+    // total is 0 until the workflow has read its plan.
+    if (p && p.total > 0) {
+      const filled = p.total ? Math.round((p.done / p.total) * width) : 0;
+      const line = `  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} rows, ${p.errors} errors, ${p.inFlight} in flight`;
+      if (line !== last) process.stdout.write(tty ? `\r${line}` : `${line}\n`);
+      last = line;
+      if (p.status !== 'running') break;
+    }
+    const [status] = await evaluator.pollExecutionResult(executionUid);
+    if (status !== 'running') break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (tty) process.stdout.write('\n');
+}
+
+function fmt(value: number | null | undefined): string {
+  if (value === null || value === undefined) throw new JudgeflowError('missing agreement figure');
+  return value.toFixed(2);
+}
