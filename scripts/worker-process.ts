@@ -1,16 +1,22 @@
-/** Starts `src/worker.ts` as a child process and waits until it polls its task queue. */
-import { spawn } from 'node:child_process';
+/** Starts `src/worker.ts` as a child process and waits until it polls its task queue (demo and e2e tests). */
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { JudgeflowError } from '../src/errors';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-export interface WorkerProcessHandle {
+export interface WorkerProcess {
+  child: ChildProcess;
   pid: number;
+  /** Everything it printed so far. */
+  output(): string;
+  /** SIGTERM: graceful shutdown. */
   stop(): Promise<void>;
+  /** SIGKILL: no shutdown at all; in-flight activities are lost to this worker. */
+  kill(): Promise<void>;
 }
 
-export async function spawnWorkerProcess(env: Record<string, string>): Promise<WorkerProcessHandle> {
+export async function spawnWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/worker.ts')], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -33,11 +39,9 @@ export async function spawnWorkerProcess(env: Record<string, string>): Promise<W
       reject(new JudgeflowError(`the worker exited (code ${code}) before starting:\n${output.trim()}`));
     });
   });
-  return {
-    pid: child.pid!,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
   };
+  return { child, pid: child.pid!, output: () => output, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }

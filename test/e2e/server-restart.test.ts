@@ -12,7 +12,7 @@ import { pollExecution, startExecution } from '../../src/sdk/evaluator-execution
 import { processAlive, startDevServer, stopDevServer, waitForTemporal } from '../../src/temporal/dev-server';
 import { createEvaluatorFixture } from '../helpers/fixtures';
 import { freePort } from '../helpers/ports';
-import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
+import { spawnWorkerProcess as spawnWorker, type WorkerProcess } from '../../scripts/worker-process';
 
 let dir: string;
 let address: string;

@@ -9,7 +9,7 @@ import { startJudgeServer, type JudgeServer } from '../../src/llm/judge-server';
 import { pollExecution, startExecution } from '../../src/sdk/evaluator-executions';
 import { connectTestClient } from '../helpers/context';
 import { createEvaluatorFixture } from '../helpers/fixtures';
-import { spawnWorker, type WorkerProcess } from '../helpers/worker-process';
+import { spawnWorkerProcess as spawnWorker, type WorkerProcess } from '../../scripts/worker-process';
 
 let jf: Judgeflow;
 let judge: JudgeServer;
