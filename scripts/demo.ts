@@ -7,55 +7,24 @@
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { JudgeflowError } from '../src/errors';
-import { startJudgeServer } from '../src/llm/judge-server';
 import { runMain } from '../src/run-main';
-import { Benchmark, Criteria, CsvExportConfig, Dataset, Judgeflow, PromptEvaluator, Slice } from '../src';
+import { Benchmark, Criteria, CsvExportConfig, Dataset, PromptEvaluator, Slice } from '../src';
 import type { AgreementSummary } from '../src/metrics/agreement';
-import { resolveTemporalCli } from '../src/temporal/cli-path';
-import { ensureDevServer } from '../src/temporal/dev-server';
-import { spawnWorkerProcess } from './worker-process';
+import { startLocalStack } from './local-stack';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.data');
-const TASK_QUEUE = 'judgeflow-demo';
 const say = (line = '') => console.log(line);
 
 await runMain(async () => {
   const config = loadConfig();
   say('judgeflow demo: durable LLM-as-a-judge on Temporal\n');
 
-  // 1. Temporal
-  const server = await ensureDevServer({ address: config.temporal.address, uiPort: 8233, dataDir, cliPath: resolveTemporalCli });
-  say(server.started
-    ? `• started the Temporal dev server at ${config.temporal.address} (state in .data/temporal.db; stop it with \`npm run temporal -- stop\`)`
-    : `• using the Temporal server already running at ${config.temporal.address}`);
-
-  // 2. The model endpoint
-  let judge: Awaited<ReturnType<typeof startJudgeServer>> | undefined;
-  const openai = { ...config.openai };
-  let modelName = process.env.JUDGEFLOW_DEMO_MODEL ?? 'gpt-4o-mini';
-  if (!openai.apiKey) {
-    judge = await startJudgeServer({ latencyMs: 300 });
-    openai.baseUrl = judge.url;
-    openai.apiKey = 'local';
-    modelName = 'local-judge';
-    say(`• no OPENAI_API_KEY: using the project's local judge server at ${judge.url}`);
-    say('  (deterministic answers for offline use, not a real model: agreement with ground truth is at chance level)');
-  } else {
-    say(`• judging with model ${modelName} at ${openai.baseUrl ?? 'https://api.openai.com/v1'}`);
-  }
-
-  // 3. A worker for the demo's task queue
-  const worker = await spawnWorkerProcess({
-    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-    OPENAI_BASE_URL: openai.baseUrl ?? '',
-    OPENAI_API_KEY: openai.apiKey,
-  });
-  say(`• started a worker on task queue "${TASK_QUEUE}" (pid ${worker.pid})\n`);
-
-  const jf = await Judgeflow.connect({ config: { temporal: { taskQueue: TASK_QUEUE }, openai } });
+  const stack = await startLocalStack(say);
+  const { modelName } = stack;
+  say('');
   try {
-    // 4. Definitions
+    // Definitions
     const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const dataset = await Dataset.fromCsv(path.join(root, 'examples/data/support-answers.csv'), { name: `support answers ${stamp}` });
     const counts = await dataset.countBySplit();
@@ -85,7 +54,7 @@ await runMain(async () => {
     say(`Benchmark ${benchmark.benchmarkUid}, criteria ${criteria.criteriaUid} (3 labels, ground truth for ${rows.length} rows), ` +
       `slice "${billing.name}" (${billing.size} rows), evaluator ${evaluator.evaluatorUid} (prompt version ${(await evaluator.getVersions()).join(', ')})\n`);
 
-    // 5. One evaluator execution, watched live
+    // One evaluator execution, watched live
     const executionUid = await evaluator.execute({ split: 'dev', concurrency: 4 });
     say(`Execution ${executionUid} on split "dev" — watch it in the Web UI:\n  ${evaluator.executionUrl(executionUid)}`);
     await showProgress(evaluator, executionUid);
@@ -98,7 +67,7 @@ await runMain(async () => {
       say(`  ${xUid.padEnd(12)} ${String(r.score ?? '-').padEnd(6)} ${String(truth[xUid] ?? '-').padEnd(6)} ${rationale.length > 70 ? `${rationale.slice(0, 69)}…` : rationale}`);
     }
 
-    // 6. A benchmark execution and its exports
+    // A benchmark execution and its exports
     say('\nBenchmark execution over the default splits (all but "test", which is held out)…');
     const run = await benchmark.execute({ name: 'demo run', sync: true });
     say(`  benchmark execution ${run.benchmarkExecutionUid}: ${await run.status()} — ${run.url}`);
@@ -117,9 +86,7 @@ await runMain(async () => {
     say(`  exported every datapoint (test rows with missing scores) to:\n    ${path.relative(root, jsonFile)}\n    ${path.relative(root, csvFile)}`);
     say(`\nDone. The dev server keeps running (Web UI ${config.temporal.uiUrl}); \`npm run temporal -- stop\` stops it.`);
   } finally {
-    await jf.close();
-    await worker.stop();
-    await judge?.close();
+    await stack.stop();
   }
 });
 

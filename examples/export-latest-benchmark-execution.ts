@@ -1,0 +1,25 @@
+/**
+ * Reference BenchmarkExecution.export, Example 1: export a benchmark's latest execution to a local file.
+ * `npm run example:export [-- <benchmarkUid> [<file>]]` (default: the newest benchmark, benchmark_execution.json).
+ */
+import { Benchmark } from '../src';
+import { JudgeflowError } from '../src/errors';
+import { runMain } from '../src/run-main';
+import { startLocalStack } from '../scripts/local-stack';
+
+await runMain(async () => {
+  const stack = await startLocalStack();
+  try {
+    const given = process.argv[2];
+    const newest = await stack.jf.db.query<{ uid: number }>(`SELECT uid FROM benchmarks ORDER BY uid DESC LIMIT 1`);
+    const benchmarkUid = given ? Number(given) : newest.rows[0]?.uid;
+    if (!benchmarkUid) throw new JudgeflowError('no benchmark yet: run `npm run demo` first, or pass a benchmark uid');
+    const benchmark = await Benchmark.get(benchmarkUid);
+    const execution = (await benchmark.listExecutions())[0] ?? (await benchmark.execute({ sync: true }));
+    const file = process.argv[3] ?? 'benchmark_execution.json';
+    await execution.export(file);
+    console.log(`exported benchmark execution ${execution.benchmarkExecutionUid} ("${execution.name}") to ${file}`);
+  } finally {
+    await stack.stop();
+  }
+});
