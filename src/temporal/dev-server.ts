@@ -76,6 +76,12 @@ export function startDevServer(o: DevServerOptions): number {
     '--ui-port', String(o.uiPort),
     '--db-filename', o.dbFilename,
     '--log-level', 'warn',
+    // WAL with synchronous=normal survives a crash of the server process (not of the machine) and makes the
+    // per-event writes of many short row activities several times cheaper; eager activity execution hands
+    // activities scheduled by a workflow task straight to the worker that completed it.
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
+    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
     ...searchAttributeCliFlags(),
     ...Object.entries(o.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]),
   ];

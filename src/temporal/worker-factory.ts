@@ -28,5 +28,8 @@ export function createJudgeflowWorker(o: JudgeflowWorkerOptions): Promise<Worker
     // Room for every row window of a few executions at the worker-wide concurrency cap.
     maxConcurrentActivityTaskExecutions: Math.max(100, 2 * o.config.concurrency.max),
     maxHeartbeatThrottleInterval: '4 seconds',
+    // Short row activities arrive fast: more pollers keep the concurrency window full.
+    maxConcurrentActivityTaskPolls: 32,
+    maxConcurrentWorkflowTaskPolls: 10,
   });
 }
