@@ -10,15 +10,16 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Benchmark,
+  BenchmarkExecution,
   Criteria,
   CsvExportConfig,
   Dataset,
   InvalidCsvOptionError,
   InvalidDestinationError,
+  NotFoundError,
   PromptEvaluator,
   Slice,
   UnsupportedDestinationError,
-  type BenchmarkExecution,
   type Judgeflow,
 } from '../../src';
 import { createJudgeClient } from '../../src/llm/judge';
@@ -177,5 +178,35 @@ describe('benchmark execution and export', () => {
     expect(() => new CsvExportConfig({ sep: ';;' })).toThrow(InvalidCsvOptionError);
     expect(() => new CsvExportConfig({ sep: "'", quotechar: "'" })).toThrow(/must differ from sep/);
     expect(await exports()).toBe(before);
+  });
+});
+
+describe('benchmark execution cancellation', () => {
+  it('cancels every evaluator execution, keeps their results and records cancelled', async () => {
+    const ds = await Dataset.create({ name: uniqueName('cancel'), split: 'dev', rows: Array.from({ length: 40 }, (_, i) => ({ response: `r${i}` })) });
+    const b = await Benchmark.create({ name: uniqueName('cancel'), datasetUid: ds.datasetUid });
+    const c = await Criteria.create({ benchmarkUid: b.benchmarkUid, name: 'c', labels: [{ name: 'no', score: 0 }, { name: 'yes', score: 1 }] });
+    await PromptEvaluator.create({ criteriaUid: c.criteriaUid, userPrompt: '{{response}}', modelName: 'local-judge:latency=800' });
+    await PromptEvaluator.create({ criteriaUid: c.criteriaUid, userPrompt: 'again {{response}}', modelName: 'local-judge:latency=800' });
+    const run = await b.execute({ concurrency: 2 });
+    const scored = async () =>
+      (await jf.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM evaluator_results r JOIN evaluator_executions e ON e.uid = r.execution_uid WHERE e.benchmark_execution_uid = $1`,
+        [run.benchmarkExecutionUid],
+      )).rows[0]!.n;
+    for (let i = 0; i < 200 && (await scored()) < 4; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await run.progress()).children.map((child) => child.status)).toEqual(['running', 'running']);
+    await run.cancel();
+    expect(await run.wait()).toBe('cancelled');
+    const kept = await scored();
+    expect(kept).toBeGreaterThanOrEqual(4);
+    expect(kept).toBeLessThan(80);
+    const { rows } = await jf.db.query<{ status: string }>(`SELECT status FROM evaluator_executions WHERE benchmark_execution_uid = $1`, [run.benchmarkExecutionUid]);
+    expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('refuses an unknown benchmark execution', async () => {
+    await expect(BenchmarkExecution.get(987654)).rejects.toThrow(NotFoundError);
+    await expect(BenchmarkExecution.get(987654)).rejects.toThrow(/benchmark execution 987654 does not exist/);
   });
 });

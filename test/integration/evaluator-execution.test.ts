@@ -108,21 +108,38 @@ describe('versions and executions list', () => {
 });
 
 describe('continue-as-new', () => {
-  it('crosses several workflow runs and still scores every row exactly once', async () => {
-    const f = await createEvaluatorFixture(jf.db, { rows: 150 });
-    const uid = await startExecution(jf, ref(f), { split: 'test', concurrency: 16, pageSize: 40, sync: true });
-    const { rows } = await jf.db.query<{ n: number; distinct: number }>(
-      `SELECT count(*)::int AS n, count(DISTINCT x_uid)::int AS distinct FROM evaluator_results WHERE execution_uid = $1 AND score IS NOT NULL`,
-      [uid],
-    );
-    expect(rows[0]).toEqual({ n: 150, distinct: 150 });
+  const runsOf = async (f: EvaluatorFixture, uid: number) => {
+    const statuses: string[] = [];
     const temporal = await jf.temporal();
-    const runs = [];
     for await (const wf of temporal.workflow.list({ query: `WorkflowId = 'evaluator-${f.evaluatorUid}-execution-${uid}'` })) {
-      runs.push(wf.status.name);
+      statuses.push(wf.status.name);
     }
-    expect(runs.length).toBeGreaterThanOrEqual(4);
+    return statuses;
+  };
+  const scored = async (uid: number) =>
+    (
+      await jf.db.query<{ n: number; distinct: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT x_uid)::int AS distinct FROM evaluator_results WHERE execution_uid = $1 AND score IS NOT NULL`,
+        [uid],
+      )
+    ).rows[0];
+
+  it("continues-as-new when Temporal suggests it (the test server's threshold is lowered) and scores every row once", async () => {
+    const f = await createEvaluatorFixture(jf.db, { rows: 150 });
+    const uid = await startExecution(jf, ref(f), { split: 'test', concurrency: 16, sync: true });
+    expect(await scored(uid)).toEqual({ n: 150, distinct: 150 });
+    const runs = await runsOf(f, uid);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.filter((s) => s === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);
+    expect((await pollExecution(jf, f.evaluatorUid, uid))[0]).toBe('completed');
+  });
+
+  it('continues-as-new after every page of rows', async () => {
+    const f = await createEvaluatorFixture(jf.db, { rows: 100 });
+    const uid = await startExecution(jf, ref(f), { split: 'test', concurrency: 16, pageSize: 40, sync: true });
+    expect(await scored(uid)).toEqual({ n: 100, distinct: 100 });
+    // 40 + 40 + 20 rows: three runs, the last one ending on a short page.
+    expect((await runsOf(f, uid)).length).toBe(3);
   });
 });
 
