@@ -10,7 +10,8 @@ import { findExport, finishExport, forEachExportRow, loadExportHeader } from '..
 import { CsvExportConfig, JsonExportConfig } from '../src/export/config';
 import { LocalFileDestination, parseDestination, type ExportDestination } from '../src/export/destination';
 import { createExportWriter } from '../src/export/writer';
-import { summarizeBenchmarkExecution } from '../src/metrics/benchmark-summary';
+import { summarizeBenchmarkExecution, type BenchmarkSummary } from '../src/metrics/benchmark-summary';
+import { findBenchmarkExecution } from '../src/db/benchmark-execution.repository';
 import type { StoredExecutionStatus } from '../src/shared/execution-contract';
 
 const HEARTBEAT_EVERY_ROWS = 1_000;
@@ -25,7 +26,12 @@ export function createExportActivities(db: Db) {
       const destination = openDestination(record.destination);
 
       const header = await loadExportHeader(db, record.benchmarkExecutionUid, new Date());
-      const summary = await summarizeBenchmarkExecution(db, record.benchmarkExecutionUid);
+      // An ended execution has its summary stored; a running one is summarised as it stands.
+      const execution = await findBenchmarkExecution(db, record.benchmarkExecutionUid);
+      const summary =
+        execution?.status !== 'running' && execution?.summary
+          ? (execution.summary as BenchmarkSummary)
+          : await summarizeBenchmarkExecution(db, record.benchmarkExecutionUid);
       const writer = createExportWriter(config, await destination.open());
       try {
         await writer.begin(header);

@@ -13,6 +13,18 @@ export interface ExportRecord {
   connectorConfigUid: number | null;
 }
 
+export async function insertExport(
+  q: Queryable,
+  e: { benchmarkExecutionUid: number; destination: string; format: 'json' | 'csv'; options: ExportRecord['options']; connectorConfigUid: number | null },
+): Promise<number> {
+  const { rows } = await q.query<{ uid: number }>(
+    `INSERT INTO exports (benchmark_execution_uid, destination, format, options, connector_config_uid)
+     VALUES ($1, $2, $3, $4, $5) RETURNING uid`,
+    [e.benchmarkExecutionUid, e.destination, e.format, e.options, e.connectorConfigUid],
+  );
+  return rows[0]!.uid;
+}
+
 export async function findExport(q: Queryable, uid: number): Promise<ExportRecord | undefined> {
   const { rows } = await q.query<ExportRecord>(
     `SELECT uid, benchmark_execution_uid AS "benchmarkExecutionUid", destination, format, options,

@@ -1,6 +1,6 @@
 /** Starting and listing benchmark executions. Benchmark's `execute` and `listExecutions` delegate here. */
 import type { Judgeflow } from './client';
-import { NotFoundError, UnavailableError } from '../errors';
+import { NotFoundError } from '../errors';
 import {
   failUnstartedBenchmarkExecution,
   findBenchmarkExecution,
@@ -12,6 +12,7 @@ import type { BenchmarkExecutionInput } from '../shared/benchmark-contract';
 import { BENCHMARK_UID, KIND } from '../temporal/search-attributes';
 import { benchmarkExecutionWorkflowId } from '../temporal/workflow-ids';
 import { BenchmarkExecution } from './BenchmarkExecution';
+import { startWorkflow } from './start-workflow';
 import { InvalidConcurrencyError, InvalidNumRowsError, NoEvaluatorsError, UnknownSplitError } from '../errors';
 
 export interface BenchmarkExecuteOptions {
@@ -69,28 +70,24 @@ export async function startBenchmarkExecution(
     numRows,
     concurrency,
   });
-  const workflowId = benchmarkExecutionWorkflowId(benchmarkUid, uid);
-  try {
-    const input: BenchmarkExecutionInput = { benchmarkExecutionUid: uid, pageSize: options.pageSize };
-    const handle = await (await jf.temporal()).workflow.start('benchmarkExecutionWorkflow', {
-      workflowId,
-      taskQueue: jf.config.temporal.taskQueue,
+  const input: BenchmarkExecutionInput = { benchmarkExecutionUid: uid, pageSize: options.pageSize };
+  const handle = await startWorkflow(
+    jf,
+    {
+      workflowType: 'benchmarkExecutionWorkflow',
+      workflowId: benchmarkExecutionWorkflowId(benchmarkUid, uid),
       args: [input],
-      typedSearchAttributes: [
+      searchAttributes: [
         { key: BENCHMARK_UID, value: benchmarkUid },
         { key: KIND, value: 'benchmark-execution' },
       ],
-      staticSummary: `Benchmark ${benchmarkUid}, execution ${uid}: every evaluator on ${splits.map((s) => `"${s}"`).join(', ')}` +
+      summary:
+        `Benchmark ${benchmarkUid}, execution ${uid}: every evaluator on ${splits.map((s) => `"${s}"`).join(', ')}` +
         (numRows ? ` (first ${numRows} rows each)` : ''),
-    });
-    if (options.sync) await handle.result().catch(() => {});
-  } catch (err) {
-    await failUnstartedBenchmarkExecution(jf.db, uid, `could not start its workflow: ${(err as Error).message}`);
-    if (err instanceof UnavailableError) throw err;
-    throw new UnavailableError('Temporal', jf.config.temporal.address, `starting workflow ${workflowId} failed: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
+    },
+    (reason) => failUnstartedBenchmarkExecution(jf.db, uid, reason),
+  );
+  if (options.sync) await handle.result().catch(() => {});
   return BenchmarkExecution.fromRecord(jf, (await findBenchmarkExecution(jf.db, uid))!);
 }
 

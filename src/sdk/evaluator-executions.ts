@@ -3,8 +3,9 @@
  * the execution and its results; Temporal runs it. PromptEvaluator's methods delegate here.
  */
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { startWorkflow } from './start-workflow';
 import type { Judgeflow } from './client';
-import { NotFoundError, UnavailableError } from '../errors';
+import { NotFoundError } from '../errors';
 import {
   findExecution,
   finishExecution,
@@ -95,33 +96,27 @@ export async function startExecution(jf: Judgeflow, evaluator: EvaluatorRef, opt
     ...extent,
   });
 
-  const workflowId = evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid);
-  let handle: WorkflowHandle;
-  try {
-    const temporal = await jf.temporal();
-    const input: EvaluatorExecutionInput = { executionUid, pageSize: options.pageSize };
-    handle = await temporal.workflow.start('evaluatorExecutionWorkflow', {
-      workflowId,
-      taskQueue: jf.config.temporal.taskQueue,
+  const input: EvaluatorExecutionInput = { executionUid, pageSize: options.pageSize };
+  const handle = await startWorkflow(
+    jf,
+    {
+      workflowType: 'evaluatorExecutionWorkflow',
+      workflowId: evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid),
       args: [input],
-      typedSearchAttributes: [
+      searchAttributes: [
         { key: EVALUATOR_UID, value: evaluator.evaluatorUid },
         { key: BENCHMARK_UID, value: evaluator.benchmarkUid },
         { key: KIND, value: 'evaluator-execution' },
         { key: SPLIT, value: split },
       ],
-      staticSummary: `Evaluator ${evaluator.evaluatorUid}, prompt version "${version.name}" (${version.modelName}): ${extent.totalRows} rows of split "${split}"`,
-      staticDetails:
+      summary: `Evaluator ${evaluator.evaluatorUid}, prompt version "${version.name}" (${version.modelName}): ${extent.totalRows} rows of split "${split}"`,
+      details:
         `Execution ${executionUid} of evaluator ${evaluator.evaluatorUid} (benchmark ${evaluator.benchmarkUid}). ` +
         `Results are stored in PostgreSQL (evaluator_results.execution_uid = ${executionUid}); ` +
         `query "progress" for counts and a score histogram. Concurrency ${concurrency}.`,
-    });
-  } catch (err) {
-    // Nothing will ever run this execution: record why instead of leaving it "running".
-    await finishExecution(jf.db, executionUid, 'failed', `could not start its workflow: ${(err as Error).message}`);
-    if (err instanceof UnavailableError) throw err;
-    throw new UnavailableError('Temporal', jf.config.temporal.address, `starting workflow ${workflowId} failed: ${(err as Error).message}`, { cause: err });
-  }
+    },
+    (reason) => finishExecution(jf.db, executionUid, 'failed', reason),
+  );
   if (sync) await handle.result().catch(() => {});
   return executionUid;
 }

@@ -2,12 +2,15 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import path from 'node:path';
 import type { Judgeflow } from './client';
-import { JudgeflowError, UnavailableError, ValidationError } from '../errors';
+import { JudgeflowError, ValidationError } from '../errors';
 import { CsvExportConfig, JsonExportConfig } from '../export/config';
 import { parseDestination, validateLocalDestination } from '../export/destination';
+import { InvalidDestinationError } from '../export/errors';
 import { KIND, BENCHMARK_UID } from '../temporal/search-attributes';
 import { exportWorkflowId } from '../temporal/workflow-ids';
 import type { ExportInput } from '../shared/benchmark-contract';
+import { startWorkflow } from './start-workflow';
+import { finishExport, insertExport } from '../db/export.repository';
 
 export interface ExportOptions {
   /** JsonExportConfig (the default) or CsvExportConfig. */
@@ -42,45 +45,30 @@ export async function runExport(
   const config = options.config ?? new JsonExportConfig();
   if (!(config instanceof JsonExportConfig) && !(config instanceof CsvExportConfig)) throw new InvalidExportConfigError(config);
   const destination = parseDestination(filepath);
-  let location = filepath;
-  if (destination.kind === 'local') {
-    location = path.resolve(destination.path);
-    await validateLocalDestination(location);
+  if (destination.kind !== 'local') {
+    throw new InvalidDestinationError(filepath, `${destination.kind}:// exports are not implemented yet; export to a local file and upload it`);
   }
+  const location = path.resolve(destination.path);
+  await validateLocalDestination(location);
   const format = config instanceof CsvExportConfig ? 'csv' : 'json';
   const exportOptions = config instanceof CsvExportConfig ? { sep: config.sep, quotechar: config.quotechar, escapechar: config.escapechar } : {};
-  const connectorConfigUid = destination.kind === 'local' ? null : (options.connectorConfigUid ?? null);
-
-  const { rows } = await jf.db.query<{ uid: number }>(
-    `INSERT INTO exports (benchmark_execution_uid, destination, format, options, connector_config_uid)
-     VALUES ($1, $2, $3, $4, $5) RETURNING uid`,
-    [benchmarkExecutionUid, location, format, exportOptions, connectorConfigUid],
-  );
-  const exportUid = rows[0]!.uid;
-  const workflowId = exportWorkflowId(exportUid);
-  let handle;
-  try {
-    const input: ExportInput = { exportUid };
-    handle = await (await jf.temporal()).workflow.start('exportWorkflow', {
-      workflowId,
-      taskQueue: jf.config.temporal.taskQueue,
+  // options.connectorConfigUid is ignored for local files, as the reference says; remote destinations will use it.
+  const exportUid = await insertExport(jf.db, { benchmarkExecutionUid, destination: location, format, options: exportOptions, connectorConfigUid: null });
+  const input: ExportInput = { exportUid };
+  const handle = await startWorkflow(
+    jf,
+    {
+      workflowType: 'exportWorkflow',
+      workflowId: exportWorkflowId(exportUid),
       args: [input],
-      typedSearchAttributes: [
+      searchAttributes: [
         { key: BENCHMARK_UID, value: benchmarkUid },
         { key: KIND, value: 'export' },
       ],
-      staticSummary: `Export of benchmark execution ${benchmarkExecutionUid} as ${format.toUpperCase()} to ${location}`,
-    });
-  } catch (err) {
-    await jf.db.query(`UPDATE exports SET status = 'failed', error = $2, finished_at = now() WHERE uid = $1`, [
-      exportUid,
-      `could not start its workflow: ${(err as Error).message}`,
-    ]);
-    if (err instanceof UnavailableError) throw err;
-    throw new UnavailableError('Temporal', jf.config.temporal.address, `starting workflow ${workflowId} failed: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
+      summary: `Export of benchmark execution ${benchmarkExecutionUid} as ${format.toUpperCase()} to ${location}`,
+    },
+    (reason) => finishExport(jf.db, exportUid, 'failed', 0, reason),
+  );
   try {
     await handle.result();
   } catch (err) {

@@ -175,6 +175,7 @@ describe('benchmark execution and export', () => {
     await expect(execution.export(path.join(dir, 'missing-dir', 'x.json'))).rejects.toThrow(/does not exist/);
     await expect(execution.export(dir)).rejects.toThrow(/is a directory/);
     await expect(execution.export('ftp://host/x.json')).rejects.toThrow(UnsupportedDestinationError);
+    await expect(execution.export('s3://bucket/run.json', { connectorConfigUid: 1 })).rejects.toThrow(/s3:\/\/ exports are not implemented yet/);
     expect(() => new CsvExportConfig({ sep: ';;' })).toThrow(InvalidCsvOptionError);
     expect(() => new CsvExportConfig({ sep: "'", quotechar: "'" })).toThrow(/must differ from sep/);
     expect(await exports()).toBe(before);
