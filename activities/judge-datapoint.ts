@@ -55,8 +55,19 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
     return row;
   }
 
-  return async function judgeDatapoint({ executionUid, xUid, position }: JudgeDatapointParams): Promise<JudgeDatapointResult> {
+  return async function judgeDatapoint(params: JudgeDatapointParams): Promise<JudgeDatapointResult> {
     const activity = Context.current();
+    // Heartbeat only while a row is slow (the SDK throttles them): fast rows cost no extra RPC, slow ones still
+    // learn of cancellation within seconds and are not timed out while they wait on the model.
+    const heartbeats = setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS);
+    try {
+      return await judge(activity, params);
+    } finally {
+      clearInterval(heartbeats);
+    }
+  };
+
+  async function judge(activity: Context, { executionUid, xUid, position }: JudgeDatapointParams): Promise<JudgeDatapointResult> {
     const attempt = activity.info.attempt;
     const ctx = await contexts.get(executionUid);
     const row = await loadRow(ctx.datasetUid, xUid, position);
@@ -78,8 +89,6 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
       return rowError((err as Error).message);
     }
 
-    // Heartbeat only while a slow call runs: fast rows cost no extra RPC, slow ones still learn of cancellation.
-    const heartbeats = setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS);
     let answer;
     try {
       answer = await llm.complete({
@@ -94,8 +103,6 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
       const failure = toActivityFailure(err);
       if (failure.nonRetryable || attempt < ROW_MAX_ATTEMPTS) throw failure;
       return rowError(`${failure.message} (after ${attempt} attempts)`);
-    } finally {
-      clearInterval(heartbeats);
     }
 
     let parsed;
@@ -117,5 +124,5 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
       attempts: attempt,
     });
     return { xUid, score: parsed.score };
-  };
+  }
 }
