@@ -169,6 +169,13 @@ export class InvalidGroundTruthError extends ValidationError {}
 /** A slice filter that is not of the documented form. */
 export class InvalidSliceFilterError extends ValidationError {}
 
+/** Throws a ValidationError naming `what` unless `value` is a non-empty string. */
+export function requireNonEmptyString(what: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ValidationError(`${what} must be a non-empty string, got ${JSON.stringify(value) ?? String(value)}`);
+  }
+}
+
 /** Turns `value` into a short, quoted form for error messages. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

@@ -1,6 +1,6 @@
 /** A benchmark: a dataset with ground truth, plus criteria, evaluators and slices; and its executions. */
 import { Judgeflow } from './client';
-import { NotFoundError, ValidationError } from '../errors';
+import { NotFoundError, requireNonEmptyString } from '../errors';
 import { findBenchmark, insertBenchmark, listBenchmarks, type BenchmarkRecord } from '../db/benchmark.repository';
 import { findDataset } from '../db/dataset.repository';
 import { listExecutionsOfBenchmark, startBenchmarkExecution, type BenchmarkExecuteOptions } from './benchmark-executions';
@@ -35,9 +35,7 @@ export class Benchmark {
 
   static async create(params: CreateBenchmarkParams, client?: Judgeflow): Promise<Benchmark> {
     const jf = Judgeflow.resolve(client);
-    if (typeof params.name !== 'string' || !params.name.trim()) {
-      throw new ValidationError(`benchmark name must be a non-empty string, got ${JSON.stringify(params.name)}`);
-    }
+    requireNonEmptyString('benchmark name', params.name);
     if (!(await findDataset(jf.db, params.datasetUid))) throw new NotFoundError('dataset', params.datasetUid);
     const uid = await insertBenchmark(jf.db, { name: params.name, description: params.description ?? '', datasetUid: params.datasetUid });
     return Benchmark.get(uid, jf);

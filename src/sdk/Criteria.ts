@@ -1,6 +1,6 @@
 /** A criteria (e.g. "helpfulness"): labels with integer scores, a description, whether a rationale is required. */
 import { Judgeflow } from './client';
-import { InvalidGroundTruthError, InvalidLabelsError, NotFoundError, ValidationError } from '../errors';
+import { InvalidGroundTruthError, InvalidLabelsError, NotFoundError, requireNonEmptyString } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import {
   findCriteria,
@@ -54,9 +54,7 @@ export class Criteria {
 
   static async create(params: CreateCriteriaParams, client?: Judgeflow): Promise<Criteria> {
     const jf = Judgeflow.resolve(client);
-    if (typeof params.name !== 'string' || !params.name.trim()) {
-      throw new ValidationError(`criteria name must be a non-empty string, got ${JSON.stringify(params.name)}`);
-    }
+    requireNonEmptyString('criteria name', params.name);
     const labels = validateLabels(params.labels);
     if (!(await findBenchmark(jf.db, params.benchmarkUid))) throw new NotFoundError('benchmark', params.benchmarkUid);
     const uid = await jf.db.withTransaction((tx) =>

@@ -4,7 +4,7 @@
  * CSV file or a JSONL file, in one transaction: a bad file writes nothing.
  */
 import { Judgeflow } from './client';
-import { DuplicateError, EmptyDatasetError, MalformedFileError, NotFoundError, ValidationError } from '../errors';
+import { DuplicateError, EmptyDatasetError, MalformedFileError, NotFoundError, ValidationError, requireNonEmptyString } from '../errors';
 import { readCsvFile, readJsonlFile, type ReadDataset, type SourceRow } from '../dataset/readers';
 import {
   countBySplit,
@@ -97,9 +97,7 @@ export class Dataset {
     source: string,
     where: (line: number) => string,
   ): Promise<Dataset> {
-    if (typeof options.name !== 'string' || options.name.trim() === '') {
-      throw new ValidationError(`dataset name must be a non-empty string, got ${JSON.stringify(options.name)}`);
-    }
+    requireNonEmptyString('dataset name', options.name);
     if (read.rows.length === 0) throw new EmptyDatasetError(source);
     const userColumns = read.columns.filter((c) => c !== X_UID_COLUMN && c !== SPLIT_COLUMN);
     const seen = new Map<string, number>();

@@ -12,6 +12,7 @@ import {
   UnknownVersionError,
   ValidationError,
   WrongEvaluatorTypeError,
+  requireNonEmptyString,
 } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import { findCriteria } from '../db/criteria.repository';
@@ -198,7 +199,5 @@ async function validateVersion(q: Queryable, benchmarkUid: number, p: PromptVers
 }
 
 function validateVersionName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !name.trim()) {
-    throw new ValidationError(`versionName must be a non-empty string, got ${JSON.stringify(name)}`);
-  }
+  requireNonEmptyString('versionName', name);
 }

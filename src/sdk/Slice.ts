@@ -1,6 +1,6 @@
 /** A slice: a named subset of a benchmark's datapoints, by explicit xUids or a column filter; membership is stored. */
 import { Judgeflow } from './client';
-import { InvalidSliceFilterError, NotFoundError, ValidationError } from '../errors';
+import { InvalidSliceFilterError, NotFoundError, ValidationError, requireNonEmptyString } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import { countBySplit, findDataset, listDatapoints, unknownXUids } from '../db/dataset.repository';
 import { findSlice, insertSlice, listSlices, sliceMembers, slicesOfDatapoint, type SliceRecord } from '../db/slice.repository';
@@ -41,9 +41,7 @@ export class Slice {
 
   static async create(params: CreateSliceParams, client?: Judgeflow): Promise<Slice> {
     const jf = Judgeflow.resolve(client);
-    if (typeof params.name !== 'string' || !params.name.trim()) {
-      throw new ValidationError(`slice name must be a non-empty string, got ${JSON.stringify(params.name)}`);
-    }
+    requireNonEmptyString('slice name', params.name);
     if ((params.xUids === undefined) === (params.filter === undefined)) {
       throw new InvalidSliceFilterError('a slice needs exactly one of xUids (explicit membership) or filter');
     }

@@ -1,6 +1,6 @@
 /** Starting and listing benchmark executions. Benchmark's `execute` and `listExecutions` delegate here. */
 import type { Judgeflow } from './client';
-import { NotFoundError } from '../errors';
+import { NoEvaluatorsError, NotFoundError, UnknownSplitError } from '../errors';
 import {
   failUnstartedBenchmarkExecution,
   findBenchmarkExecution,
@@ -13,7 +13,8 @@ import { BENCHMARK_UID, KIND } from '../temporal/search-attributes';
 import { benchmarkExecutionWorkflowId } from '../temporal/workflow-ids';
 import { BenchmarkExecution } from './BenchmarkExecution';
 import { startWorkflow } from './start-workflow';
-import { InvalidConcurrencyError, InvalidNumRowsError, NoEvaluatorsError, UnknownSplitError } from '../errors';
+import { countBySplit } from '../db/dataset.repository';
+import { checkNumRows, resolveConcurrency } from './execute-options';
 
 export interface BenchmarkExecuteOptions {
   /** Name of the execution; "Execution N" when not given. */
@@ -40,11 +41,8 @@ export async function startBenchmarkExecution(
   options: BenchmarkExecuteOptions = {},
 ): Promise<BenchmarkExecution> {
   const { numRows } = options;
-  if (numRows !== undefined && (!Number.isInteger(numRows) || numRows <= 0)) throw new InvalidNumRowsError(numRows);
-  const concurrency = options.concurrency ?? jf.config.concurrency.default;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > jf.config.concurrency.max) {
-    throw new InvalidConcurrencyError(concurrency, jf.config.concurrency.max);
-  }
+  checkNumRows(numRows);
+  const concurrency = resolveConcurrency(jf, options.concurrency);
   const { rows: benchmark } = await jf.db.query<{ datasetUid: number; evaluators: number }>(
     `SELECT b.dataset_uid AS "datasetUid",
             (SELECT count(*)::int FROM evaluators e WHERE e.benchmark_uid = b.uid AND e.type = 'prompt') AS evaluators
@@ -53,11 +51,7 @@ export async function startBenchmarkExecution(
   );
   if (!benchmark[0]) throw new NotFoundError('benchmark', benchmarkUid);
   if (benchmark[0].evaluators === 0) throw new NoEvaluatorsError(benchmarkUid);
-  const { rows: splitRows } = await jf.db.query<{ split: string }>(
-    `SELECT DISTINCT split FROM datapoints WHERE dataset_uid = $1 ORDER BY split`,
-    [benchmark[0].datasetUid],
-  );
-  const available = splitRows.map((r) => r.split);
+  const available = Object.keys(await countBySplit(jf.db, benchmark[0].datasetUid));
   const splits = options.splits ?? defaultSplits(available);
   for (const split of splits) if (!available.includes(split)) throw new UnknownSplitError(split, available);
   if (splits.length === 0) throw new UnknownSplitError('(none given)', available);

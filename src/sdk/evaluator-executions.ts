@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { startWorkflow } from './start-workflow';
 import type { Judgeflow } from './client';
-import { NotFoundError } from '../errors';
+import { ModelNotConfiguredError, NotFoundError, UnknownSplitError, UnknownVersionError } from '../errors';
 import {
   findExecution,
   finishExecution,
@@ -25,13 +25,9 @@ import {
 import { listPromptVersions } from '../db/evaluator.repository';
 import { BENCHMARK_UID, EVALUATOR_UID, KIND, SPLIT } from '../temporal/search-attributes';
 import { evaluatorExecutionWorkflowId, workflowUrl } from '../temporal/workflow-ids';
-import {
-  InvalidConcurrencyError,
-  InvalidNumRowsError,
-  ModelNotConfiguredError,
-  UnknownSplitError,
-  UnknownVersionError,
-} from '../errors';
+import { findBenchmark } from '../db/benchmark.repository';
+import { countBySplit } from '../db/dataset.repository';
+import { checkNumRows, resolveConcurrency } from './execute-options';
 
 export interface ExecuteOptions {
   /** The dataset split to evaluate on. */
@@ -74,17 +70,15 @@ interface EvaluatorRef {
 /** Validates, records the execution in PostgreSQL, and starts its workflow. Returns the execution uid. */
 export async function startExecution(jf: Judgeflow, evaluator: EvaluatorRef, options: ExecuteOptions): Promise<number> {
   const { split, numRows, versionName, sync = false } = options;
-  if (numRows !== undefined && (!Number.isInteger(numRows) || numRows <= 0)) throw new InvalidNumRowsError(numRows);
-  const concurrency = options.concurrency ?? jf.config.concurrency.default;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > jf.config.concurrency.max) {
-    throw new InvalidConcurrencyError(concurrency, jf.config.concurrency.max);
-  }
+  checkNumRows(numRows);
+  const concurrency = resolveConcurrency(jf, options.concurrency);
 
   const version = await findVersion(jf, evaluator.promptWorkflowUid, versionName);
   checkModelConfigured(jf, version.modelName);
-  const datasetUid = await datasetOf(jf, evaluator.benchmarkUid);
-  const extent = await splitExtent(jf.db, datasetUid, split, numRows);
-  if (extent.totalRows === 0) throw new UnknownSplitError(split, await splitsOf(jf, datasetUid));
+  const benchmark = await findBenchmark(jf.db, evaluator.benchmarkUid);
+  if (!benchmark) throw new NotFoundError('benchmark', evaluator.benchmarkUid);
+  const extent = await splitExtent(jf.db, benchmark.datasetUid, split, numRows);
+  if (extent.totalRows === 0) throw new UnknownSplitError(split, Object.keys(await countBySplit(jf.db, benchmark.datasetUid)));
 
   const executionUid = await insertExecution(jf.db, {
     evaluatorUid: evaluator.evaluatorUid,
@@ -253,18 +247,4 @@ function checkModelConfigured(jf: Judgeflow, modelName: string): void {
   if (models && !models.includes(modelName)) {
     throw new ModelNotConfiguredError(modelName, `JUDGEFLOW_MODELS allows ${models.map((m) => JSON.stringify(m)).join(', ')}`);
   }
-}
-
-async function datasetOf(jf: Judgeflow, benchmarkUid: number): Promise<number> {
-  const { rows } = await jf.db.query<{ datasetUid: number }>(`SELECT dataset_uid AS "datasetUid" FROM benchmarks WHERE uid = $1`, [benchmarkUid]);
-  if (!rows[0]) throw new NotFoundError('benchmark', benchmarkUid);
-  return rows[0].datasetUid;
-}
-
-async function splitsOf(jf: Judgeflow, datasetUid: number): Promise<string[]> {
-  const { rows } = await jf.db.query<{ split: string }>(
-    `SELECT DISTINCT split FROM datapoints WHERE dataset_uid = $1 ORDER BY split`,
-    [datasetUid],
-  );
-  return rows.map((r) => r.split);
 }
