@@ -1,0 +1,98 @@
+/**
+ * `npm run bench:export`: export speed and memory. Writes BENCH_EXPORT_ROWS datapoints (default 200,000) with two
+ * evaluators' results straight into PostgreSQL, runs the export activity in this process for CSV and JSON, and reports
+ * rows/s, peak RSS, and the time of PostgreSQL's own `COPY … TO STDOUT (FORMAT csv)` of the same rows for comparison.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createExportActivities } from '../activities/export';
+import { loadConfig } from '../src/config';
+import { insertExport } from '../src/db/export.repository';
+import { createDb, type Db } from '../src/db/pool';
+import { runMain } from '../src/run-main';
+
+const rows = Number(process.env.BENCH_EXPORT_ROWS ?? 200_000);
+
+await runMain(async () => {
+  const config = loadConfig();
+  const db = createDb(config.databaseUrl);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-bench-export-'));
+  try {
+    console.log(`bench:export: ${rows} datapoints × 2 evaluators`);
+    const executionUid = await seed(db, rows);
+    const activities = createExportActivities(db);
+    for (const format of ['csv', 'json'] as const) {
+      const file = path.join(dir, `export.${format}`);
+      const exportUid = await insertExport(db, { benchmarkExecutionUid: executionUid, destination: file, format, options: {}, connectorConfigUid: null });
+      let peak = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+      const started = performance.now();
+      const { rowsWritten } = (await new MockActivityEnvironment().run(activities.writeExport, { exportUid })) as { rowsWritten: number };
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      console.log(`${format}: ${rowsWritten} rows in ${seconds.toFixed(1)} s = ${Math.round(rowsWritten / seconds)} rows/s, ` +
+        `${(fs.statSync(file).size / 1e6).toFixed(0)} MB, peak RSS ${(peak / 1e6).toFixed(0)} MB`);
+    }
+    const copyStarted = performance.now();
+    execFileSync('psql', [config.databaseUrl, '-q', '-c', `COPY (${copyQuery(executionUid)}) TO STDOUT (FORMAT csv)`], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+    const copySeconds = (performance.now() - copyStarted) / 1000;
+    console.log(`PostgreSQL COPY of the same rows: ${copySeconds.toFixed(1)} s = ${Math.round(rows / copySeconds)} rows/s`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await db.close();
+  }
+});
+
+/** The export's rows as one plain query (what COPY is timed on). */
+function copyQuery(benchmarkExecutionUid: number): string {
+  return `SELECT d.x_uid, d.split, d.data, r.score, r.rationale FROM datapoints d
+    JOIN benchmarks b ON b.dataset_uid = d.dataset_uid JOIN benchmark_executions be ON be.benchmark_uid = b.uid
+    JOIN evaluator_executions e ON e.benchmark_execution_uid = be.uid
+    LEFT JOIN evaluator_results r ON r.execution_uid = e.uid AND r.x_uid = d.x_uid
+    WHERE be.uid = ${benchmarkExecutionUid}`;
+}
+
+/** A dataset, benchmark, two evaluators and a finished benchmark execution with every row scored. */
+async function seed(db: Db, n: number): Promise<number> {
+  return db.withTransaction(async (q) => {
+    const one = async (sql: string, values: unknown[] = []) => (await q.query<{ uid: number }>(sql, values)).rows[0]!.uid;
+    const stamp = `bench-export-${Date.now()}`;
+    const dataset = await one(`INSERT INTO datasets (name, columns) VALUES ($1, '["question","response"]') RETURNING uid`, [stamp]);
+    await q.query(
+      `INSERT INTO datapoints (dataset_uid, x_uid, split, position, data)
+       SELECT $1, 'x' || i, 'dev', i, jsonb_build_object('question', 'question ' || i, 'response', 'a "quoted", answer ' || i)
+         FROM generate_series(0, $2::int - 1) i`,
+      [dataset, n],
+    );
+    const benchmark = await one(`INSERT INTO benchmarks (name, dataset_uid) VALUES ($1, $2) RETURNING uid`, [stamp, dataset]);
+    const execution = await one(
+      `INSERT INTO benchmark_executions (benchmark_uid, name, created_by, splits, concurrency, status, finished_at)
+       VALUES ($1, 'bench', 'bench', '{dev}', 1, 'completed', now()) RETURNING uid`,
+      [benchmark],
+    );
+    for (const name of ['a', 'b']) {
+      const criteria = await one(`INSERT INTO criteria (benchmark_uid, name) VALUES ($1, $2) RETURNING uid`, [benchmark, name]);
+      await q.query(`INSERT INTO criteria_labels (criteria_uid, name, score, position) VALUES ($1, 'no', 0, 0), ($1, 'yes', 1, 1)`, [criteria]);
+      await q.query(`INSERT INTO ground_truth (criteria_uid, dataset_uid, x_uid, score) SELECT $1, $2, 'x' || i, i % 2 FROM generate_series(0, $3::int - 1) i`, [criteria, dataset, n]);
+      const workflow = await one(`INSERT INTO prompt_workflows DEFAULT VALUES RETURNING uid`);
+      const version = await one(`INSERT INTO prompt_versions (prompt_workflow_uid, name, user_prompt, model_name) VALUES ($1, 'v1', '{{response}}', 'm') RETURNING uid`, [workflow]);
+      const evaluator = await one(
+        `INSERT INTO evaluators (type, benchmark_uid, criteria_uid, name, prompt_workflow_uid) VALUES ('prompt', $1, $2, $3, $4) RETURNING uid`,
+        [benchmark, criteria, `judge ${name}`, workflow],
+      );
+      const ee = await one(
+        `INSERT INTO evaluator_executions (evaluator_uid, prompt_version_uid, benchmark_execution_uid, split, concurrency, total_rows, last_position, status)
+         VALUES ($1, $2, $3, 'dev', 1, $4, $4 - 1, 'completed') RETURNING uid`,
+        [evaluator, version, execution, n],
+      );
+      await q.query(
+        `INSERT INTO evaluator_results (execution_uid, x_uid, score, rationale) SELECT $1, 'x' || i, (i / 3) % 2, 'because ' || i FROM generate_series(0, $2::int - 1) i`,
+        [ee, n],
+      );
+    }
+    return execution;
+  });
+}
