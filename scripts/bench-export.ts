@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config';
 import { insertExport } from '../src/db/export.repository';
 import { createDb, type Db } from '../src/db/pool';
 import { runMain } from '../src/run-main';
+import { deleteBenchmarkData } from './bench-cleanup';
 
 const rows = Number(process.env.BENCH_EXPORT_ROWS ?? 200_000);
 
@@ -20,9 +21,11 @@ await runMain(async () => {
   const config = loadConfig();
   const db = createDb(config.databaseUrl);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-bench-export-'));
+  let cleanup = async () => {};
   try {
     console.log(`bench:export: ${rows} datapoints × 2 evaluators`);
-    const executionUid = await seed(db, rows);
+    const { executionUid, benchmarkUid } = await seed(db, rows);
+    cleanup = () => deleteBenchmarkData(db, benchmarkUid);
     const activities = createExportActivities(db);
     for (const format of ['csv', 'json'] as const) {
       const file = path.join(dir, `export.${format}`);
@@ -42,6 +45,7 @@ await runMain(async () => {
     console.log(`PostgreSQL COPY of the same rows: ${copySeconds.toFixed(1)} s = ${Math.round(rows / copySeconds)} rows/s`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    await cleanup();
     await db.close();
   }
 });
@@ -56,7 +60,7 @@ function copyQuery(benchmarkExecutionUid: number): string {
 }
 
 /** A dataset, benchmark, two evaluators and a finished benchmark execution with every row scored. */
-async function seed(db: Db, n: number): Promise<number> {
+async function seed(db: Db, n: number): Promise<{ executionUid: number; benchmarkUid: number }> {
   return db.withTransaction(async (q) => {
     const one = async (sql: string, values: unknown[] = []) => (await q.query<{ uid: number }>(sql, values)).rows[0]!.uid;
     const stamp = `bench-export-${Date.now()}`;
@@ -93,6 +97,6 @@ async function seed(db: Db, n: number): Promise<number> {
         [ee, n],
       );
     }
-    return execution;
+    return { executionUid: execution, benchmarkUid: benchmark };
   });
 }

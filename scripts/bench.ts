@@ -14,6 +14,7 @@ import { ensureDevServer } from '../src/temporal/dev-server';
 import { evaluatorExecutionWorkflowId } from '../src/temporal/workflow-ids';
 import path from 'node:path';
 import { spawnWorkerProcess } from './worker-process';
+import { deleteBenchmarkData } from './bench-cleanup';
 
 const rows = Number(process.env.BENCH_ROWS ?? 2000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -63,6 +64,7 @@ await runMain(async () => {
     }
     console.log(`history: ${lengths.length} runs (continue-as-new), events per run: max ${Math.max(...lengths)}, total ${lengths.reduce((a, b) => a + b, 0)}`);
     if (status !== 'completed' || scored !== rows) process.exitCode = 1;
+    await deleteBenchmarkData(jf.db, benchmark.benchmarkUid);
   } finally {
     await jf.close();
     await worker.stop();
