@@ -20,7 +20,7 @@ await runMain(async () => {
   console.log(
     `judgeflow worker: task queue "${config.temporal.taskQueue}" on ${config.temporal.address} ` +
       `(namespace ${config.temporal.namespace}), database ${redactUrl(config.databaseUrl)}, ` +
-      `model endpoint ${config.openai.baseUrl ?? 'https://api.openai.com/v1'}`,
+      `model endpoint ${config.openai.baseUrl ? redactUrl(config.openai.baseUrl) : 'https://api.openai.com/v1'}`,
   );
   try {
     await worker.run();
