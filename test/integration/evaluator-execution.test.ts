@@ -70,6 +70,23 @@ describe('execute with sync', () => {
   });
 });
 
+describe('what Temporal sees', () => {
+  it('workflow history carries uids and counters only: no API key, prompt or row contents', async () => {
+    const f = await createEvaluatorFixture(jf.db, { rows: 3, userPrompt: 'SECRET-PROMPT {{question}} {{response}}' });
+    const uid = await startExecution(jf, ref(f), { split: 'test', sync: true });
+    const history = await (await jf.temporal()).workflow.getHandle(`evaluator-${f.evaluatorUid}-execution-${uid}`).fetchHistory();
+    // Payload bytes come out of the history's JSON form as base64: decode them to search their text.
+    const payloads: string[] = [];
+    const json = JSON.stringify(history, (key, v) => {
+      if (key === 'data' && typeof v === 'string') payloads.push(Buffer.from(v, 'base64').toString('utf8'));
+      return v;
+    });
+    const text = `${json}\n${payloads.join('\n')}`;
+    expect(text).toContain(`"executionUid":${uid}`);
+    for (const secret of ['test-key', 'SECRET-PROMPT', 'question 1', 'answer 2', 'Local judge']) expect(text).not.toContain(secret);
+  });
+});
+
 describe('execute without sync, then poll (reference Example 1)', () => {
   it('reports running with partial results, then completed with all of them', async () => {
     const f = await createEvaluatorFixture(jf.db, { rows: 30, modelName: 'local-judge:latency=50' });
