@@ -102,26 +102,39 @@ export async function loadExportHeader(q: Queryable, benchmarkExecutionUid: numb
   };
 }
 
-interface RawExportRow {
-  x_uid: string;
-  split: string;
-  data: Record<string, unknown>;
-  gt: Record<string, number> | null;
-  results: [number, number | null, string | null, string | null][] | null;
-  slices: string[] | null;
+type RawExportRow = Record<string, unknown> & { x_uid: string; split: string; data: Record<string, unknown>; slices: string[] | null };
+
+/**
+ * Every datapoint of the dataset in dataset order, with one LEFT JOIN per criteria (ground truth) and per evaluator
+ * execution (result): index lookups the planner streams, instead of per-row aggregates. `g<i>` is criteria i's ground
+ * truth; `s<j>`, `r<j>`, `e<j>` are evaluator execution j's score, rationale and error.
+ */
+function exportRowsQuery(header: ExportHeader): { text: string; values: unknown[] } {
+  const values: unknown[] = [header.benchmark.dataset.datasetUid];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const columns = ['d.x_uid', 'd.split', 'd.data'];
+  const joins: string[] = [];
+  header.criteria.forEach((c, i) => {
+    columns.push(`g${i}.score AS g${i}`);
+    joins.push(`LEFT JOIN ground_truth g${i} ON g${i}.criteria_uid = ${param(c.criteriaUid)} AND g${i}.x_uid = d.x_uid`);
+  });
+  executionsOf(header).forEach(({ executionUid }, j) => {
+    columns.push(`r${j}.score AS s${j}`, `r${j}.rationale AS r${j}`, `r${j}.error AS e${j}`);
+    joins.push(`LEFT JOIN evaluator_results r${j} ON r${j}.execution_uid = ${param(executionUid)} AND r${j}.x_uid = d.x_uid`);
+  });
+  columns.push(
+    header.slices.length
+      ? `(SELECT array_agg(s.name ORDER BY s.uid) FROM slice_members m JOIN slices s ON s.uid = m.slice_uid
+           WHERE m.dataset_uid = d.dataset_uid AND m.x_uid = d.x_uid AND s.benchmark_uid = ${param(header.benchmark.benchmarkUid)}) AS slices`
+      : 'NULL::text[] AS slices',
+  );
+  return { text: `SELECT ${columns.join(', ')} FROM datapoints d ${joins.join(' ')} WHERE d.dataset_uid = $1 ORDER BY d.position`, values };
 }
 
-/** Every datapoint of the dataset, in dataset order, with ground truth, this execution's results and slices. */
-const exportRowsSql = `
-  SELECT d.x_uid, d.split, d.data,
-         (SELECT json_object_agg(g.criteria_uid, g.score) FROM ground_truth g
-           WHERE g.dataset_uid = d.dataset_uid AND g.x_uid = d.x_uid AND g.criteria_uid = ANY($3::int[])) AS gt,
-         (SELECT json_agg(json_build_array(e.evaluator_uid, r.score, r.rationale, r.error))
-            FROM evaluator_executions e JOIN evaluator_results r ON r.execution_uid = e.uid AND r.x_uid = d.x_uid
-           WHERE e.benchmark_execution_uid = $1) AS results,
-         (SELECT array_agg(s.name ORDER BY s.uid) FROM slice_members m JOIN slices s ON s.uid = m.slice_uid
-           WHERE m.dataset_uid = d.dataset_uid AND m.x_uid = d.x_uid AND s.benchmark_uid = $4) AS slices
-    FROM datapoints d WHERE d.dataset_uid = $2 ORDER BY d.position`;
+/** The evaluator executions of the export, each with its evaluator and criteria. */
+function executionsOf(header: ExportHeader) {
+  return header.evaluators.flatMap((e) => e.executions.map((x) => ({ executionUid: x.executionUid, evaluatorUid: e.evaluatorUid, criteriaUid: e.criteriaUid })));
+}
 
 /** Streams export rows through a cursor; `onRow` may be async (backpressure) and is awaited. */
 export async function forEachExportRow(
@@ -130,29 +143,30 @@ export async function forEachExportRow(
   onRow: (row: ExportRow) => Promise<void>,
   batchSize = 2_000,
 ): Promise<number> {
-  const criteriaOf = new Map(header.evaluators.map((e) => [e.evaluatorUid, e.criteriaUid]));
+  const executions = executionsOf(header);
+  const query = exportRowsQuery(header);
   const client = await db.pool.connect();
   let count = 0;
   try {
-    const cursor = client.query(
-      new Cursor<RawExportRow>(exportRowsSql, [
-        header.execution.benchmarkExecutionUid,
-        header.benchmark.dataset.datasetUid,
-        header.criteria.map((c) => c.criteriaUid),
-        header.benchmark.benchmarkUid,
-      ]),
-    );
+    const cursor = client.query(new Cursor<RawExportRow>(query.text, query.values));
     try {
       for (;;) {
         const rows = await cursor.read(batchSize);
         if (rows.length === 0) break;
         for (const raw of rows) {
-          const groundTruth = new Map(Object.entries(raw.gt ?? {}).map(([k, v]) => [Number(k), v]));
+          const groundTruth = new Map<number, number>();
+          header.criteria.forEach((c, i) => {
+            const score = raw[`g${i}`];
+            if (typeof score === 'number') groundTruth.set(c.criteriaUid, score);
+          });
+          // An evaluator's executions cover different splits: at most one has a result for this datapoint.
           const evaluations: ExportRow['evaluations'] = new Map();
-          for (const [evaluatorUid, score, rationale, error] of raw.results ?? []) {
-            const truth = groundTruth.get(criteriaOf.get(evaluatorUid) ?? -1);
-            evaluations.set(evaluatorUid, { score, rationale, error, agreement: agrees(score, truth) });
-          }
+          executions.forEach(({ evaluatorUid, criteriaUid }, j) => {
+            const score = raw[`s${j}`] as number | null;
+            const error = raw[`e${j}`] as string | null;
+            if (score === null && error === null) return;
+            evaluations.set(evaluatorUid, { score, rationale: raw[`r${j}`] as string | null, error, agreement: agrees(score, groundTruth.get(criteriaUid)) });
+          });
           await onRow({ xUid: raw.x_uid, split: raw.split, userColumns: raw.data, groundTruth, evaluations, slices: raw.slices ?? [] });
           count += 1;
         }
