@@ -8,7 +8,6 @@ import { runMain } from './run-main';
 import {
   cancelExecution,
   executionUrl,
-  getExecutions,
   getProgress,
   pollExecution,
   startExecution,
@@ -16,7 +15,7 @@ import {
 import { listExecutionsOfBenchmark, startBenchmarkExecution } from './sdk/benchmark-executions';
 import { BenchmarkExecution } from './sdk/BenchmarkExecution';
 import { CsvExportConfig, JsonExportConfig } from './export/config';
-import { NotFoundError } from './errors';
+import { PromptEvaluator } from './sdk/PromptEvaluator';
 
 const uid = (value: string): number => {
   const n = Number(value);
@@ -42,13 +41,8 @@ async function withClient(fn: (jf: Judgeflow) => Promise<void>): Promise<void> {
 }
 
 async function evaluatorRef(jf: Judgeflow, evaluatorUid: number) {
-  const { rows } = await jf.db.query<{ benchmarkUid: number; promptWorkflowUid: number | null; type: string }>(
-    `SELECT benchmark_uid AS "benchmarkUid", prompt_workflow_uid AS "promptWorkflowUid", type FROM evaluators WHERE uid = $1`,
-    [evaluatorUid],
-  );
-  const row = rows[0];
-  if (!row || row.promptWorkflowUid === null) throw new NotFoundError('prompt evaluator', evaluatorUid);
-  return { evaluatorUid, benchmarkUid: row.benchmarkUid, promptWorkflowUid: row.promptWorkflowUid };
+  const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
+  return { evaluatorUid, benchmarkUid: evaluator.benchmarkUid, promptWorkflowUid: evaluator.promptWorkflowUid };
 }
 
 const program = new Command('judgeflow').description('Durable LLM-as-a-judge evaluation on Temporal');
@@ -119,7 +113,7 @@ program
   .command('executions')
   .description("an evaluator's executions, oldest first")
   .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
-  .action((evaluatorUid: number) => withClient(async (jf) => print(await getExecutions(jf, evaluatorUid))));
+  .action((evaluatorUid: number) => withClient(async (jf) => print(await (await PromptEvaluator.get(evaluatorUid, jf)).getExecutions())));
 
 program
   .command('benchmark-execute')
