@@ -13,8 +13,8 @@ import { loadJudgeContext, loadRowsByPosition, type JudgeContext } from '../src/
 import type { JudgeClient } from '../src/llm/judge';
 import { buildJudgeMessages } from '../src/llm/messages';
 import { parseJudgeAnswer } from '../src/llm/parse-answer';
-import { classifyLlmError, toActivityFailure } from '../src/llm/llm-errors';
-import { compileTemplate } from '../src/llm/template';
+import { classifyLlmError, toActivityFailure } from '../src/llm/provider-errors';
+import { compileTemplate } from '../src/prompt/template';
 import {
   ANSWER_MAX_ATTEMPTS,
   ROW_MAX_ATTEMPTS,

@@ -4,7 +4,7 @@
  */
 import { PromptEvaluator } from '../src';
 import { runMain } from '../src/run-main';
-import { startLocalStack } from '../scripts/local-stack';
+import { startLocalStack } from '../tools/local-stack';
 import { pickEvaluatorUid } from './pick-evaluator';
 
 await runMain(async () => {

@@ -5,7 +5,7 @@
 import { Benchmark } from '../src';
 import { JudgeflowError } from '../src/errors';
 import { runMain } from '../src/run-main';
-import { startLocalStack } from '../scripts/local-stack';
+import { startLocalStack } from '../tools/local-stack';
 
 await runMain(async () => {
   const stack = await startLocalStack();

@@ -1,6 +1,6 @@
 /** The evaluator an example runs: the uid given on the command line, else the newest prompt evaluator (`npm run demo` makes one). */
 import { JudgeflowError } from '../src/errors';
-import type { Judgeflow } from '../src/sdk/client';
+import type { Judgeflow } from '../src/sdk/Judgeflow';
 
 export async function pickEvaluatorUid(jf: Judgeflow): Promise<number> {
   const given = process.argv[2];

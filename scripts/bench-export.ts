@@ -26,7 +26,7 @@ await runMain(async () => {
     console.log(`bench:export: ${rows} datapoints × 2 evaluators`);
     const { executionUid, benchmarkUid } = await seed(db, rows);
     cleanup = () => deleteBenchmarkData(db, benchmarkUid);
-    const activities = createExportActivities(db);
+    const activities = createExportActivities({ config, db });
     for (const format of ['csv', 'json'] as const) {
       const file = path.join(dir, `export.${format}`);
       const exportUid = await insertExport(db, { benchmarkExecutionUid: executionUid, destination: file, format, options: {}, connectorConfigUid: null });

@@ -6,14 +6,14 @@
  */
 import { Benchmark, Criteria, Dataset, PromptEvaluator } from '../src';
 import { loadConfig } from '../src/config';
-import { startJudgeServer } from '../src/llm/judge-server';
+import { startJudgeServer } from '../tools/judge-server';
 import { runMain } from '../src/run-main';
-import { Judgeflow } from '../src/sdk/client';
-import { resolveTemporalCli } from '../src/temporal/cli-path';
-import { ensureDevServer } from '../src/temporal/dev-server';
-import { evaluatorExecutionWorkflowId } from '../src/temporal/workflow-ids';
+import { Judgeflow } from '../src/sdk/Judgeflow';
+import { resolveTemporalCli } from '../tools/temporal-cli';
+import { ensureDevServer } from '../tools/temporal-dev-server';
+import { evaluatorExecutionWorkflowId } from '../src/shared/workflow-ids';
 import path from 'node:path';
-import { spawnWorkerProcess } from './worker-process';
+import { spawnWorkerProcess } from '../tools/worker-process';
 import { deleteBenchmarkData } from './bench-cleanup';
 
 const rows = Number(process.env.BENCH_ROWS ?? 2000);

@@ -10,7 +10,7 @@ import { JudgeflowError } from '../src/errors';
 import { runMain } from '../src/run-main';
 import { Benchmark, Criteria, CsvExportConfig, Dataset, PromptEvaluator, Slice } from '../src';
 import type { AgreementSummary } from '../src/metrics/agreement';
-import { startLocalStack } from './local-stack';
+import { startLocalStack } from '../tools/local-stack';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.data');

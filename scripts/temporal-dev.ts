@@ -8,8 +8,8 @@ import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { JudgeflowError } from '../src/errors';
 import { runMain } from '../src/run-main';
-import { resolveTemporalCli } from '../src/temporal/cli-path';
-import { ensureDevServer, processAlive, stopDevServer } from '../src/temporal/dev-server';
+import { resolveTemporalCli } from '../tools/temporal-cli';
+import { ensureDevServer, processAlive, stopDevServer } from '../tools/temporal-dev-server';
 
 const root = path.resolve(import.meta.dirname, '..');
 // JUDGEFLOW_DATA_DIR lets tests keep their server state apart from the developer's.

@@ -3,19 +3,13 @@
  * Errors are one clear line (exit code 1); results are printed as JSON.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { Judgeflow } from './sdk/client';
+import { Judgeflow } from './sdk/Judgeflow';
 import { runMain } from './run-main';
-import {
-  cancelExecution,
-  executionUrl,
-  getProgress,
-  pollExecution,
-  startExecution,
-} from './sdk/evaluator-executions';
-import { listExecutionsOfBenchmark, startBenchmarkExecution } from './sdk/benchmark-executions';
+import { Benchmark } from './sdk/Benchmark';
 import { BenchmarkExecution } from './sdk/BenchmarkExecution';
 import { CsvExportConfig, JsonExportConfig } from './export/config';
 import { PromptEvaluator } from './sdk/PromptEvaluator';
+import { recordAbandonedExecutions } from './services/repair';
 
 const uid = (value: string): number => {
   const n = Number(value);
@@ -40,9 +34,10 @@ async function withClient(fn: (jf: Judgeflow) => Promise<void>): Promise<void> {
   });
 }
 
-async function evaluatorRef(jf: Judgeflow, evaluatorUid: number) {
-  const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
-  return { evaluatorUid, benchmarkUid: evaluator.benchmarkUid, promptWorkflowUid: evaluator.promptWorkflowUid };
+/** A benchmark execution as plain data (the SDK object also holds its client, which is not printable). */
+async function describeBenchmarkExecution(e: BenchmarkExecution) {
+  const { benchmarkUid, benchmarkExecutionUid, name, createdAt, createdBy, splits, numRows, url } = e;
+  return { benchmarkUid, benchmarkExecutionUid, name, createdAt, createdBy, splits, numRows, url, status: await e.status() };
 }
 
 const program = new Command('judgeflow').description('Durable LLM-as-a-judge evaluation on Temporal');
@@ -58,16 +53,17 @@ program
   .option('--sync', 'wait for the end and print the results')
   .action((evaluatorUid: number, o) =>
     withClient(async (jf) => {
-      const executionUid = await startExecution(jf, await evaluatorRef(jf, evaluatorUid), {
+      const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
+      const executionUid = await evaluator.execute({
         split: o.split,
         numRows: o.numRows,
         versionName: o.versionName,
         concurrency: o.concurrency,
         sync: o.sync,
       });
-      console.error(`execution ${executionUid}: ${executionUrl(jf, evaluatorUid, executionUid)}`);
+      console.error(`execution ${executionUid}: ${evaluator.executionUrl(executionUid)}`);
       if (o.sync) {
-        const [status, results] = await pollExecution(jf, evaluatorUid, executionUid);
+        const [status, results] = await evaluator.pollExecutionResult(executionUid);
         print({ executionUid, status, results });
       } else {
         print({ executionUid });
@@ -83,7 +79,8 @@ program
   .option('--sync', 'wait for the end first')
   .action((evaluatorUid: number, executionUid: number, o) =>
     withClient(async (jf) => {
-      const [status, results] = await pollExecution(jf, evaluatorUid, executionUid, { sync: o.sync });
+      const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
+      const [status, results] = await evaluator.pollExecutionResult(executionUid, { sync: o.sync });
       print({ status, results });
     }),
   );
@@ -94,7 +91,7 @@ program
   .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
   .argument('<executionUid>', 'execution uid', uid)
   .action((evaluatorUid: number, executionUid: number) =>
-    withClient(async (jf) => print(await getProgress(jf, evaluatorUid, executionUid))),
+    withClient(async (jf) => print(await (await PromptEvaluator.get(evaluatorUid, jf)).getExecutionProgress(executionUid))),
   );
 
 program
@@ -104,7 +101,7 @@ program
   .argument('<executionUid>', 'execution uid', uid)
   .action((evaluatorUid: number, executionUid: number) =>
     withClient(async (jf) => {
-      await cancelExecution(jf, evaluatorUid, executionUid, 'cancelled from the command line');
+      await (await PromptEvaluator.get(evaluatorUid, jf)).cancelExecution(executionUid);
       console.error(`cancellation of execution ${executionUid} requested`);
     }),
   );
@@ -125,9 +122,10 @@ program
   .option('--sync', 'wait for the end')
   .action((benchmarkUid: number, o) =>
     withClient(async (jf) => {
-      const execution = await startBenchmarkExecution(jf, benchmarkUid, { name: o.name, splits: o.splits, numRows: o.numRows, sync: o.sync });
+      const benchmark = await Benchmark.get(benchmarkUid, jf);
+      const execution = await benchmark.execute({ name: o.name, splits: o.splits, numRows: o.numRows, sync: o.sync });
       console.error(`benchmark execution ${execution.benchmarkExecutionUid}: ${execution.url}`);
-      print({ ...execution, status: await execution.status() });
+      print(await describeBenchmarkExecution(execution));
     }),
   );
 
@@ -135,7 +133,12 @@ program
   .command('benchmark-executions')
   .description("a benchmark's executions, newest first")
   .argument('<benchmarkUid>', 'benchmark uid', uid)
-  .action((benchmarkUid: number) => withClient(async (jf) => print(await listExecutionsOfBenchmark(jf, benchmarkUid))));
+  .action((benchmarkUid: number) =>
+    withClient(async (jf) => {
+      const executions = await (await Benchmark.get(benchmarkUid, jf)).listExecutions();
+      print(await Promise.all(executions.map(describeBenchmarkExecution)));
+    }),
+  );
 
 program
   .command('export')
@@ -155,5 +158,10 @@ program
       console.error(`exported benchmark execution ${benchmarkExecutionUid} to ${filepath}`);
     }),
   );
+
+program
+  .command('repair')
+  .description('record as failed the executions whose workflow ended without recording it (e.g. terminated in Temporal)')
+  .action(() => withClient(async (jf) => print(await recordAbandonedExecutions(jf))));
 
 await program.parseAsync();

@@ -1,5 +1,5 @@
 /** The public API of judgeflow. */
-export { Judgeflow, type JudgeflowOptions } from './sdk/client';
+export { Judgeflow, type JudgeflowOptions } from './sdk/Judgeflow';
 export { Dataset, type DatasetImportOptions } from './sdk/Dataset';
 export { Benchmark, type CreateBenchmarkParams } from './sdk/Benchmark';
 export { Criteria, type CreateCriteriaParams, type CriteriaLabel, type GroundTruthInput } from './sdk/Criteria';
@@ -11,12 +11,18 @@ export {
   type PromptVersionParams,
 } from './sdk/PromptEvaluator';
 export { CodeEvaluator } from './sdk/CodeEvaluator';
-export type { ExecuteOptions, ExecutionResult, ExecutionResults, ExecutionSummary } from './sdk/evaluator-executions';
+export type { ExecuteOptions, ExecutionResult, ExecutionResults, ExecutionSummary } from './services/evaluator-executions';
 export { BenchmarkExecution } from './sdk/BenchmarkExecution';
-export type { BenchmarkExecuteOptions } from './sdk/benchmark-executions';
-export { ExportFailedError, type ExportOptions } from './sdk/exports';
+export type { BenchmarkExecuteOptions } from './services/benchmark-executions';
+export type { ExportOptions } from './services/exports';
 export { JsonExportConfig, CsvExportConfig, type CsvExportOptions } from './export/config';
 export * from './errors';
-export { InvalidCsvOptionError, InvalidDestinationError, UnsupportedDestinationError } from './export/errors';
+export {
+  ExportFailedError,
+  InvalidCsvOptionError,
+  InvalidDestinationError,
+  InvalidExportConfigError,
+  UnsupportedDestinationError,
+} from './export/errors';
 export type { ExecutionStatus, ExecutionProgress } from './shared/execution-contract';
 export type { BenchmarkProgress } from './shared/benchmark-contract';

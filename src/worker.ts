@@ -3,7 +3,7 @@ import { loadConfig } from './config';
 import { createDb, describeDbError, redactUrl } from './db/pool';
 import { createJudgeClient } from './llm/judge';
 import { connectWorker } from './temporal/connection';
-import { createJudgeflowWorker } from './temporal/worker-factory';
+import { createJudgeflowWorker } from './temporal/create-worker';
 import { runMain } from './run-main';
 
 await runMain(async () => {

@@ -17,8 +17,8 @@ import {
   type ExecutionStatus,
   type StoredExecutionStatus,
 } from '../src/shared/execution-contract';
-import { BENCHMARK_UID, EVALUATOR_UID, KIND, SPLIT } from '../src/temporal/search-attributes';
-import { evaluatorExecutionWorkflowId } from '../src/temporal/workflow-ids';
+import { evaluatorExecutionSearchAttributes } from '../src/shared/search-attributes';
+import { evaluatorExecutionWorkflowId } from '../src/shared/workflow-ids';
 import { evaluatorExecutionWorkflow } from './evaluator-execution';
 
 const { planBenchmarkExecution, finishBenchmarkExecution } = proxyActivities<ReturnType<typeof createActivities>>({
@@ -65,12 +65,7 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
             const outcome = await executeChild(evaluatorExecutionWorkflow, {
               workflowId: evaluatorExecutionWorkflowId(child.evaluatorUid, child.executionUid),
               args: [{ executionUid: child.executionUid, pageSize: input.pageSize }],
-              typedSearchAttributes: [
-                { key: EVALUATOR_UID, value: child.evaluatorUid },
-                { key: BENCHMARK_UID, value: child.benchmarkUid },
-                { key: KIND, value: 'evaluator-execution' },
-                { key: SPLIT, value: child.split },
-              ],
+              typedSearchAttributes: evaluatorExecutionSearchAttributes(child),
               staticSummary: `Evaluator ${child.evaluatorUid} on ${child.totalRows} rows of split "${child.split}" (benchmark execution ${benchmarkExecutionUid})`,
             });
             child.status = outcome.status;

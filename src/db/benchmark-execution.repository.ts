@@ -2,7 +2,6 @@
 import type { Queryable } from './pool';
 import type { BenchmarkChild } from '../shared/benchmark-contract';
 import type { StoredExecutionStatus } from '../shared/execution-contract';
-import { insertExecution, splitExtent } from './execution.repository';
 
 export interface BenchmarkExecutionRecord {
   uid: number;
@@ -52,48 +51,21 @@ export async function listBenchmarkExecutions(q: Queryable, benchmarkUid: number
   ).rows;
 }
 
-/**
- * The evaluator executions of a benchmark execution, created on first call (one per prompt evaluator and split,
- * with each evaluator's latest prompt version); later calls return the same ones, so a retried activity is safe.
- */
-export async function ensureBenchmarkChildren(q: Queryable, benchmarkExecutionUid: number): Promise<BenchmarkChild[]> {
-  const existing = await q.query<BenchmarkChild>(
+/** The evaluator executions of a benchmark execution, oldest first. */
+export async function listBenchmarkChildren(q: Queryable, benchmarkExecutionUid: number): Promise<BenchmarkChild[]> {
+  const { rows } = await q.query<BenchmarkChild>(
     `SELECT e.evaluator_uid AS "evaluatorUid", ev.benchmark_uid AS "benchmarkUid", e.uid AS "executionUid",
             e.split, e.total_rows AS "totalRows"
        FROM evaluator_executions e JOIN evaluators ev ON ev.uid = e.evaluator_uid
       WHERE e.benchmark_execution_uid = $1 ORDER BY e.uid`,
     [benchmarkExecutionUid],
   );
-  if (existing.rows.length) return existing.rows;
+  return rows;
+}
 
-  const be = await findBenchmarkExecution(q, benchmarkExecutionUid);
-  if (!be) throw new Error(`benchmark execution ${benchmarkExecutionUid} does not exist`);
-  const { rows: evaluators } = await q.query<{ uid: number; versionUid: number; datasetUid: number }>(
-    `SELECT ev.uid, b.dataset_uid AS "datasetUid",
-            (SELECT v.uid FROM prompt_versions v WHERE v.prompt_workflow_uid = ev.prompt_workflow_uid
-              ORDER BY v.created_at DESC, v.uid DESC LIMIT 1) AS "versionUid"
-       FROM evaluators ev JOIN benchmarks b ON b.uid = ev.benchmark_uid
-      WHERE ev.benchmark_uid = $1 AND ev.type = 'prompt' ORDER BY ev.uid`,
-    [be.benchmarkUid],
-  );
-  const children: BenchmarkChild[] = [];
-  for (const ev of evaluators) {
-    for (const split of be.splits) {
-      const extent = await splitExtent(q, ev.datasetUid, split, be.numRows ?? undefined);
-      if (extent.totalRows === 0) continue;
-      const executionUid = await insertExecution(q, {
-        evaluatorUid: ev.uid,
-        promptVersionUid: ev.versionUid,
-        benchmarkExecutionUid,
-        split,
-        numRows: be.numRows ?? undefined,
-        concurrency: be.concurrency,
-        ...extent,
-      });
-      children.push({ evaluatorUid: ev.uid, benchmarkUid: be.benchmarkUid, executionUid, split, totalRows: extent.totalRows });
-    }
-  }
-  return children;
+/** Locks the benchmark execution's row until the transaction ends, so concurrent planners take turns. */
+export async function lockBenchmarkExecution(q: Queryable, uid: number): Promise<void> {
+  await q.query(`SELECT 1 FROM benchmark_executions WHERE uid = $1 FOR UPDATE`, [uid]);
 }
 
 export async function finishBenchmarkExecution(
@@ -109,7 +81,12 @@ export async function finishBenchmarkExecution(
   );
 }
 
-/** Marks a benchmark execution whose workflow could not start as failed, with its evaluator executions. */
+/** Marks a benchmark execution whose workflow could not start as failed. */
 export async function failUnstartedBenchmarkExecution(q: Queryable, uid: number, error: string): Promise<void> {
   await q.query(`UPDATE benchmark_executions SET status = 'failed', error = $2, finished_at = now() WHERE uid = $1`, [uid, error]);
+}
+
+/** Benchmark executions still recorded as running, oldest first (for the repair step). */
+export async function listRunningBenchmarkExecutions(q: Queryable): Promise<BenchmarkExecutionRecord[]> {
+  return (await q.query<BenchmarkExecutionRecord>(`${selectBenchmarkExecution} WHERE status = 'running' ORDER BY uid`)).rows;
 }

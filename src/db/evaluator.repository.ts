@@ -77,3 +77,8 @@ export async function listPromptVersions(q: Queryable, promptWorkflowUid: number
   );
   return rows;
 }
+
+/** Locks a prompt workflow's row until the transaction ends, so concurrent updates take turns. */
+export async function lockPromptWorkflow(q: Queryable, promptWorkflowUid: number): Promise<void> {
+  await q.query(`SELECT 1 FROM prompt_workflows WHERE uid = $1 FOR UPDATE`, [promptWorkflowUid]);
+}

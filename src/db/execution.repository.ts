@@ -1,5 +1,5 @@
 /** Evaluator executions and their per-row results. Results are upserted by (execution_uid, x_uid). */
-import type { Db, Queryable } from './pool';
+import type { Queryable } from './pool';
 import type { StoredExecutionStatus } from '../shared/execution-contract';
 
 export interface ExecutionRecord {
@@ -82,6 +82,29 @@ export async function finishExecution(q: Queryable, uid: number, status: StoredE
   );
 }
 
+/**
+ * Records an end for the evaluator executions of a benchmark execution that never recorded one themselves (never
+ * started, or their workflow was terminated); returns how many.
+ */
+export async function closeUnfinishedExecutions(
+  q: Queryable,
+  benchmarkExecutionUid: number,
+  status: StoredExecutionStatus,
+  error: string,
+): Promise<number> {
+  const { rowCount } = await q.query(
+    `UPDATE evaluator_executions SET status = $2, error = $3, finished_at = now()
+      WHERE benchmark_execution_uid = $1 AND status = 'running'`,
+    [benchmarkExecutionUid, status, error],
+  );
+  return rowCount ?? 0;
+}
+
+/** Executions still recorded as running, oldest first (for the repair step). */
+export async function listRunningExecutions(q: Queryable): Promise<ExecutionRecord[]> {
+  return (await q.query<ExecutionRecord>(`${selectExecution} WHERE e.status = 'running' ORDER BY e.uid`)).rows;
+}
+
 /** The next page of datapoint ids of an execution, in dataset order. */
 export async function datapointPage(
   q: Queryable,
@@ -137,8 +160,8 @@ export interface StoredResult {
 }
 
 /** All results of an execution so far, in dataset order. */
-export async function listResults(db: Db, executionUid: number): Promise<StoredResult[]> {
-  const { rows } = await db.query<StoredResult>(
+export async function listResults(q: Queryable, executionUid: number): Promise<StoredResult[]> {
+  const { rows } = await q.query<StoredResult>(
     `SELECT r.x_uid AS "xUid", r.score, r.rationale, r.error
        FROM evaluator_results r
        JOIN evaluator_executions e ON e.uid = r.execution_uid

@@ -1,8 +1,9 @@
-/** Reads of an export: its record, the header (benchmark, execution, criteria, evaluators, slices) and the rows. */
+/**
+ * Exports: their record, and the reads an export makes — what it describes (benchmark, execution, criteria,
+ * evaluators, slices) and every datapoint with its ground truth and results. Rows only: src/export/ maps them.
+ */
 import Cursor from 'pg-cursor';
 import type { Db, Queryable } from './pool';
-import { evaluatorKeys, type ExportHeader, type ExportRow } from '../export/format';
-import { agrees } from '../metrics/agreement';
 
 export interface ExportRecord {
   uid: number;
@@ -41,12 +42,55 @@ export async function finishExport(q: Queryable, uid: number, status: string, ro
   );
 }
 
-export async function loadExportHeader(q: Queryable, benchmarkExecutionUid: number, exportedAt: Date): Promise<ExportHeader> {
-  const { rows } = await q.query<{
-    benchmarkUid: number; benchmarkName: string; benchmarkDescription: string; datasetUid: number; datasetName: string;
-    columns: string[]; name: string; createdAt: Date; createdBy: string; status: string; error: string | null;
-    splits: string[]; numRows: number | null; finishedAt: Date | null;
-  }>(
+export interface ExportSourceRecord {
+  benchmarkUid: number;
+  benchmarkName: string;
+  benchmarkDescription: string;
+  datasetUid: number;
+  datasetName: string;
+  columns: string[];
+  name: string;
+  createdAt: Date;
+  createdBy: string;
+  status: string;
+  error: string | null;
+  splits: string[];
+  numRows: number | null;
+  finishedAt: Date | null;
+}
+
+export interface ExportCriteriaRecord {
+  criteriaUid: number;
+  name: string;
+  description: string;
+  requiresRationale: boolean;
+  labels: { name: string; score: number; description: string }[];
+}
+
+export interface ExportEvaluatorRecord {
+  evaluatorUid: number;
+  name: string;
+  criteriaUid: number;
+  criteriaName: string;
+  executions: { executionUid: number; split: string; status: string; promptVersionName: string; modelName: string; totalRows: number }[];
+}
+
+export interface ExportSliceRecord {
+  sliceUid: number;
+  name: string;
+  description: string;
+}
+
+export interface ExportSource {
+  execution: ExportSourceRecord;
+  criteria: ExportCriteriaRecord[];
+  evaluators: ExportEvaluatorRecord[];
+  slices: ExportSliceRecord[];
+}
+
+/** What a benchmark execution's export describes; undefined for an unknown uid. */
+export async function loadExportSource(q: Queryable, benchmarkExecutionUid: number): Promise<ExportSource | undefined> {
+  const { rows } = await q.query<ExportSourceRecord>(
     `SELECT b.uid AS "benchmarkUid", b.name AS "benchmarkName", b.description AS "benchmarkDescription",
             d.uid AS "datasetUid", d.name AS "datasetName", d.columns, be.name, be.created_at AS "createdAt",
             be.created_by AS "createdBy", be.status, be.error, be.splits, be.num_rows AS "numRows", be.finished_at AS "finishedAt"
@@ -54,17 +98,16 @@ export async function loadExportHeader(q: Queryable, benchmarkExecutionUid: numb
       WHERE be.uid = $1`,
     [benchmarkExecutionUid],
   );
-  const h = rows[0];
-  if (!h) throw new Error(`benchmark execution ${benchmarkExecutionUid} does not exist`);
-
-  const criteria = await q.query<ExportHeader['criteria'][number]>(
+  const execution = rows[0];
+  if (!execution) return undefined;
+  const criteria = await q.query<ExportCriteriaRecord>(
     `SELECT c.uid AS "criteriaUid", c.name, c.description, c.requires_rationale AS "requiresRationale",
             coalesce((SELECT json_agg(json_build_object('name', l.name, 'score', l.score, 'description', l.description)
                                 ORDER BY l.position, l.score) FROM criteria_labels l WHERE l.criteria_uid = c.uid), '[]') AS labels
        FROM criteria c WHERE c.benchmark_uid = $1 ORDER BY c.uid`,
-    [h.benchmarkUid],
+    [execution.benchmarkUid],
   );
-  const evaluators = await q.query<Omit<ExportHeader['evaluators'][number], 'key'>>(
+  const evaluators = await q.query<ExportEvaluatorRecord>(
     `SELECT ev.uid AS "evaluatorUid", ev.name, ev.criteria_uid AS "criteriaUid", c.name AS "criteriaName",
             coalesce((SELECT json_agg(json_build_object('executionUid', e.uid, 'split', e.split, 'status', e.status,
                                                         'promptVersionName', v.name, 'modelName', v.model_name,
@@ -73,101 +116,101 @@ export async function loadExportHeader(q: Queryable, benchmarkExecutionUid: numb
                        WHERE e.evaluator_uid = ev.uid AND e.benchmark_execution_uid = $2), '[]') AS executions
        FROM evaluators ev JOIN criteria c ON c.uid = ev.criteria_uid
       WHERE ev.benchmark_uid = $1 ORDER BY ev.uid`,
-    [h.benchmarkUid, benchmarkExecutionUid],
+    [execution.benchmarkUid, benchmarkExecutionUid],
   );
-  const keys = evaluatorKeys(evaluators.rows);
-  const slices = await q.query<ExportHeader['slices'][number]>(
+  const slices = await q.query<ExportSliceRecord>(
     `SELECT uid AS "sliceUid", name, description FROM slices WHERE benchmark_uid = $1 ORDER BY uid`,
-    [h.benchmarkUid],
+    [execution.benchmarkUid],
   );
-  return {
-    benchmark: { benchmarkUid: h.benchmarkUid, name: h.benchmarkName, description: h.benchmarkDescription, dataset: { datasetUid: h.datasetUid, name: h.datasetName } },
-    execution: {
-      benchmarkExecutionUid,
-      name: h.name,
-      createdAt: h.createdAt,
-      createdBy: h.createdBy,
-      status: h.status,
-      error: h.error,
-      splits: h.splits,
-      numRows: h.numRows,
-      finishedAt: h.finishedAt,
-      durationSeconds: h.finishedAt ? (h.finishedAt.getTime() - h.createdAt.getTime()) / 1000 : null,
-      exportedAt,
-    },
-    userColumns: h.columns,
-    criteria: criteria.rows,
-    evaluators: evaluators.rows.map((e) => ({ ...e, key: keys.get(e.evaluatorUid)! })),
-    slices: slices.rows,
-  };
+  return { execution, criteria: criteria.rows, evaluators: evaluators.rows, slices: slices.rows };
 }
 
-type RawExportRow = Record<string, unknown> & { x_uid: string; split: string; data: Record<string, unknown>; slices: string[] | null };
+/** Which datapoints and columns an export reads. */
+export interface ExportRowQuery {
+  datasetUid: number;
+  benchmarkUid: number;
+  /** Ground truth of these criteria, in this order. */
+  criteriaUids: number[];
+  /** Results of these evaluator executions, in this order. */
+  executionUids: number[];
+  /** Whether to read slice membership (names). */
+  withSlices: boolean;
+}
+
+export interface StoredResultColumns {
+  score: number | null;
+  rationale: string | null;
+  error: string | null;
+}
+
+/** One datapoint: ground truth per criteria and result per execution, in the order the query named them. */
+export interface ExportDatapointRecord {
+  xUid: string;
+  split: string;
+  data: Record<string, unknown>;
+  truths: (number | null)[];
+  results: StoredResultColumns[];
+  slices: string[];
+}
+
+type RawRow = Record<string, unknown> & { x_uid: string; split: string; data: Record<string, unknown>; slices: string[] | null };
 
 /**
  * Every datapoint of the dataset in dataset order, with one LEFT JOIN per criteria (ground truth) and per evaluator
  * execution (result): index lookups the planner streams, instead of per-row aggregates. `g<i>` is criteria i's ground
  * truth; `s<j>`, `r<j>`, `e<j>` are evaluator execution j's score, rationale and error.
  */
-function exportRowsQuery(header: ExportHeader): { text: string; values: unknown[] } {
-  const values: unknown[] = [header.benchmark.dataset.datasetUid];
+function exportRowsSql(query: ExportRowQuery): { text: string; values: unknown[] } {
+  const values: unknown[] = [query.datasetUid];
   const param = (v: unknown) => `$${values.push(v)}`;
   const columns = ['d.x_uid', 'd.split', 'd.data'];
   const joins: string[] = [];
-  header.criteria.forEach((c, i) => {
+  query.criteriaUids.forEach((criteriaUid, i) => {
     columns.push(`g${i}.score AS g${i}`);
-    joins.push(`LEFT JOIN ground_truth g${i} ON g${i}.criteria_uid = ${param(c.criteriaUid)} AND g${i}.x_uid = d.x_uid`);
+    joins.push(`LEFT JOIN ground_truth g${i} ON g${i}.criteria_uid = ${param(criteriaUid)} AND g${i}.x_uid = d.x_uid`);
   });
-  executionsOf(header).forEach(({ executionUid }, j) => {
+  query.executionUids.forEach((executionUid, j) => {
     columns.push(`r${j}.score AS s${j}`, `r${j}.rationale AS r${j}`, `r${j}.error AS e${j}`);
     joins.push(`LEFT JOIN evaluator_results r${j} ON r${j}.execution_uid = ${param(executionUid)} AND r${j}.x_uid = d.x_uid`);
   });
   columns.push(
-    header.slices.length
+    query.withSlices
       ? `(SELECT array_agg(s.name ORDER BY s.uid) FROM slice_members m JOIN slices s ON s.uid = m.slice_uid
-           WHERE m.dataset_uid = d.dataset_uid AND m.x_uid = d.x_uid AND s.benchmark_uid = ${param(header.benchmark.benchmarkUid)}) AS slices`
+           WHERE m.dataset_uid = d.dataset_uid AND m.x_uid = d.x_uid AND s.benchmark_uid = ${param(query.benchmarkUid)}) AS slices`
       : 'NULL::text[] AS slices',
   );
   return { text: `SELECT ${columns.join(', ')} FROM datapoints d ${joins.join(' ')} WHERE d.dataset_uid = $1 ORDER BY d.position`, values };
 }
 
-/** The evaluator executions of the export, each with its evaluator and criteria. */
-function executionsOf(header: ExportHeader) {
-  return header.evaluators.flatMap((e) => e.executions.map((x) => ({ executionUid: x.executionUid, evaluatorUid: e.evaluatorUid, criteriaUid: e.criteriaUid })));
-}
-
-/** Streams export rows through a cursor; `onRow` may be async (backpressure) and is awaited. */
+/** Streams export rows through a cursor; `onRow` may be async (backpressure) and is awaited. Returns the row count. */
 export async function forEachExportRow(
   db: Db,
-  header: ExportHeader,
-  onRow: (row: ExportRow) => Promise<void>,
+  query: ExportRowQuery,
+  onRow: (row: ExportDatapointRecord) => Promise<void>,
   batchSize = 2_000,
 ): Promise<number> {
-  const executions = executionsOf(header);
-  const query = exportRowsQuery(header);
+  const sql = exportRowsSql(query);
   const client = await db.pool.connect();
   let count = 0;
   try {
-    const cursor = client.query(new Cursor<RawExportRow>(query.text, query.values));
+    const cursor = client.query(new Cursor<RawRow>(sql.text, sql.values));
     try {
       for (;;) {
         const rows = await cursor.read(batchSize);
         if (rows.length === 0) break;
         for (const raw of rows) {
-          const groundTruth = new Map<number, number>();
-          header.criteria.forEach((c, i) => {
-            const score = raw[`g${i}`];
-            if (typeof score === 'number') groundTruth.set(c.criteriaUid, score);
+          await onRow({
+            xUid: raw.x_uid,
+            split: raw.split,
+            data: raw.data,
+            truths: query.criteriaUids.map((_, i) => raw[`g${i}`] as number | null),
+            results: query.executionUids.map((_, j) => ({
+              score: raw[`s${j}`] as number | null,
+              rationale: raw[`r${j}`] as string | null,
+              error: raw[`e${j}`] as string | null,
+            })),
+            slices: raw.slices ?? [],
           });
-          // An evaluator's executions cover different splits: at most one has a result for this datapoint.
-          const evaluations: ExportRow['evaluations'] = new Map();
-          executions.forEach(({ evaluatorUid, criteriaUid }, j) => {
-            const score = raw[`s${j}`] as number | null;
-            const error = raw[`e${j}`] as string | null;
-            if (score === null && error === null) return;
-            evaluations.set(evaluatorUid, { score, rationale: raw[`r${j}`] as string | null, error, agreement: agrees(score, groundTruth.get(criteriaUid)) });
-          });
-          await onRow({ xUid: raw.x_uid, split: raw.split, userColumns: raw.data, groundTruth, evaluations, slices: raw.slices ?? [] });
           count += 1;
         }
       }

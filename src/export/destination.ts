@@ -36,5 +36,3 @@ export function parseDestination(filepath: string): ParsedDestination {
   }
   throw new UnsupportedDestinationError(filepath, scheme);
 }
-
-export { LocalFileDestination, validateLocalDestination } from './local-destination';

@@ -1,5 +1,5 @@
-/** Errors of export options and destinations, thrown before anything is written. */
-import { ValidationError } from '../errors';
+/** Errors of exports: bad options and destinations (thrown before anything is written), and a failed export. */
+import { JudgeflowError, ValidationError } from '../errors';
 
 export class InvalidCsvOptionError extends ValidationError {
   constructor(
@@ -26,5 +26,21 @@ export class InvalidDestinationError extends ValidationError {
     reason: string,
   ) {
     super(`cannot export to ${JSON.stringify(filepath)}: ${reason}`);
+  }
+}
+
+export class InvalidExportConfigError extends ValidationError {
+  constructor(readonly value: unknown) {
+    super(`config must be a JsonExportConfig or a CsvExportConfig, got ${Object.prototype.toString.call(value)}`);
+  }
+}
+
+/** The export ran and failed (the message says why); nothing was written at the destination. */
+export class ExportFailedError extends JudgeflowError {
+  constructor(
+    readonly exportUid: number,
+    readonly reason: string,
+  ) {
+    super(`export ${exportUid} failed: ${reason}`);
   }
 }

@@ -3,7 +3,7 @@
  * object (`score` as number or numeric string, or `label` by name; rationale as `rationale`, `reason` or
  * `explanation`), JSON inside a ```json fence or surrounded by prose, or plain text that is a label name or a score.
  */
-import { MissingRationaleError, ScoreOutOfRangeError, UnparseableAnswerError } from './errors';
+import { MissingRationaleError, ScoreOutOfRangeError, UnparseableAnswerError } from './answer-errors';
 import type { JudgeCriteriaSpec } from './messages';
 
 export interface JudgeAnswer {

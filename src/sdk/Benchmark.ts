@@ -1,10 +1,10 @@
 /** A benchmark: a dataset with ground truth, plus criteria, evaluators and slices; and its executions. */
-import { Judgeflow } from './client';
+import { Judgeflow } from './Judgeflow';
 import { NotFoundError, requireNonEmptyString } from '../errors';
 import { findBenchmark, insertBenchmark, listBenchmarks, type BenchmarkRecord } from '../db/benchmark.repository';
 import { findDataset } from '../db/dataset.repository';
-import { listExecutionsOfBenchmark, startBenchmarkExecution, type BenchmarkExecuteOptions } from './benchmark-executions';
-import type { BenchmarkExecution } from './BenchmarkExecution';
+import { listBenchmarkExecutions, startBenchmarkExecution, type BenchmarkExecuteOptions } from '../services/benchmark-executions';
+import { BenchmarkExecution } from './BenchmarkExecution';
 import { Criteria } from './Criteria';
 import { Slice } from './Slice';
 import { listEvaluators, type EvaluatorSummary } from '../db/evaluator.repository';
@@ -67,12 +67,12 @@ export class Benchmark {
   }
 
   /** Runs every prompt evaluator of the benchmark (see BenchmarkExecuteOptions for the default splits). */
-  execute(options: BenchmarkExecuteOptions = {}): Promise<BenchmarkExecution> {
-    return startBenchmarkExecution(this.client, this.benchmarkUid, options);
+  async execute(options: BenchmarkExecuteOptions = {}): Promise<BenchmarkExecution> {
+    return BenchmarkExecution.fromRecord(this.client, await startBenchmarkExecution(this.client, this.benchmarkUid, options));
   }
 
   /** This benchmark's executions, newest first: `listExecutions()[0]` is the latest run. */
-  listExecutions(): Promise<BenchmarkExecution[]> {
-    return listExecutionsOfBenchmark(this.client, this.benchmarkUid);
+  async listExecutions(): Promise<BenchmarkExecution[]> {
+    return (await listBenchmarkExecutions(this.client, this.benchmarkUid)).map((r) => BenchmarkExecution.fromRecord(this.client, r));
   }
 }

@@ -1,12 +1,18 @@
 /** One execution run of a benchmark (reference: BenchmarkExecution), and its export. */
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { Judgeflow } from './client';
-import { NotFoundError } from '../errors';
-import { findBenchmarkExecution, type BenchmarkExecutionRecord } from '../db/benchmark-execution.repository';
+import { Judgeflow } from './Judgeflow';
+import type { BenchmarkExecutionRecord } from '../db/benchmark-execution.repository';
+import {
+  benchmarkExecutionStatus,
+  benchmarkExecutionUrl,
+  cancelBenchmarkExecution,
+  getBenchmarkExecutionProgress,
+  requireBenchmarkExecution,
+  waitForBenchmarkExecution,
+} from '../services/benchmark-executions';
+import { exportBenchmarkExecution, type ExportOptions } from '../services/exports';
 import type { BenchmarkProgress } from '../shared/benchmark-contract';
-import { CANCEL_SIGNAL, PROGRESS_QUERY, type ExecutionStatus } from '../shared/execution-contract';
-import { benchmarkExecutionWorkflowId, workflowUrl } from '../temporal/workflow-ids';
-import { runExport, type ExportOptions } from './exports';
+import type { ExecutionStatus } from '../shared/execution-contract';
+import { benchmarkExecutionWorkflowId } from '../shared/workflow-ids';
 
 export class BenchmarkExecution {
   /** The unique identifier of the parent benchmark. */
@@ -41,9 +47,7 @@ export class BenchmarkExecution {
 
   static async get(benchmarkExecutionUid: number, client?: Judgeflow): Promise<BenchmarkExecution> {
     const jf = Judgeflow.resolve(client);
-    const record = await findBenchmarkExecution(jf.db, benchmarkExecutionUid);
-    if (!record) throw new NotFoundError('benchmark execution', benchmarkExecutionUid);
-    return new BenchmarkExecution(jf, record);
+    return new BenchmarkExecution(jf, await requireBenchmarkExecution(jf, benchmarkExecutionUid));
   }
 
   get workflowId(): string {
@@ -52,40 +56,32 @@ export class BenchmarkExecution {
 
   /** Web UI link of this execution's workflow. */
   get url(): string {
-    const t = this.client.config.temporal;
-    return workflowUrl(t.uiUrl, t.namespace, this.workflowId);
+    return benchmarkExecutionUrl(this.client, { benchmarkUid: this.benchmarkUid, uid: this.benchmarkExecutionUid });
   }
 
-  /** The stored status; `running` until the workflow records its end. */
+  /** running, completed, failed or cancelled; a workflow terminated in Temporal reads as failed. */
   async status(): Promise<ExecutionStatus> {
-    return (await findBenchmarkExecution(this.client.db, this.benchmarkExecutionUid))?.status ?? 'unknown';
+    return (await benchmarkExecutionStatus(this.client, this.benchmarkExecutionUid)).status;
   }
 
   /** Agreement with ground truth per evaluator and slice, once the execution has ended (null before). */
   async summary(): Promise<unknown> {
-    return (await findBenchmarkExecution(this.client.db, this.benchmarkExecutionUid))?.summary ?? null;
+    return (await requireBenchmarkExecution(this.client, this.benchmarkExecutionUid)).summary ?? null;
   }
 
   /** Live progress of each evaluator execution, from the workflow's `progress` query. */
-  async progress(): Promise<BenchmarkProgress> {
-    return (await this.client.temporal()).workflow.getHandle(this.workflowId).query<BenchmarkProgress>(PROGRESS_QUERY);
+  progress(): Promise<BenchmarkProgress> {
+    return getBenchmarkExecutionProgress(this.client, this.benchmarkExecutionUid);
   }
 
   /** Waits for the end and returns the final status. */
-  async wait(): Promise<ExecutionStatus> {
-    try {
-      await (await this.client.temporal()).workflow.getHandle(this.workflowId).result();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return this.status();
-      // Failed or cancelled: the stored status says which.
-    }
-    return this.status();
+  wait(): Promise<ExecutionStatus> {
+    return waitForBenchmarkExecution(this.client, this.benchmarkExecutionUid);
   }
 
   /** Stops every evaluator execution of this run; results already written are kept. */
-  async cancel(reason = 'cancelled through the SDK'): Promise<void> {
-    if ((await this.status()) !== 'running') return;
-    await (await this.client.temporal()).workflow.getHandle(this.workflowId).signal(CANCEL_SIGNAL, { reason });
+  cancel(reason = 'cancelled through the SDK'): Promise<void> {
+    return cancelBenchmarkExecution(this.client, this.benchmarkExecutionUid, reason);
   }
 
   /**
@@ -94,7 +90,7 @@ export class BenchmarkExecution {
    * ground truth. Returns when the file is complete. JSON unless `config` is a CsvExportConfig.
    * `connectorConfigUid` is only used for private s3:// or gs:// destinations and is ignored for local files.
    */
-  async export(filepath: string, options: ExportOptions = {}): Promise<void> {
-    await runExport(this.client, this.benchmarkExecutionUid, this.benchmarkUid, filepath, options);
+  export(filepath: string, options: ExportOptions = {}): Promise<void> {
+    return exportBenchmarkExecution(this.client, { benchmarkUid: this.benchmarkUid, uid: this.benchmarkExecutionUid }, filepath, options);
   }
 }

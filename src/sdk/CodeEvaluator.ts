@@ -2,7 +2,7 @@
  * A code evaluator: scored by user code rather than a prompt. judgeflow stores it so benchmarks can hold evaluators
  * of several types (and `PromptEvaluator.get` can refuse them); running code evaluators is not supported yet.
  */
-import { Judgeflow } from './client';
+import { Judgeflow } from './Judgeflow';
 import { NotFoundError, WrongEvaluatorTypeError } from '../errors';
 import { findCriteria } from '../db/criteria.repository';
 import { findEvaluator, insertEvaluator } from '../db/evaluator.repository';

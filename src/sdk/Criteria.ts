@@ -1,5 +1,5 @@
 /** A criteria (e.g. "helpfulness"): labels with integer scores, a description, whether a rationale is required. */
-import { Judgeflow } from './client';
+import { Judgeflow } from './Judgeflow';
 import { InvalidGroundTruthError, InvalidLabelsError, NotFoundError, requireNonEmptyString } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import {

@@ -3,7 +3,7 @@
  * `split` column, else the `split` option) and user columns, in their original order. Created from objects, a
  * CSV file or a JSONL file, in one transaction: a bad file writes nothing.
  */
-import { Judgeflow } from './client';
+import { Judgeflow } from './Judgeflow';
 import { DuplicateError, EmptyDatasetError, MalformedFileError, NotFoundError, ValidationError, requireNonEmptyString } from '../errors';
 import { readCsvFile, readJsonlFile, type ReadDataset, type SourceRow } from '../dataset/readers';
 import {

@@ -1,15 +1,14 @@
 /**
  * An LLM-as-a-judge evaluator bound to one criteria (reference: PromptEvaluator). It holds a prompt workflow of
  * named versions `{ systemPrompt?, userPrompt?, modelName, fmHyperparameters? }`; the newest is the latest.
- * Prompts reference dataset columns as `{{column}}` (see src/llm/template.ts).
+ * Prompts reference dataset columns as `{{column}}` (see src/prompt/template.ts).
  */
-import { Judgeflow } from './client';
+import { Judgeflow } from './Judgeflow';
 import {
   MissingModelNameError,
   MissingPromptError,
   NotFoundError,
   UnknownColumnError,
-  UnknownVersionError,
   ValidationError,
   WrongEvaluatorTypeError,
   requireNonEmptyString,
@@ -23,23 +22,25 @@ import {
   insertPromptVersion,
   insertPromptWorkflow,
   listPromptVersions,
+  lockPromptWorkflow,
   type PromptVersionRecord,
 } from '../db/evaluator.repository';
 import type { Queryable } from '../db/pool';
-import { templateVariables } from '../llm/template';
-import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
+import { templateVariables } from '../prompt/template';
 import {
-  cancelExecution,
-  executionUrl,
-  getExecutions,
-  getProgress,
-  getResults,
-  pollExecution,
-  startExecution,
+  cancelEvaluatorExecution,
+  evaluatorExecutionUrl,
+  getEvaluatorExecutionProgress,
+  getEvaluatorExecutionResults,
+  listEvaluatorExecutions,
+  pollEvaluatorExecution,
+  startEvaluatorExecution,
   type ExecuteOptions,
   type ExecutionResults,
   type ExecutionSummary,
-} from './evaluator-executions';
+} from '../services/evaluator-executions';
+import { nextVersionName, resolvePromptVersion } from '../services/prompt-versions';
+import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
 
 export interface PromptVersionParams {
   userPrompt?: string;
@@ -117,12 +118,8 @@ export class PromptEvaluator {
     const version = await validateVersion(this.client.db, this.benchmarkUid, params);
     return this.client.db.withTransaction(async (tx) => {
       // Serialise updates of one evaluator so generated names cannot collide.
-      await tx.query(`SELECT 1 FROM prompt_workflows WHERE uid = $1 FOR UPDATE`, [this.promptWorkflowUid]);
-      const existing = (await listPromptVersions(tx, this.promptWorkflowUid)).map((v) => v.name);
-      let name = params.versionName;
-      if (name === undefined) {
-        for (let n = existing.length + 1; ; n++) if (!existing.includes((name = `v${n}`))) break;
-      }
+      await lockPromptWorkflow(tx, this.promptWorkflowUid);
+      const name = params.versionName ?? nextVersionName((await listPromptVersions(tx, this.promptWorkflowUid)).map((v) => v.name));
       validateVersionName(name);
       await insertPromptVersion(tx, this.promptWorkflowUid, { ...version, name });
       return name;
@@ -135,46 +132,43 @@ export class PromptEvaluator {
   }
 
   /** A stored version (the latest when no name is given). */
-  async getVersion(versionName?: string): Promise<PromptVersionRecord> {
-    const versions = await listPromptVersions(this.client.db, this.promptWorkflowUid);
-    const version = versionName === undefined ? versions.at(-1) : versions.find((v) => v.name === versionName);
-    if (!version) throw new UnknownVersionError(versionName ?? '(latest)', versions.map((v) => v.name));
-    return version;
+  getVersion(versionName?: string): Promise<PromptVersionRecord> {
+    return resolvePromptVersion(this.client.db, this.promptWorkflowUid, versionName);
   }
 
   /** Executes the evaluator against a dataset split; returns the execution uid. */
   execute(options: ExecuteOptions): Promise<number> {
-    return startExecution(this.client, this, options);
+    return startEvaluatorExecution(this.client, this, options);
   }
 
   /** `[status, results so far]`; status is running, completed, failed, cancelled or unknown. */
   pollExecutionResult(executionUid: number, options: { sync?: boolean } = {}): Promise<[ExecutionStatus, ExecutionResults]> {
-    return pollExecution(this.client, this.evaluatorUid, executionUid, options);
+    return pollEvaluatorExecution(this.client, this.evaluatorUid, executionUid, options);
   }
 
   /** All results of an execution so far: `{ xUid: { score, rationale } }` (plus `error` for failed rows). */
   getExecutionResult(executionUid: number): Promise<ExecutionResults> {
-    return getResults(this.client, this.evaluatorUid, executionUid);
+    return getEvaluatorExecutionResults(this.client, this.evaluatorUid, executionUid);
   }
 
   /** Executions of this evaluator, oldest first. */
   getExecutions(): Promise<ExecutionSummary[]> {
-    return getExecutions(this.client, this.evaluatorUid);
+    return listEvaluatorExecutions(this.client, this.evaluatorUid);
   }
 
   /** Live counts, score histogram and recent rows of a running execution. */
   getExecutionProgress(executionUid: number): Promise<ExecutionProgress> {
-    return getProgress(this.client, this.evaluatorUid, executionUid);
+    return getEvaluatorExecutionProgress(this.client, this.evaluatorUid, executionUid);
   }
 
   /** Stops an execution: no new rows, in-flight model calls aborted, results kept, status cancelled. */
   cancelExecution(executionUid: number): Promise<void> {
-    return cancelExecution(this.client, this.evaluatorUid, executionUid);
+    return cancelEvaluatorExecution(this.client, this.evaluatorUid, executionUid);
   }
 
   /** Web UI link of an execution's workflow. */
   executionUrl(executionUid: number): string {
-    return executionUrl(this.client, this.evaluatorUid, executionUid);
+    return evaluatorExecutionUrl(this.client.config, this.evaluatorUid, executionUid);
   }
 }
 

@@ -1,5 +1,5 @@
 /** A slice: a named subset of a benchmark's datapoints, by explicit xUids or a column filter; membership is stored. */
-import { Judgeflow } from './client';
+import { Judgeflow } from './Judgeflow';
 import { InvalidSliceFilterError, NotFoundError, ValidationError, requireNonEmptyString } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import { countBySplit, findDataset, listDatapoints, unknownXUids } from '../db/dataset.repository';

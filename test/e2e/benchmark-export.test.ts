@@ -23,9 +23,10 @@ import {
   type Judgeflow,
 } from '../../src';
 import { createJudgeClient } from '../../src/llm/judge';
-import { startJudgeServer, type JudgeServer } from '../../src/llm/judge-server';
-import { connectTestClient, uniqueName } from '../helpers/context';
-import { startTestWorker, type TestWorker } from '../helpers/worker';
+import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
+import { connectTestClient, uniqueName } from '../support/context';
+import { startTestWorker, type TestWorker } from '../support/worker';
+import { scoredRows, waitUntil } from '../support/results';
 
 let jf: Judgeflow;
 let judge: JudgeServer;
@@ -190,12 +191,8 @@ describe('benchmark execution cancellation', () => {
     await PromptEvaluator.create({ criteriaUid: c.criteriaUid, userPrompt: '{{response}}', modelName: 'local-judge:latency=800' });
     await PromptEvaluator.create({ criteriaUid: c.criteriaUid, userPrompt: 'again {{response}}', modelName: 'local-judge:latency=800' });
     const run = await b.execute({ concurrency: 2 });
-    const scored = async () =>
-      (await jf.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM evaluator_results r JOIN evaluator_executions e ON e.uid = r.execution_uid WHERE e.benchmark_execution_uid = $1`,
-        [run.benchmarkExecutionUid],
-      )).rows[0]!.n;
-    for (let i = 0; i < 200 && (await scored()) < 4; i++) await new Promise((r) => setTimeout(r, 100));
+    const scored = async () => (await scoredRows(jf.db, { benchmarkExecutionUid: run.benchmarkExecutionUid })).n;
+    await waitUntil('4 rows are scored', async () => (await scored()) >= 4);
     expect((await run.progress()).children.map((child) => child.status)).toEqual(['running', 'running']);
     await run.cancel();
     expect(await run.wait()).toBe('cancelled');

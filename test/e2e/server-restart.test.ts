@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { Judgeflow } from '../../src/sdk/client';
-import { startJudgeServer, type JudgeServer } from '../../src/llm/judge-server';
-import { pollExecution, startExecution } from '../../src/sdk/evaluator-executions';
-import { processAlive, startDevServer, stopDevServer, waitForTemporal } from '../../src/temporal/dev-server';
-import { createEvaluatorFixture } from '../helpers/fixtures';
-import { freePort } from '../helpers/ports';
-import { spawnWorkerProcess as spawnWorker, type WorkerProcess } from '../../scripts/worker-process';
+import { Judgeflow } from '../../src/sdk/Judgeflow';
+import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
+import { processAlive, startDevServer, stopDevServer, waitForTemporal } from '../../tools/temporal-dev-server';
+import { createEvaluatorFixture } from '../support/fixtures';
+import { freePort } from '../support/ports';
+import { spawnWorkerProcess as spawnWorker, type WorkerProcess } from '../../tools/worker-process';
+import { scoredRows, waitUntil } from '../support/results';
 
 let dir: string;
 let address: string;
@@ -63,26 +63,20 @@ it('resumes an execution after the dev server is stopped and restarted on the sa
     OPENAI_BASE_URL: judge.url,
     OPENAI_API_KEY: 'test-key',
   });
-  const f = await createEvaluatorFixture(jf.db, { rows, modelName: 'local-judge:latency=150' });
-  const ref = { evaluatorUid: f.evaluatorUid, benchmarkUid: f.benchmarkUid, promptWorkflowUid: f.promptWorkflowUid };
-  const uid = await startExecution(jf, ref, { split: 'test', concurrency: 4, pageSize: 30 });
-  const scored = async () =>
-    (await jf.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM evaluator_results WHERE execution_uid = $1 AND score IS NOT NULL`, [uid])).rows[0]!.n;
+  const f = await createEvaluatorFixture(jf, { rows, modelName: 'local-judge:latency=150' });
+  const uid = await f.evaluator.execute({ split: 'test', concurrency: 4, pageSize: 30 });
+  const scored = async () => (await scoredRows(jf.db, { executionUid: uid })).n;
 
-  for (let i = 0; i < 600 && (await scored()) < 15; i++) await new Promise((r) => setTimeout(r, 50));
+  await waitUntil('15 rows are scored', async () => (await scored()) >= 15);
   await stopDevServer(serverPid!);
   const atStop = await scored();
   expect(atStop).toBeLessThan(rows);
   await new Promise((r) => setTimeout(r, 1_000));
   await startServer();
 
-  const [status, results] = await pollExecution(jf, f.evaluatorUid, uid, { sync: true });
+  const [status, results] = await f.evaluator.pollExecutionResult(uid, { sync: true });
   expect(status).toBe('completed');
   expect(Object.keys(results)).toHaveLength(rows);
-  const { rows: counts } = await jf.db.query<{ n: number; distinct: number }>(
-    `SELECT count(*)::int AS n, count(DISTINCT x_uid)::int AS distinct FROM evaluator_results WHERE execution_uid = $1 AND score IS NOT NULL`,
-    [uid],
-  );
-  expect(counts[0]).toEqual({ n: rows, distinct: rows });
+  expect(await scoredRows(jf.db, { executionUid: uid })).toEqual({ n: rows, distinct: rows });
   expect(worker.child.exitCode).toBeNull();
 });

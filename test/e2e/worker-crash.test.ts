@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { Judgeflow } from '../../src/sdk/client';
-import { startJudgeServer, type JudgeServer } from '../../src/llm/judge-server';
-import { pollExecution, startExecution } from '../../src/sdk/evaluator-executions';
-import { connectTestClient } from '../helpers/context';
-import { createEvaluatorFixture } from '../helpers/fixtures';
-import { spawnWorkerProcess as spawnWorker, type WorkerProcess } from '../../scripts/worker-process';
+import type { Judgeflow } from '../../src/sdk/Judgeflow';
+import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
+import { connectTestClient } from '../support/context';
+import { createEvaluatorFixture } from '../support/fixtures';
+import { spawnWorkerProcess as spawnWorker, type WorkerProcess } from '../../tools/worker-process';
+import { scoredRows, waitUntil } from '../support/results';
 
 let jf: Judgeflow;
 let judge: JudgeServer;
@@ -36,34 +36,29 @@ const workerEnv = () => ({
   OPENAI_API_KEY: 'test-key',
 });
 
-const scoredRows = async (uid: number) =>
-  (await jf.db.query<{ n: number; distinct: number }>(
-    `SELECT count(*)::int AS n, count(DISTINCT x_uid)::int AS distinct FROM evaluator_results
-      WHERE execution_uid = $1 AND score IS NOT NULL`,
-    [uid],
-  )).rows[0]!;
+const scored = (uid: number) => scoredRows(jf.db, { executionUid: uid });
 
 it('resumes after the worker is killed with SIGKILL and scores every row exactly once', async () => {
   const rows = 120;
-  const f = await createEvaluatorFixture(jf.db, { rows, modelName: 'local-judge:latency=150' });
+  const f = await createEvaluatorFixture(jf, { rows, modelName: 'local-judge:latency=150' });
   const first = await spawnWorker(workerEnv());
   workers.push(first);
-  const uid = await startExecution(jf, { evaluatorUid: f.evaluatorUid, benchmarkUid: f.benchmarkUid, promptWorkflowUid: f.promptWorkflowUid }, {
+  const uid = await f.evaluator.execute({
     split: 'test',
     concurrency: 6,
     pageSize: 50,
   });
 
-  for (let i = 0; i < 600 && (await scoredRows(uid)).n < 20; i++) await new Promise((r) => setTimeout(r, 50));
+  await waitUntil('20 rows are scored', async () => (await scored(uid)).n >= 20);
   await first.kill();
-  const atKill = (await scoredRows(uid)).n;
+  const atKill = (await scored(uid)).n;
   expect(atKill).toBeGreaterThanOrEqual(20);
   expect(atKill).toBeLessThan(rows);
 
   const second = await spawnWorker(workerEnv());
   workers.push(second);
-  const [status, results] = await pollExecution(jf, f.evaluatorUid, uid, { sync: true });
+  const [status, results] = await f.evaluator.pollExecutionResult(uid, { sync: true });
   expect(status).toBe('completed');
   expect(Object.keys(results)).toHaveLength(rows);
-  expect(await scoredRows(uid)).toEqual({ n: rows, distinct: rows });
+  expect(await scored(uid)).toEqual({ n: rows, distinct: rows });
 });

@@ -3,16 +3,9 @@
  * local judge server: execute, poll, results, executions list, progress, continue-as-new, bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Judgeflow } from '../../src/sdk/client';
+import type { Judgeflow } from '../../src/sdk/Judgeflow';
 import { createJudgeClient } from '../../src/llm/judge';
-import { startJudgeServer, localJudgeScore, type JudgeServer } from '../../src/llm/judge-server';
-import {
-  getExecutions,
-  getProgress,
-  getResults,
-  pollExecution,
-  startExecution,
-} from '../../src/sdk/evaluator-executions';
+import { startJudgeServer, localJudgeScore, type JudgeServer } from '../../tools/judge-server';
 import {
   InvalidConcurrencyError,
   InvalidNumRowsError,
@@ -21,9 +14,10 @@ import {
   UnknownVersionError,
 } from '../../src/errors';
 import { NotFoundError } from '../../src/errors';
-import { connectTestClient } from '../helpers/context';
-import { addPromptVersion, createEvaluatorFixture, type EvaluatorFixture } from '../helpers/fixtures';
-import { startTestWorker, type TestWorker } from '../helpers/worker';
+import { connectTestClient } from '../support/context';
+import { addPromptVersion, createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
+import { startTestWorker, type TestWorker } from '../support/worker';
+import { scoredRows, waitUntil } from '../support/results';
 
 let jf: Judgeflow;
 let judge: JudgeServer;
@@ -43,17 +37,16 @@ afterAll(async () => {
   await judge?.close();
 });
 
-const ref = (f: EvaluatorFixture) => ({ evaluatorUid: f.evaluatorUid, benchmarkUid: f.benchmarkUid, promptWorkflowUid: f.promptWorkflowUid });
 
 /** The user message the judge sees for fixture row i (see createEvaluatorFixture's default prompt). */
 const userText = (i: number) => `Question: question ${i}\nAnswer: answer ${i}`;
 
 describe('execute with sync', () => {
   it('scores every row of the split, as the judge answered, and records completion', async () => {
-    const f = await createEvaluatorFixture(jf.db, { rows: 12, scores: [1, 2, 3] });
-    const uid = await startExecution(jf, ref(f), { split: 'test', sync: true });
+    const f = await createEvaluatorFixture(jf, { rows: 12, scores: [1, 2, 3] });
+    const uid = await f.evaluator.execute({ split: 'test', sync: true });
 
-    const [status, results] = await pollExecution(jf, f.evaluatorUid, uid);
+    const [status, results] = await f.evaluator.pollExecutionResult(uid);
     expect(status).toBe('completed');
     expect(Object.keys(results)).toHaveLength(12);
     for (let i = 0; i < 12; i++) {
@@ -72,8 +65,8 @@ describe('execute with sync', () => {
 
 describe('what Temporal sees', () => {
   it('workflow history carries uids and counters only: no API key, prompt or row contents', async () => {
-    const f = await createEvaluatorFixture(jf.db, { rows: 3, userPrompt: 'SECRET-PROMPT {{question}} {{response}}' });
-    const uid = await startExecution(jf, ref(f), { split: 'test', sync: true });
+    const f = await createEvaluatorFixture(jf, { rows: 3, userPrompt: 'SECRET-PROMPT {{question}} {{response}}' });
+    const uid = await f.evaluator.execute({ split: 'test', sync: true });
     const history = await (await jf.temporal()).workflow.getHandle(`evaluator-${f.evaluatorUid}-execution-${uid}`).fetchHistory();
     // Payload bytes come out of the history's JSON form as base64: decode them to search their text.
     const payloads: string[] = [];
@@ -89,17 +82,16 @@ describe('what Temporal sees', () => {
 
 describe('execute without sync, then poll (reference Example 1)', () => {
   it('reports running with partial results, then completed with all of them', async () => {
-    const f = await createEvaluatorFixture(jf.db, { rows: 30, modelName: 'local-judge:latency=50' });
-    const uid = await startExecution(jf, ref(f), { split: 'test', numRows: 20, concurrency: 2 });
+    const f = await createEvaluatorFixture(jf, { rows: 30, modelName: 'local-judge:latency=50' });
+    const uid = await f.evaluator.execute({ split: 'test', numRows: 20, concurrency: 2 });
     const seen: string[] = [];
     let results = {};
-    for (let i = 0; i < 600; i++) {
-      const [status, partial] = await pollExecution(jf, f.evaluatorUid, uid);
+    await waitUntil('the execution ends', async () => {
+      const [status, partial] = await f.evaluator.pollExecutionResult(uid);
       seen.push(status);
       results = partial;
-      if (status === 'completed' || status === 'failed') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return status === 'completed' || status === 'failed';
+    });
     expect(seen[0]).toBe('running');
     expect(seen.at(-1)).toBe('completed');
     // numRows: the first 20 rows of the split in dataset order, no others.
@@ -109,17 +101,17 @@ describe('execute without sync, then poll (reference Example 1)', () => {
 
 describe('versions and executions list', () => {
   it('uses the named version, else the latest, and lists executions oldest first', async () => {
-    const f = await createEvaluatorFixture(jf.db, { rows: 3 });
+    const f = await createEvaluatorFixture(jf, { rows: 3 });
     await addPromptVersion(jf.db, f.promptWorkflowUid, 'v2', 'local-judge', 'Only the answer: {{response}}');
-    const first = await startExecution(jf, ref(f), { split: 'test', versionName: 'v1', sync: true });
-    const second = await startExecution(jf, ref(f), { split: 'test', sync: true });
-    const executions = await getExecutions(jf, f.evaluatorUid);
+    const first = await f.evaluator.execute({ split: 'test', versionName: 'v1', sync: true });
+    const second = await f.evaluator.execute({ split: 'test', sync: true });
+    const executions = await f.evaluator.getExecutions();
     expect(executions.map((e) => [e.executionUid, e.promptVersionName, e.status])).toEqual([
       [first, 'v1', 'completed'],
       [second, 'v2', 'completed'],
     ]);
     expect(executions[0]!.createdAt.getTime()).toBeLessThanOrEqual(executions[1]!.createdAt.getTime());
-    const v2 = await getResults(jf, f.evaluatorUid, second);
+    const v2 = await f.evaluator.getExecutionResult(second);
     expect(v2['row-1']?.score).toBe(localJudgeScore('Only the answer: answer 1', [0, 1]));
   });
 });
@@ -133,27 +125,21 @@ describe('continue-as-new', () => {
     }
     return statuses;
   };
-  const scored = async (uid: number) =>
-    (
-      await jf.db.query<{ n: number; distinct: number }>(
-        `SELECT count(*)::int AS n, count(DISTINCT x_uid)::int AS distinct FROM evaluator_results WHERE execution_uid = $1 AND score IS NOT NULL`,
-        [uid],
-      )
-    ).rows[0];
+  const scored = (uid: number) => scoredRows(jf.db, { executionUid: uid });
 
   it("continues-as-new when Temporal suggests it (the test server's threshold is lowered) and scores every row once", async () => {
-    const f = await createEvaluatorFixture(jf.db, { rows: 150 });
-    const uid = await startExecution(jf, ref(f), { split: 'test', concurrency: 16, sync: true });
+    const f = await createEvaluatorFixture(jf, { rows: 150 });
+    const uid = await f.evaluator.execute({ split: 'test', concurrency: 16, sync: true });
     expect(await scored(uid)).toEqual({ n: 150, distinct: 150 });
     const runs = await runsOf(f, uid);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.filter((s) => s === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);
-    expect((await pollExecution(jf, f.evaluatorUid, uid))[0]).toBe('completed');
+    expect((await f.evaluator.pollExecutionResult(uid))[0]).toBe('completed');
   });
 
   it('continues-as-new after every page of rows', async () => {
-    const f = await createEvaluatorFixture(jf.db, { rows: 100 });
-    const uid = await startExecution(jf, ref(f), { split: 'test', concurrency: 16, pageSize: 40, sync: true });
+    const f = await createEvaluatorFixture(jf, { rows: 100 });
+    const uid = await f.evaluator.execute({ split: 'test', concurrency: 16, pageSize: 40, sync: true });
     expect(await scored(uid)).toEqual({ n: 100, distinct: 100 });
     // 40 + 40 + 20 rows: three runs, the last one ending on a short page.
     expect((await runsOf(f, uid)).length).toBe(3);
@@ -162,20 +148,17 @@ describe('continue-as-new', () => {
 
 describe('progress query', () => {
   it('answers counts, histogram and recent rows from workflow state while running', async () => {
-    const f = await createEvaluatorFixture(jf.db, { rows: 20, modelName: 'local-judge:latency=300' });
-    const uid = await startExecution(jf, ref(f), { split: 'test', concurrency: 2 });
-    let progress = await getProgress(jf, f.evaluatorUid, uid);
-    for (let i = 0; i < 100 && progress.done < 2; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      progress = await getProgress(jf, f.evaluatorUid, uid);
-    }
+    const f = await createEvaluatorFixture(jf, { rows: 20, modelName: 'local-judge:latency=300' });
+    const uid = await f.evaluator.execute({ split: 'test', concurrency: 2 });
+    let progress = await f.evaluator.getExecutionProgress(uid);
+    await waitUntil('2 rows are done', async () => (progress = await f.evaluator.getExecutionProgress(uid)).done >= 2, 10_000);
     expect(progress.status).toBe('running');
     expect(progress.total).toBe(20);
     expect(progress.done).toBeGreaterThanOrEqual(2);
     expect(progress.inFlight).toBeLessThanOrEqual(2);
     expect(Object.values(progress.histogram).reduce((a, b) => a + b, 0)).toBe(progress.done - progress.errors);
     expect(progress.recent.length).toBeGreaterThan(0);
-    const [status] = await pollExecution(jf, f.evaluatorUid, uid, { sync: true });
+    const [status] = await f.evaluator.pollExecutionResult(uid, { sync: true });
     expect(status).toBe('completed');
   });
 });
@@ -183,28 +166,28 @@ describe('progress query', () => {
 describe('bad input is refused before anything starts', () => {
   let f: EvaluatorFixture;
   beforeAll(async () => {
-    f = await createEvaluatorFixture(jf.db, { rows: 2 });
+    f = await createEvaluatorFixture(jf, { rows: 2 });
   });
   const count = async () =>
     (await jf.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM evaluator_executions WHERE evaluator_uid = $1`, [f.evaluatorUid])).rows[0]?.n;
 
   it('rejects each bad value with a typed error naming it', async () => {
-    await expect(startExecution(jf, ref(f), { split: 'nope' })).rejects.toThrow(UnknownSplitError);
-    await expect(startExecution(jf, ref(f), { split: 'nope' })).rejects.toThrow(/"nope".*available splits: "test"/);
+    await expect(f.evaluator.execute({ split: 'nope' })).rejects.toThrow(UnknownSplitError);
+    await expect(f.evaluator.execute({ split: 'nope' })).rejects.toThrow(/"nope".*available splits: "test"/);
     for (const numRows of [0, -1, 1.5]) {
-      await expect(startExecution(jf, ref(f), { split: 'test', numRows })).rejects.toThrow(InvalidNumRowsError);
+      await expect(f.evaluator.execute({ split: 'test', numRows })).rejects.toThrow(InvalidNumRowsError);
     }
-    await expect(startExecution(jf, ref(f), { split: 'test', versionName: 'v9' })).rejects.toThrow(UnknownVersionError);
-    await expect(startExecution(jf, ref(f), { split: 'test', concurrency: 10_000 })).rejects.toThrow(InvalidConcurrencyError);
+    await expect(f.evaluator.execute({ split: 'test', versionName: 'v9' })).rejects.toThrow(UnknownVersionError);
+    await expect(f.evaluator.execute({ split: 'test', concurrency: 10_000 })).rejects.toThrow(InvalidConcurrencyError);
     const models = jf.config.models;
     jf.config.models = ['gpt-4o'];
-    await expect(startExecution(jf, ref(f), { split: 'test' })).rejects.toThrow(ModelNotConfiguredError);
+    await expect(f.evaluator.execute({ split: 'test' })).rejects.toThrow(ModelNotConfiguredError);
     jf.config.models = models;
     expect(await count()).toBe(0);
   });
 
   it('polls an unknown execution as unknown, and refuses to read its results', async () => {
-    expect(await pollExecution(jf, f.evaluatorUid, 987654)).toEqual(['unknown', {}]);
-    await expect(getResults(jf, f.evaluatorUid, 987654)).rejects.toThrow(NotFoundError);
+    expect(await f.evaluator.pollExecutionResult(987654)).toEqual(['unknown', {}]);
+    await expect(f.evaluator.getExecutionResult(987654)).rejects.toThrow(NotFoundError);
   });
 });

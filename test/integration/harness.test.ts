@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectTestClient } from '../helpers/context';
+import { connectTestClient } from '../support/context';
 
 describe('test harness', () => {
   it('gives a migrated database and a reachable dev server with the search attributes', async () => {

@@ -15,7 +15,7 @@ import {
   PromptEvaluator,
   UnknownColumnError,
 } from '../../src';
-import { connectTestClient, uniqueName } from '../helpers/context';
+import { connectTestClient, uniqueName } from '../support/context';
 
 // The reference's "more sophisticated example", verbatim apart from Python → JS literals (False → false).
 const mathReasoning = {

@@ -19,7 +19,7 @@ import {
   WrongEvaluatorTypeError,
   type Judgeflow,
 } from '../../src';
-import { connectTestClient, uniqueName } from '../helpers/context';
+import { connectTestClient, uniqueName } from '../support/context';
 
 const fixture = (name: string) => path.join(import.meta.dirname, '../fixtures', name);
 let jf: Judgeflow;

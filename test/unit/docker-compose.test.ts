@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 
 const root = path.resolve(import.meta.dirname, '../..');
 type Service = {

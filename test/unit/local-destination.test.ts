@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalFileDestination, parseDestination, validateLocalDestination } from '../../src/export/destination';
+import { parseDestination } from '../../src/export/destination';
+import { LocalFileDestination, validateLocalDestination } from '../../src/export/local-destination';
 import { InvalidDestinationError, UnsupportedDestinationError } from '../../src/export/errors';
 
 let dir: string;

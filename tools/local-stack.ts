@@ -5,10 +5,10 @@
  */
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { startJudgeServer, type JudgeServer } from '../src/llm/judge-server';
-import { Judgeflow } from '../src/sdk/client';
-import { resolveTemporalCli } from '../src/temporal/cli-path';
-import { ensureDevServer } from '../src/temporal/dev-server';
+import { startJudgeServer, type JudgeServer } from './judge-server';
+import { Judgeflow } from '../src/sdk/Judgeflow';
+import { resolveTemporalCli } from './temporal-cli';
+import { ensureDevServer } from './temporal-dev-server';
 import { spawnWorkerProcess } from './worker-process';
 
 export const DEMO_TASK_QUEUE = 'judgeflow-demo';

@@ -1,9 +1,9 @@
 /** An in-process judgeflow worker for a test file, on the run's dev server and the file's task queue. */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Judgeflow } from '../../src/sdk/client';
+import type { Judgeflow } from '../../src/sdk/Judgeflow';
 import type { JudgeClient } from '../../src/llm/judge';
-import { createJudgeflowWorker } from '../../src/temporal/worker-factory';
+import { createJudgeflowWorker } from '../../src/temporal/create-worker';
 
 export interface TestWorker {
   stop(): Promise<void>;

@@ -3,6 +3,8 @@
  * definitions SDK under test elsewhere.
  */
 import type { Db } from '../../src/db/pool';
+import { PromptEvaluator } from '../../src/sdk/PromptEvaluator';
+import type { Judgeflow } from '../../src/sdk/Judgeflow';
 import { uniqueName } from './context';
 
 export interface EvaluatorFixture {
@@ -12,6 +14,8 @@ export interface EvaluatorFixture {
   evaluatorUid: number;
   promptWorkflowUid: number;
   xUids: string[];
+  /** The evaluator through the public SDK, bound to the client the fixture was made with. */
+  evaluator: PromptEvaluator;
 }
 
 export interface EvaluatorFixtureOptions {
@@ -23,9 +27,9 @@ export interface EvaluatorFixtureOptions {
   userPrompt?: string;
 }
 
-export async function createEvaluatorFixture(db: Db, o: EvaluatorFixtureOptions): Promise<EvaluatorFixture> {
+export async function createEvaluatorFixture(jf: Judgeflow, o: EvaluatorFixtureOptions): Promise<EvaluatorFixture> {
   const scores = o.scores ?? [0, 1];
-  return db.withTransaction(async (c) => {
+  const rows = await jf.db.withTransaction(async (c) => {
     const one = async <T>(sql: string, values: unknown[]) => (await c.query(sql, values)).rows[0] as T;
     const { uid: datasetUid } = await one<{ uid: number }>(
       `INSERT INTO datasets (name, columns) VALUES ($1, '["question","response"]') RETURNING uid`,
@@ -64,6 +68,7 @@ export async function createEvaluatorFixture(db: Db, o: EvaluatorFixtureOptions)
     );
     return { datasetUid, benchmarkUid, criteriaUid, evaluatorUid, promptWorkflowUid, xUids };
   });
+  return { ...rows, evaluator: await PromptEvaluator.get(rows.evaluatorUid, jf) };
 }
 
 /** Adds a prompt version (newest = latest). */

@@ -18,7 +18,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LABELS_HEADING } from './messages';
+import { LABELS_HEADING } from '../src/llm/messages';
 
 export interface FaultSchedule {
   /** The first N requests (since configured) get the fault. */

@@ -1,9 +1,31 @@
 /**
- * Streams, for a benchmark execution, one row per (evaluator, datapoint it was run on): the predicted score,
+ * What agreement summaries read: the evaluators of a benchmark execution with their label scores and the
+ * benchmark's slices, and a stream of, for a benchmark execution, one row per (evaluator, datapoint it was run on): the predicted score,
  * whether the row errored, the ground truth and the datapoint's slices. Feeds agreement summaries.
  */
 import Cursor from 'pg-cursor';
-import type { Db } from './pool';
+import type { Db, Queryable } from './pool';
+
+export interface AgreementEvaluator {
+  evaluatorUid: number;
+  labelScores: number[];
+  slices: { uid: number; name: string }[];
+}
+
+/** The evaluators run by a benchmark execution, with their criteria's label scores and the benchmark's slices. */
+export async function listAgreementEvaluators(q: Queryable, benchmarkExecutionUid: number): Promise<AgreementEvaluator[]> {
+  const { rows } = await q.query<AgreementEvaluator>(
+    `SELECT ev.uid AS "evaluatorUid",
+            (SELECT array_agg(l.score ORDER BY l.score) FROM criteria_labels l WHERE l.criteria_uid = ev.criteria_uid) AS "labelScores",
+            coalesce((SELECT json_agg(json_build_object('uid', s.uid, 'name', s.name) ORDER BY s.uid)
+                        FROM slices s WHERE s.benchmark_uid = ev.benchmark_uid), '[]') AS slices
+       FROM evaluators ev
+      WHERE ev.uid IN (SELECT evaluator_uid FROM evaluator_executions WHERE benchmark_execution_uid = $1)
+      ORDER BY ev.uid`,
+    [benchmarkExecutionUid],
+  );
+  return rows;
+}
 
 export interface AgreementRow {
   evaluatorUid: number;

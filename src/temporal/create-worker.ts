@@ -24,7 +24,7 @@ export function createJudgeflowWorker(o: JudgeflowWorkerOptions): Promise<Worker
     namespace: o.config.temporal.namespace,
     taskQueue: o.config.temporal.taskQueue,
     ...workflowSource,
-    activities: createActivities({ db: o.db, llm: o.llm }),
+    activities: createActivities({ config: o.config, db: o.db, llm: o.llm }),
     // Room for every row window of a few executions at the worker-wide concurrency cap.
     maxConcurrentActivityTaskExecutions: Math.max(100, 2 * o.config.concurrency.max),
     maxHeartbeatThrottleInterval: '4 seconds',

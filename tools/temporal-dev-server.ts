@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { JudgeflowError } from '../errors';
-import { searchAttributeCliFlags } from './search-attributes';
+import { JudgeflowError } from '../src/errors';
+import { searchAttributeCliFlags } from '../src/shared/search-attributes';
 
 export type AddressState = 'temporal' | 'other' | 'free';
 

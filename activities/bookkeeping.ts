@@ -1,10 +1,17 @@
-/** Small activities around an execution's rows: its plan, pages of datapoint ids, row errors, the final status. */
-import type { Db } from '../src/db/pool';
-import { datapointPage, findExecution, finishExecution, upsertResult } from '../src/db/execution.repository';
-import { ROW_MAX_ATTEMPTS, type DatapointPage, type ExecutionPlan, type StoredExecutionStatus } from '../src/shared/execution-contract';
+/**
+ * Small activities around executions: an evaluator execution's plan, pages of datapoint ids, row errors and final
+ * status; a benchmark execution's evaluator executions and end. The logic lives in services/ and db/.
+ */
 import { ApplicationFailure } from '@temporalio/common';
+import { datapointPage, findExecution, finishExecution, upsertResult } from '../src/db/execution.repository';
+import type { StorageContext } from '../src/services/context';
+import { finishBenchmarkExecution, planBenchmarkExecution } from '../src/services/benchmark-executions';
+import type { BenchmarkChild } from '../src/shared/benchmark-contract';
+import { ROW_MAX_ATTEMPTS, type DatapointPage, type ExecutionPlan, type StoredExecutionStatus } from '../src/shared/execution-contract';
+import { failFastOnDomainErrors } from './fatal-errors';
 
-export function createExecutionBookkeeping(db: Db) {
+export function createBookkeeping(ctx: StorageContext) {
+  const { db } = ctx;
   return {
     async loadExecutionPlan({ executionUid }: { executionUid: number }): Promise<ExecutionPlan> {
       const execution = await findExecution(db, executionUid);
@@ -25,6 +32,15 @@ export function createExecutionBookkeeping(db: Db) {
 
     async finishExecution(p: { executionUid: number; status: StoredExecutionStatus; error?: string }): Promise<void> {
       await finishExecution(db, p.executionUid, p.status, p.error);
+    },
+
+    /** Idempotent: a retry returns the evaluator executions the first try made. */
+    async planBenchmarkExecution({ benchmarkExecutionUid }: { benchmarkExecutionUid: number }): Promise<BenchmarkChild[]> {
+      return failFastOnDomainErrors(() => planBenchmarkExecution(ctx, benchmarkExecutionUid));
+    },
+
+    async finishBenchmarkExecution(p: { benchmarkExecutionUid: number; status: StoredExecutionStatus; error?: string }): Promise<void> {
+      await finishBenchmarkExecution(ctx, p);
     },
   };
 }

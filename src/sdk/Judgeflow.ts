@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../config';
 import { createDb, describeDbError, type Db } from '../db/pool';
 import { JudgeflowError } from '../errors';
+import type { ServiceContext } from '../services/context';
 import { connectClient } from '../temporal/connection';
 
 export interface JudgeflowOptions {
@@ -22,7 +23,7 @@ export interface JudgeflowOptions {
 
 let defaultClient: Judgeflow | undefined;
 
-export class Judgeflow {
+export class Judgeflow implements ServiceContext {
   private temporalClient?: Promise<Client>;
 
   private constructor(

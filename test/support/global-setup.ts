@@ -7,10 +7,10 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { dropDatabase, ensureDatabase, migrate } from '../src/db/migrate';
-import { resolveTemporalCli } from '../src/temporal/cli-path';
-import { ALL_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
-import { WORKFLOWS_PATH } from '../src/temporal/workflows-path';
+import { dropDatabase, ensureDatabase, migrate } from '../../src/db/migrate';
+import { resolveTemporalCli } from '../../tools/temporal-cli';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { WORKFLOWS_PATH } from '../../src/temporal/workflows-path';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,7 +24,7 @@ declare module 'vitest' {
 /** History length at which the test server suggests continue-as-new (the default is thousands). */
 export const SUGGEST_CONTINUE_AS_NEW_AT = 300;
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 
 export default async function setup(project: TestProject) {
   const temporalCli = resolveTemporalCli();

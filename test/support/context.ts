@@ -1,6 +1,6 @@
 /** Per-file integration context: a Judgeflow client on the run's test database and dev server. */
 import { inject } from 'vitest';
-import { Judgeflow } from '../../src/sdk/client';
+import { Judgeflow } from '../../src/sdk/Judgeflow';
 
 /** Connects a Judgeflow client to the test database and the ephemeral dev server on `taskQueue`. */
 export async function connectTestClient(taskQueue = `test-${process.pid}`): Promise<Judgeflow> {

@@ -1,0 +1,229 @@
+/**
+ * Evaluator executions, each use case once: create (validate and record), start (record and run its workflow),
+ * read status and results, list, live progress, cancel. The SDK, the CLI and the benchmark activities call these.
+ */
+import type { Config } from '../config';
+import { NotFoundError, UnknownSplitError } from '../errors';
+import { findBenchmark } from '../db/benchmark.repository';
+import { countBySplit } from '../db/dataset.repository';
+import {
+  findExecution,
+  finishExecution,
+  insertExecution,
+  listExecutions,
+  listResults,
+  splitExtent,
+  type ExecutionRecord,
+} from '../db/execution.repository';
+import type { Queryable } from '../db/pool';
+import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
+import { evaluatorExecutionSearchAttributes } from '../shared/search-attributes';
+import { evaluatorExecutionWorkflowId, workflowUrl } from '../shared/workflow-ids';
+import { startWorkflow } from '../temporal/start-workflow';
+import { cancelSignal, evaluatorExecutionWorkflow, progressQuery } from '../../workflows/evaluator-execution';
+import type { ServiceContext } from './context';
+import { checkModelAllowed, checkNumRows, resolveConcurrency } from './execute-options';
+import { reconcileStatus, signalCancel, type ReconciledStatus } from './execution-status';
+import { resolvePromptVersion } from './prompt-versions';
+
+export interface ExecuteOptions {
+  /** The dataset split to evaluate on. */
+  split: string;
+  /** Evaluate only the first `numRows` rows of the split, in dataset order. */
+  numRows?: number;
+  /** The prompt version to use; the latest when not given. */
+  versionName?: string;
+  /** Wait for the execution to end before returning. */
+  sync?: boolean;
+  /** Rows judged at once (default JUDGEFLOW_CONCURRENCY, at most JUDGEFLOW_MAX_CONCURRENCY). */
+  concurrency?: number;
+  /** Test hook: rows per workflow run before continue-as-new. */
+  pageSize?: number;
+}
+
+export interface ExecutionResult {
+  score: number | null;
+  rationale: string | null;
+  /** Set when the row could not be judged (the score is then null). */
+  error?: string;
+}
+export type ExecutionResults = Record<string, ExecutionResult>;
+
+export interface ExecutionSummary {
+  executionUid: number;
+  createdAt: Date;
+  promptVersionName: string;
+  status: ExecutionStatus;
+}
+
+/** The evaluator an execution runs. */
+export interface EvaluatorRef {
+  evaluatorUid: number;
+  benchmarkUid: number;
+  promptWorkflowUid: number;
+}
+
+export interface NewEvaluatorExecution {
+  evaluator: EvaluatorRef;
+  datasetUid: number;
+  split: string;
+  numRows?: number;
+  versionName?: string;
+  concurrency: number;
+  benchmarkExecutionUid?: number;
+}
+
+export interface CreatedEvaluatorExecution {
+  executionUid: number;
+  promptVersionName: string;
+  modelName: string;
+  totalRows: number;
+}
+
+/**
+ * Resolves the prompt version, refuses a model that is not allowed, and records the execution with the rows it
+ * covers. Returns null (and writes nothing) when the split has no rows in the dataset.
+ */
+export async function createEvaluatorExecution(
+  q: Queryable,
+  config: Config,
+  e: NewEvaluatorExecution,
+): Promise<CreatedEvaluatorExecution | null> {
+  const version = await resolvePromptVersion(q, e.evaluator.promptWorkflowUid, e.versionName);
+  checkModelAllowed(config, version.modelName);
+  const extent = await splitExtent(q, e.datasetUid, e.split, e.numRows);
+  if (extent.totalRows === 0) return null;
+  const executionUid = await insertExecution(q, {
+    evaluatorUid: e.evaluator.evaluatorUid,
+    promptVersionUid: version.uid,
+    benchmarkExecutionUid: e.benchmarkExecutionUid,
+    split: e.split,
+    numRows: e.numRows,
+    concurrency: e.concurrency,
+    ...extent,
+  });
+  return { executionUid, promptVersionName: version.name, modelName: version.modelName, totalRows: extent.totalRows };
+}
+
+/** Validates, records the execution in PostgreSQL, and starts its workflow. Returns the execution uid. */
+export async function startEvaluatorExecution(ctx: ServiceContext, evaluator: EvaluatorRef, options: ExecuteOptions): Promise<number> {
+  const { split, numRows } = options;
+  checkNumRows(numRows);
+  const concurrency = resolveConcurrency(ctx.config, options.concurrency);
+  const benchmark = await findBenchmark(ctx.db, evaluator.benchmarkUid);
+  if (!benchmark) throw new NotFoundError('benchmark', evaluator.benchmarkUid);
+  const created = await createEvaluatorExecution(ctx.db, ctx.config, {
+    evaluator,
+    datasetUid: benchmark.datasetUid,
+    split,
+    numRows,
+    versionName: options.versionName,
+    concurrency,
+  });
+  if (!created) throw new UnknownSplitError(split, Object.keys(await countBySplit(ctx.db, benchmark.datasetUid)));
+  const { executionUid } = created;
+
+  const handle = await startWorkflow(
+    ctx,
+    evaluatorExecutionWorkflow,
+    {
+      workflowId: evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid),
+      args: [{ executionUid, pageSize: options.pageSize }],
+      searchAttributes: evaluatorExecutionSearchAttributes({ ...evaluator, split }),
+      summary:
+        `Evaluator ${evaluator.evaluatorUid}, prompt version "${created.promptVersionName}" (${created.modelName}): ` +
+        `${created.totalRows} rows of split "${split}"`,
+      details:
+        `Execution ${executionUid} of evaluator ${evaluator.evaluatorUid} (benchmark ${evaluator.benchmarkUid}). ` +
+        `Results are stored in PostgreSQL (evaluator_results.execution_uid = ${executionUid}); ` +
+        `query "progress" for counts and a score histogram. Concurrency ${concurrency}.`,
+    },
+    (reason) => finishExecution(ctx.db, executionUid, 'failed', reason),
+  );
+  if (options.sync) await handle.result().catch(() => undefined);
+  return executionUid;
+}
+
+/** An execution of this evaluator, or NotFoundError. */
+export async function requireExecution(ctx: ServiceContext, evaluatorUid: number, executionUid: number): Promise<ExecutionRecord> {
+  const execution = await findExecution(ctx.db, executionUid);
+  if (execution?.evaluatorUid !== evaluatorUid) {
+    throw new NotFoundError(`evaluator execution of evaluator ${evaluatorUid}`, executionUid);
+  }
+  return execution;
+}
+
+/** The status of a stored execution (see execution-status.ts); reads PostgreSQL again only when Temporal says it closed. */
+export function evaluatorExecutionStatus(ctx: ServiceContext, execution: ExecutionRecord): Promise<ReconciledStatus> {
+  return reconcileStatus(
+    execution,
+    () => workflowHandle(ctx, execution),
+    () => findExecution(ctx.db, execution.uid),
+  );
+}
+
+/** `[status, results so far]`; with `sync`, waits for the end first. `unknown` (and no results) for an unknown uid. */
+export async function pollEvaluatorExecution(
+  ctx: ServiceContext,
+  evaluatorUid: number,
+  executionUid: number,
+  options: { sync?: boolean } = {},
+): Promise<[ExecutionStatus, ExecutionResults]> {
+  let execution = await findExecution(ctx.db, executionUid);
+  if (execution?.evaluatorUid !== evaluatorUid) return ['unknown', {}];
+  if (options.sync && execution.status === 'running') {
+    await (await workflowHandle(ctx, execution)).result().catch(() => undefined);
+    execution = (await findExecution(ctx.db, executionUid)) ?? execution;
+  }
+  const { status } = await evaluatorExecutionStatus(ctx, execution);
+  return [status, await readResults(ctx, executionUid)];
+}
+
+/** All results so far from PostgreSQL (during the run, after it, and after Temporal forgot the workflow). */
+export async function getEvaluatorExecutionResults(ctx: ServiceContext, evaluatorUid: number, executionUid: number): Promise<ExecutionResults> {
+  await requireExecution(ctx, evaluatorUid, executionUid);
+  return readResults(ctx, executionUid);
+}
+
+async function readResults(ctx: ServiceContext, executionUid: number): Promise<ExecutionResults> {
+  const results: ExecutionResults = {};
+  for (const r of await listResults(ctx.db, executionUid)) {
+    results[r.xUid] = r.error === null ? { score: r.score, rationale: r.rationale } : { score: null, rationale: null, error: r.error };
+  }
+  return results;
+}
+
+/** Executions of an evaluator, oldest first, each with its reconciled status. */
+export async function listEvaluatorExecutions(ctx: ServiceContext, evaluatorUid: number): Promise<ExecutionSummary[]> {
+  const executions = await listExecutions(ctx.db, evaluatorUid);
+  return Promise.all(
+    executions.map(async (e) => ({
+      executionUid: e.uid,
+      createdAt: e.createdAt,
+      promptVersionName: e.promptVersionName,
+      status: (await evaluatorExecutionStatus(ctx, e)).status,
+    })),
+  );
+}
+
+/** Live progress from the workflow's `progress` query (counts, histogram, recent rows). */
+export async function getEvaluatorExecutionProgress(ctx: ServiceContext, evaluatorUid: number, executionUid: number): Promise<ExecutionProgress> {
+  const execution = await requireExecution(ctx, evaluatorUid, executionUid);
+  return (await workflowHandle(ctx, execution)).query(progressQuery);
+}
+
+/** Asks the execution to stop: no new rows start, in-flight calls are aborted, results so far are kept. */
+export async function cancelEvaluatorExecution(ctx: ServiceContext, evaluatorUid: number, executionUid: number, reason?: string): Promise<void> {
+  const execution = await requireExecution(ctx, evaluatorUid, executionUid);
+  if (execution.status !== 'running') return;
+  await signalCancel(await workflowHandle(ctx, execution), cancelSignal, reason);
+}
+
+/** Web UI link of an execution's workflow. */
+export function evaluatorExecutionUrl(config: Config, evaluatorUid: number, executionUid: number): string {
+  return workflowUrl(config.temporal.uiUrl, config.temporal.namespace, evaluatorExecutionWorkflowId(evaluatorUid, executionUid));
+}
+
+async function workflowHandle(ctx: ServiceContext, e: { evaluatorUid: number; uid: number }) {
+  return (await ctx.temporal()).workflow.getHandle<typeof evaluatorExecutionWorkflow>(evaluatorExecutionWorkflowId(e.evaluatorUid, e.uid));
+}

@@ -1,0 +1,127 @@
+/**
+ * Exports of benchmark executions: validate, record the export, run `exportWorkflow`, wait for the complete file;
+ * and, for the export activity, write one.
+ */
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { findBenchmarkExecution } from '../db/benchmark-execution.repository';
+import { findExport, finishExport, forEachExportRow, insertExport, loadExportSource } from '../db/export.repository';
+import { NotFoundError } from '../errors';
+import { CsvExportConfig, JsonExportConfig } from '../export/config';
+import { parseDestination } from '../export/destination';
+import { ExportFailedError, InvalidDestinationError, InvalidExportConfigError } from '../export/errors';
+import { validateLocalDestination } from '../export/local-destination';
+import { openDestination } from '../export/open-destination';
+import { buildExportHeader, exportRowMapping } from '../export/records';
+import { createExportWriter } from '../export/writer';
+import type { BenchmarkSummary } from '../metrics/benchmark-summary';
+import { exportSearchAttributes } from '../shared/search-attributes';
+import { exportWorkflowId } from '../shared/workflow-ids';
+import { startWorkflow } from '../temporal/start-workflow';
+import { exportWorkflow } from '../../workflows/export';
+import { summarizeBenchmarkExecution } from './benchmark-summary';
+import type { ServiceContext, StorageContext } from './context';
+
+export interface ExportOptions {
+  /** JsonExportConfig (the default) or CsvExportConfig. */
+  config?: JsonExportConfig | CsvExportConfig;
+  /** Connector config with credentials for a private s3:// or gs:// bucket; ignored for local files. */
+  connectorConfigUid?: number;
+}
+
+/** Validates the destination and config, records the export, runs its workflow and returns when the file is complete. */
+export async function exportBenchmarkExecution(
+  ctx: ServiceContext,
+  execution: { benchmarkUid: number; uid: number },
+  filepath: string,
+  options: ExportOptions = {},
+): Promise<void> {
+  const config = options.config ?? new JsonExportConfig();
+  if (!(config instanceof JsonExportConfig) && !(config instanceof CsvExportConfig)) throw new InvalidExportConfigError(config);
+  const destination = parseDestination(filepath);
+  if (destination.kind !== 'local') {
+    throw new InvalidDestinationError(filepath, `${destination.kind}:// exports are not implemented yet; export to a local file and upload it`);
+  }
+  const location = path.resolve(destination.path);
+  await validateLocalDestination(location);
+  const format = config instanceof CsvExportConfig ? 'csv' : 'json';
+  const exportOptions = config instanceof CsvExportConfig ? { sep: config.sep, quotechar: config.quotechar, escapechar: config.escapechar } : {};
+  // options.connectorConfigUid is ignored for local files, as the reference says; remote destinations will use it.
+  const exportUid = await insertExport(ctx.db, {
+    benchmarkExecutionUid: execution.uid,
+    destination: location,
+    format,
+    options: exportOptions,
+    connectorConfigUid: null,
+  });
+  const handle = await startWorkflow(
+    ctx,
+    exportWorkflow,
+    {
+      workflowId: exportWorkflowId(exportUid),
+      args: [{ exportUid }],
+      searchAttributes: exportSearchAttributes(execution.benchmarkUid),
+      summary: `Export of benchmark execution ${execution.uid} as ${format.toUpperCase()} to ${location}`,
+    },
+    (reason) => finishExport(ctx.db, exportUid, 'failed', 0, reason),
+  );
+  try {
+    await handle.result();
+  } catch (err) {
+    const reason = err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : String((err as Error).message);
+    throw new ExportFailedError(exportUid, reason);
+  }
+}
+
+/**
+ * Streams a recorded export from a PostgreSQL cursor into its destination and commits the destination only when
+ * every row is written; on failure or cancellation (`signal`) the destination is aborted, so nothing is left.
+ */
+export async function writeExport(
+  ctx: StorageContext,
+  exportUid: number,
+  progress: { signal: AbortSignal; heartbeat: (rowsWritten: number) => void; everyRows: number },
+): Promise<{ rowsWritten: number }> {
+  const record = await findExport(ctx.db, exportUid);
+  if (!record) throw new NotFoundError('export', exportUid);
+  const source = await loadExportSource(ctx.db, record.benchmarkExecutionUid);
+  if (!source) throw new NotFoundError('benchmark execution', record.benchmarkExecutionUid);
+  const config = record.format === 'csv' ? new CsvExportConfig(record.options) : new JsonExportConfig();
+  const header = buildExportHeader(record.benchmarkExecutionUid, source, new Date());
+  // An ended execution has its summary stored; a running one is summarised as it stands.
+  const execution = await findBenchmarkExecution(ctx.db, record.benchmarkExecutionUid);
+  const summary =
+    execution?.status !== 'running' && execution?.summary
+      ? (execution.summary as BenchmarkSummary)
+      : await summarizeBenchmarkExecution(ctx.db, record.benchmarkExecutionUid);
+
+  const destination = openDestination(record.destination);
+  const writer = createExportWriter(config, await destination.open());
+  try {
+    await writer.begin(header);
+    let written = 0;
+    const { query, toRow } = exportRowMapping(header);
+    const datapoints = await forEachExportRow(ctx.db, query, async (row) => {
+      progress.signal.throwIfAborted();
+      await writer.row(toRow(row));
+      written += 1;
+      if (written % progress.everyRows === 0) progress.heartbeat(written);
+    });
+    const keys = new Map(header.evaluators.map((e) => [e.evaluatorUid, e.key]));
+    await writer.end({
+      datapoints,
+      evaluators: summary.evaluators.map((e) => ({ ...e, key: keys.get(e.evaluatorUid) ?? `evaluator-${e.evaluatorUid}` })),
+    });
+    await destination.commit();
+    progress.heartbeat(written);
+    return { rowsWritten: written };
+  } catch (err) {
+    await destination.abort();
+    throw err;
+  }
+}
+
+/** Records how an export ended. */
+export function recordExportEnd(ctx: StorageContext, p: { exportUid: number; status: string; rowsWritten: number; error?: string }): Promise<void> {
+  return finishExport(ctx.db, p.exportUid, p.status, p.rowsWritten, p.error);
+}

@@ -1,0 +1,46 @@
+/**
+ * Starts a judgeflow workflow, by typed reference, on the configured task queue. When Temporal cannot start it,
+ * nothing will ever run it: `recordFailure` marks the PostgreSQL record failed (instead of leaving it "running")
+ * and an UnavailableError says why.
+ */
+import type { Client, WorkflowHandleWithStartDetails, WorkflowStartOptions } from '@temporalio/client';
+import type { SearchAttributePair, Workflow } from '@temporalio/common';
+import { UnavailableError } from '../errors';
+import type { Config } from '../config';
+
+export interface StartWorkflowOptions<W extends Workflow> {
+  workflowId: string;
+  args: Parameters<W>;
+  searchAttributes: SearchAttributePair[];
+  /** One line for the Web UI's list. */
+  summary: string;
+  details?: string;
+}
+
+export async function startWorkflow<W extends Workflow>(
+  ctx: { readonly config: Config; temporal(): Promise<Client> },
+  workflow: W,
+  o: StartWorkflowOptions<W>,
+  recordFailure: (reason: string) => Promise<void>,
+): Promise<WorkflowHandleWithStartDetails<W>> {
+  try {
+    const client = await ctx.temporal();
+    // `args` is typed by the workflow's parameters above; the SDK's conditional options type cannot see that.
+    const options = {
+      workflowId: o.workflowId,
+      taskQueue: ctx.config.temporal.taskQueue,
+      args: o.args,
+      typedSearchAttributes: o.searchAttributes,
+      staticSummary: o.summary,
+      staticDetails: o.details,
+    } as unknown as WorkflowStartOptions<W>;
+    return await client.workflow.start(workflow, options);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await recordFailure(`could not start its workflow: ${message}`);
+    if (err instanceof UnavailableError) throw err;
+    throw new UnavailableError('Temporal', ctx.config.temporal.address, `starting workflow ${o.workflowId} failed: ${message}`, {
+      cause: err,
+    });
+  }
+}
