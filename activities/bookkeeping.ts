@@ -7,7 +7,12 @@ import { datapointPage, findExecution, finishExecution, upsertResult } from '../
 import type { StorageContext } from '../src/services/context';
 import { finishBenchmarkExecution, planBenchmarkExecution } from '../src/services/benchmark-executions';
 import type { BenchmarkChild } from '../src/shared/benchmark-contract';
-import { ROW_MAX_ATTEMPTS, type DatapointPage, type ExecutionPlan, type StoredExecutionStatus } from '../src/shared/execution-contract';
+import {
+  ROW_MAX_ATTEMPTS,
+  type DatapointPage,
+  type ExecutionPlan,
+  type StoredExecutionStatus,
+} from '../src/shared/execution-contract';
 import { failFastOnDomainErrors } from './fatal-errors';
 
 export function createBookkeeping(ctx: StorageContext) {
@@ -16,7 +21,10 @@ export function createBookkeeping(ctx: StorageContext) {
     async loadExecutionPlan({ executionUid }: { executionUid: number }): Promise<ExecutionPlan> {
       const execution = await findExecution(db, executionUid);
       if (!execution) {
-        throw ApplicationFailure.nonRetryable(`evaluator execution ${executionUid} does not exist in PostgreSQL`, 'NotFound');
+        throw ApplicationFailure.nonRetryable(
+          `evaluator execution ${executionUid} does not exist in PostgreSQL`,
+          'NotFound',
+        );
       }
       return { total: execution.totalRows, concurrency: execution.concurrency };
     },
@@ -27,7 +35,12 @@ export function createBookkeeping(ctx: StorageContext) {
 
     /** A row whose activity failed for good (retries used up) keeps an error instead of a score. */
     async recordRowError(p: { executionUid: number; xUid: string; error: string }): Promise<void> {
-      await upsertResult(db, { executionUid: p.executionUid, xUid: p.xUid, error: p.error, attempts: ROW_MAX_ATTEMPTS });
+      await upsertResult(db, {
+        executionUid: p.executionUid,
+        xUid: p.xUid,
+        error: p.error,
+        attempts: ROW_MAX_ATTEMPTS,
+      });
     },
 
     async finishExecution(p: { executionUid: number; status: StoredExecutionStatus; error?: string }): Promise<void> {
@@ -35,11 +48,19 @@ export function createBookkeeping(ctx: StorageContext) {
     },
 
     /** Idempotent: a retry returns the evaluator executions the first try made. */
-    async planBenchmarkExecution({ benchmarkExecutionUid }: { benchmarkExecutionUid: number }): Promise<BenchmarkChild[]> {
+    async planBenchmarkExecution({
+      benchmarkExecutionUid,
+    }: {
+      benchmarkExecutionUid: number;
+    }): Promise<BenchmarkChild[]> {
       return failFastOnDomainErrors(() => planBenchmarkExecution(ctx, benchmarkExecutionUid));
     },
 
-    async finishBenchmarkExecution(p: { benchmarkExecutionUid: number; status: StoredExecutionStatus; error?: string }): Promise<void> {
+    async finishBenchmarkExecution(p: {
+      benchmarkExecutionUid: number;
+      status: StoredExecutionStatus;
+      error?: string;
+    }): Promise<void> {
       await finishBenchmarkExecution(ctx, p);
     },
   };

@@ -17,13 +17,20 @@ export function createExportActivities(ctx: StorageContext) {
       return failFastOnDomainErrors(() =>
         writeExport(ctx, exportUid, {
           signal: activity.cancellationSignal,
-          heartbeat: (rowsWritten) => activity.heartbeat({ rowsWritten }),
+          heartbeat: (rowsWritten) => {
+            activity.heartbeat({ rowsWritten });
+          },
           everyRows: HEARTBEAT_EVERY_ROWS,
         }),
       );
     },
 
-    async finishExport(p: { exportUid: number; status: StoredExecutionStatus; rowsWritten: number; error?: string }): Promise<void> {
+    async finishExport(p: {
+      exportUid: number;
+      status: StoredExecutionStatus;
+      rowsWritten: number;
+      error?: string;
+    }): Promise<void> {
       await recordExportEnd(ctx, p);
     },
   };

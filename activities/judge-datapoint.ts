@@ -59,7 +59,9 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
     const activity = Context.current();
     // Heartbeat only while a row is slow (the SDK throttles them): fast rows cost no extra RPC, slow ones still
     // learn of cancellation within seconds and are not timed out while they wait on the model.
-    const heartbeats = setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS);
+    const heartbeats = setInterval(() => {
+      activity.heartbeat();
+    }, HEARTBEAT_EVERY_MS);
     try {
       return await judge(activity, params);
     } finally {
@@ -67,7 +69,10 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
     }
   };
 
-  async function judge(activity: Context, { executionUid, xUid, position }: JudgeDatapointParams): Promise<JudgeDatapointResult> {
+  async function judge(
+    activity: Context,
+    { executionUid, xUid, position }: JudgeDatapointParams,
+  ): Promise<JudgeDatapointResult> {
     const attempt = activity.info.attempt;
     const ctx = await contexts.get(executionUid);
     const row = await loadRow(ctx.datasetUid, xUid, position);

@@ -27,7 +27,9 @@ await runMain(async () => {
     console.log(`Results: ${JSON.stringify(results, null, 2)}`);
     // Reference get_executions example.
     for (const execution of await evaluator.getExecutions()) {
-      console.log(`Execution ${execution.executionUid}: ${execution.createdAt.toISOString()} (${execution.promptVersionName}, ${execution.status})`);
+      console.log(
+        `Execution ${execution.executionUid}: ${execution.createdAt.toISOString()} (${execution.promptVersionName}, ${execution.status})`,
+      );
     }
   } finally {
     await stack.stop();

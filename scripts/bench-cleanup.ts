@@ -10,9 +10,15 @@ export async function deleteBenchmarkData(db: Db, benchmarkUid: number): Promise
       [benchmarkUid],
     );
     if (!rows[0]) return;
-    await q.query(`DELETE FROM ground_truth WHERE criteria_uid IN (SELECT uid FROM criteria WHERE benchmark_uid = $1)`, [benchmarkUid]);
+    await q.query(
+      `DELETE FROM ground_truth WHERE criteria_uid IN (SELECT uid FROM criteria WHERE benchmark_uid = $1)`,
+      [benchmarkUid],
+    );
     await q.query(`DELETE FROM benchmarks WHERE uid = $1`, [benchmarkUid]);
     await q.query(`DELETE FROM prompt_workflows WHERE uid = ANY($1::int[])`, [rows[0].workflows ?? []]);
-    await q.query(`DELETE FROM datasets WHERE uid = $1 AND NOT EXISTS (SELECT 1 FROM benchmarks WHERE dataset_uid = $1)`, [rows[0].datasetUid]);
+    await q.query(
+      `DELETE FROM datasets WHERE uid = $1 AND NOT EXISTS (SELECT 1 FROM benchmarks WHERE dataset_uid = $1)`,
+      [rows[0].datasetUid],
+    );
   });
 }

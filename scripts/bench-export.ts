@@ -29,20 +29,37 @@ await runMain(async () => {
     const activities = createExportActivities({ config, db });
     for (const format of ['csv', 'json'] as const) {
       const file = path.join(dir, `export.${format}`);
-      const exportUid = await insertExport(db, { benchmarkExecutionUid: executionUid, destination: file, format, options: {}, connectorConfigUid: null });
+      const exportUid = await insertExport(db, {
+        benchmarkExecutionUid: executionUid,
+        destination: file,
+        format,
+        options: {},
+        connectorConfigUid: null,
+      });
       let peak = process.memoryUsage().rss;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
       const started = performance.now();
-      const { rowsWritten } = (await new MockActivityEnvironment().run(activities.writeExport, { exportUid })) as { rowsWritten: number };
+      const { rowsWritten } = await new MockActivityEnvironment().run<
+        [{ exportUid: number }],
+        { rowsWritten: number },
+        typeof activities.writeExport
+      >((input) => activities.writeExport(input), { exportUid });
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
-      console.log(`${format}: ${rowsWritten} rows in ${seconds.toFixed(1)} s = ${Math.round(rowsWritten / seconds)} rows/s, ` +
-        `${(fs.statSync(file).size / 1e6).toFixed(0)} MB, peak RSS ${(peak / 1e6).toFixed(0)} MB`);
+      console.log(
+        `${format}: ${rowsWritten} rows in ${seconds.toFixed(1)} s = ${Math.round(rowsWritten / seconds)} rows/s, ` +
+          `${(fs.statSync(file).size / 1e6).toFixed(0)} MB, peak RSS ${(peak / 1e6).toFixed(0)} MB`,
+      );
     }
     const copyStarted = performance.now();
-    execFileSync('psql', [config.databaseUrl, '-q', '-c', `COPY (${copyQuery(executionUid)}) TO STDOUT (FORMAT csv)`], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+    execFileSync('psql', [config.databaseUrl, '-q', '-c', `COPY (${copyQuery(executionUid)}) TO STDOUT (FORMAT csv)`], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      maxBuffer: 1 << 30,
+    });
     const copySeconds = (performance.now() - copyStarted) / 1000;
-    console.log(`PostgreSQL COPY of the same rows: ${copySeconds.toFixed(1)} s = ${Math.round(rows / copySeconds)} rows/s`);
+    console.log(
+      `PostgreSQL COPY of the same rows: ${copySeconds.toFixed(1)} s = ${Math.round(rows / copySeconds)} rows/s`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     await cleanup();
@@ -62,27 +79,46 @@ function copyQuery(benchmarkExecutionUid: number): string {
 /** A dataset, benchmark, two evaluators and a finished benchmark execution with every row scored. */
 async function seed(db: Db, n: number): Promise<{ executionUid: number; benchmarkUid: number }> {
   return db.withTransaction(async (q) => {
-    const one = async (sql: string, values: unknown[] = []) => (await q.query<{ uid: number }>(sql, values)).rows[0]!.uid;
+    const one = async (sql: string, values: unknown[] = []) =>
+      (await q.query<{ uid: number }>(sql, values)).rows[0]!.uid;
     const stamp = `bench-export-${Date.now()}`;
-    const dataset = await one(`INSERT INTO datasets (name, columns) VALUES ($1, '["question","response"]') RETURNING uid`, [stamp]);
+    const dataset = await one(
+      `INSERT INTO datasets (name, columns) VALUES ($1, '["question","response"]') RETURNING uid`,
+      [stamp],
+    );
     await q.query(
       `INSERT INTO datapoints (dataset_uid, x_uid, split, position, data)
        SELECT $1, 'x' || i, 'dev', i, jsonb_build_object('question', 'question ' || i, 'response', 'a "quoted", answer ' || i)
          FROM generate_series(0, $2::int - 1) i`,
       [dataset, n],
     );
-    const benchmark = await one(`INSERT INTO benchmarks (name, dataset_uid) VALUES ($1, $2) RETURNING uid`, [stamp, dataset]);
+    const benchmark = await one(`INSERT INTO benchmarks (name, dataset_uid) VALUES ($1, $2) RETURNING uid`, [
+      stamp,
+      dataset,
+    ]);
     const execution = await one(
       `INSERT INTO benchmark_executions (benchmark_uid, name, created_by, splits, concurrency, status, finished_at)
        VALUES ($1, 'bench', 'bench', '{dev}', 1, 'completed', now()) RETURNING uid`,
       [benchmark],
     );
     for (const name of ['a', 'b']) {
-      const criteria = await one(`INSERT INTO criteria (benchmark_uid, name) VALUES ($1, $2) RETURNING uid`, [benchmark, name]);
-      await q.query(`INSERT INTO criteria_labels (criteria_uid, name, score, position) VALUES ($1, 'no', 0, 0), ($1, 'yes', 1, 1)`, [criteria]);
-      await q.query(`INSERT INTO ground_truth (criteria_uid, dataset_uid, x_uid, score) SELECT $1, $2, 'x' || i, i % 2 FROM generate_series(0, $3::int - 1) i`, [criteria, dataset, n]);
+      const criteria = await one(`INSERT INTO criteria (benchmark_uid, name) VALUES ($1, $2) RETURNING uid`, [
+        benchmark,
+        name,
+      ]);
+      await q.query(
+        `INSERT INTO criteria_labels (criteria_uid, name, score, position) VALUES ($1, 'no', 0, 0), ($1, 'yes', 1, 1)`,
+        [criteria],
+      );
+      await q.query(
+        `INSERT INTO ground_truth (criteria_uid, dataset_uid, x_uid, score) SELECT $1, $2, 'x' || i, i % 2 FROM generate_series(0, $3::int - 1) i`,
+        [criteria, dataset, n],
+      );
       const workflow = await one(`INSERT INTO prompt_workflows DEFAULT VALUES RETURNING uid`);
-      const version = await one(`INSERT INTO prompt_versions (prompt_workflow_uid, name, user_prompt, model_name) VALUES ($1, 'v1', '{{response}}', 'm') RETURNING uid`, [workflow]);
+      const version = await one(
+        `INSERT INTO prompt_versions (prompt_workflow_uid, name, user_prompt, model_name) VALUES ($1, 'v1', '{{response}}', 'm') RETURNING uid`,
+        [workflow],
+      );
       const evaluator = await one(
         `INSERT INTO evaluators (type, benchmark_uid, criteria_uid, name, prompt_workflow_uid) VALUES ('prompt', $1, $2, $3, $4) RETURNING uid`,
         [benchmark, criteria, `judge ${name}`, workflow],

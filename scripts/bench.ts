@@ -24,7 +24,12 @@ const taskQueue = 'judgeflow-bench';
 
 await runMain(async () => {
   const config = loadConfig();
-  await ensureDevServer({ address: config.temporal.address, uiPort: 8233, dataDir: path.resolve(import.meta.dirname, '../.data'), cliPath: resolveTemporalCli });
+  await ensureDevServer({
+    address: config.temporal.address,
+    uiPort: 8233,
+    dataDir: path.resolve(import.meta.dirname, '../.data'),
+    cliPath: resolveTemporalCli,
+  });
   const judge = await startJudgeServer({ latencyMs });
   const worker = await spawnWorkerProcess({
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -33,7 +38,11 @@ await runMain(async () => {
     JUDGEFLOW_MAX_CONCURRENCY: String(Math.max(concurrency, 64)),
   });
   const jf = await Judgeflow.connect({
-    config: { temporal: { taskQueue }, openai: { baseUrl: judge.url, apiKey: 'bench' }, concurrency: { max: Math.max(concurrency, 64) } },
+    config: {
+      temporal: { taskQueue },
+      openai: { baseUrl: judge.url, apiKey: 'bench' },
+      concurrency: { max: Math.max(concurrency, 64) },
+    },
   });
   try {
     const stamp = `${Date.now()}`;
@@ -43,26 +52,40 @@ await runMain(async () => {
       rows: Array.from({ length: rows }, (_, i) => ({ question: `question ${i}`, response: `answer number ${i}` })),
     });
     const benchmark = await Benchmark.create({ name: `bench ${stamp}`, datasetUid: dataset.datasetUid });
-    const criteria = await Criteria.create({ benchmarkUid: benchmark.benchmarkUid, name: 'quality', labels: [0, 1, 2, 3].map((s) => ({ name: `q${s}`, score: s })) });
-    const evaluator = await PromptEvaluator.create({ criteriaUid: criteria.criteriaUid, userPrompt: 'Q: {{question}}\nA: {{response}}', modelName: 'local-judge' });
+    const criteria = await Criteria.create({
+      benchmarkUid: benchmark.benchmarkUid,
+      name: 'quality',
+      labels: [0, 1, 2, 3].map((s) => ({ name: `q${s}`, score: s })),
+    });
+    const evaluator = await PromptEvaluator.create({
+      criteriaUid: criteria.criteriaUid,
+      userPrompt: 'Q: {{question}}\nA: {{response}}',
+      modelName: 'local-judge',
+    });
 
-    console.log(`bench: ${rows} rows, concurrency ${concurrency}, judge latency ${latencyMs} ms (local judge server), worker process + dev server`);
+    console.log(
+      `bench: ${rows} rows, concurrency ${concurrency}, judge latency ${latencyMs} ms (local judge server), worker process + dev server`,
+    );
     const started = performance.now();
     const executionUid = await evaluator.execute({ split: 'test', concurrency, sync: true });
     const seconds = (performance.now() - started) / 1000;
     const [status, results] = await evaluator.pollExecutionResult(executionUid);
     const scored = Object.values(results).filter((r) => r.score !== null).length;
     const rate = scored / seconds;
-    console.log(`status ${status}: ${scored}/${rows} rows scored in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} rows/s ` +
-      `(target ≥ ${TARGET_ROWS_PER_SECOND}: ${rate >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met'}); judge saw max ${judge.stats().maxInFlight} in flight`);
+    console.log(
+      `status ${status}: ${scored}/${rows} rows scored in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} rows/s ` +
+        `(target ≥ ${TARGET_ROWS_PER_SECOND}: ${rate >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met'}); judge saw max ${judge.stats().maxInFlight} in flight`,
+    );
 
     const temporal = await jf.temporal();
     const workflowId = evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid);
     const lengths: number[] = [];
     for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-      lengths.push((run.historyLength as number | undefined) ?? (await temporal.workflow.getHandle(workflowId, run.runId).fetchHistory()).events?.length ?? 0);
+      lengths.push(run.historyLength);
     }
-    console.log(`history: ${lengths.length} runs (continue-as-new), events per run: max ${Math.max(...lengths)}, total ${lengths.reduce((a, b) => a + b, 0)}`);
+    console.log(
+      `history: ${lengths.length} runs (continue-as-new), events per run: max ${Math.max(...lengths)}, total ${lengths.reduce((a, b) => a + b, 0)}`,
+    );
     if (status !== 'completed' || scored !== rows) process.exitCode = 1;
     await deleteBenchmarkData(jf.db, benchmark.benchmarkUid);
   } finally {

@@ -14,7 +14,9 @@ import { startLocalStack } from '../tools/local-stack';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.data');
-const say = (line = '') => console.log(line);
+const say = (line = '') => {
+  console.log(line);
+};
 
 await runMain(async () => {
   const config = loadConfig();
@@ -26,10 +28,20 @@ await runMain(async () => {
   try {
     // Definitions
     const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const dataset = await Dataset.fromCsv(path.join(root, 'examples/data/support-answers.csv'), { name: `support answers ${stamp}` });
+    const dataset = await Dataset.fromCsv(path.join(root, 'examples/data/support-answers.csv'), {
+      name: `support answers ${stamp}`,
+    });
     const counts = await dataset.countBySplit();
-    say(`Dataset ${dataset.datasetUid}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')} rows; columns ${dataset.columns.join(', ')}`);
-    const benchmark = await Benchmark.create({ name: `support quality ${stamp}`, description: 'Are support answers helpful?', datasetUid: dataset.datasetUid });
+    say(
+      `Dataset ${dataset.datasetUid}: ${Object.entries(counts)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ')} rows; columns ${dataset.columns.join(', ')}`,
+    );
+    const benchmark = await Benchmark.create({
+      name: `support quality ${stamp}`,
+      description: 'Are support answers helpful?',
+      datasetUid: dataset.datasetUid,
+    });
     const criteria = await Criteria.create({
       benchmarkUid: benchmark.benchmarkUid,
       name: 'helpfulness',
@@ -42,7 +54,11 @@ await runMain(async () => {
     });
     const rows = await dataset.rows();
     await criteria.setGroundTruth(Object.fromEntries(rows.map((r) => [r.xUid, Number(r.data.helpfulness)])));
-    const billing = await Slice.create({ benchmarkUid: benchmark.benchmarkUid, name: 'billing', filter: { column: 'product_area', op: 'eq', value: 'billing' } });
+    const billing = await Slice.create({
+      benchmarkUid: benchmark.benchmarkUid,
+      name: 'billing',
+      filter: { column: 'product_area', op: 'eq', value: 'billing' },
+    });
     const evaluator = await PromptEvaluator.create({
       criteriaUid: criteria.criteriaUid,
       name: 'helpfulness judge',
@@ -51,12 +67,16 @@ await runMain(async () => {
       modelName,
       fmHyperparameters: { temperature: 0 },
     });
-    say(`Benchmark ${benchmark.benchmarkUid}, criteria ${criteria.criteriaUid} (3 labels, ground truth for ${rows.length} rows), ` +
-      `slice "${billing.name}" (${billing.size} rows), evaluator ${evaluator.evaluatorUid} (prompt version ${(await evaluator.getVersions()).join(', ')})\n`);
+    say(
+      `Benchmark ${benchmark.benchmarkUid}, criteria ${criteria.criteriaUid} (3 labels, ground truth for ${rows.length} rows), ` +
+        `slice "${billing.name}" (${billing.size} rows), evaluator ${evaluator.evaluatorUid} (prompt version ${(await evaluator.getVersions()).join(', ')})\n`,
+    );
 
     // One evaluator execution, watched live
     const executionUid = await evaluator.execute({ split: 'dev', concurrency: 4 });
-    say(`Execution ${executionUid} on split "dev" — watch it in the Web UI:\n  ${evaluator.executionUrl(executionUid)}`);
+    say(
+      `Execution ${executionUid} on split "dev" — watch it in the Web UI:\n  ${evaluator.executionUrl(executionUid)}`,
+    );
     await showProgress(evaluator, executionUid);
     const [status, results] = await evaluator.pollExecutionResult(executionUid, { sync: true });
     const truth = await criteria.getGroundTruth();
@@ -64,27 +84,37 @@ await runMain(async () => {
     say(`  ${'x_uid'.padEnd(12)} score  truth  rationale`);
     for (const [xUid, r] of Object.entries(results)) {
       const rationale = r.error ?? r.rationale ?? '';
-      say(`  ${xUid.padEnd(12)} ${String(r.score ?? '-').padEnd(6)} ${String(truth[xUid] ?? '-').padEnd(6)} ${rationale.length > 70 ? `${rationale.slice(0, 69)}…` : rationale}`);
+      say(
+        `  ${xUid.padEnd(12)} ${String(r.score ?? '-').padEnd(6)} ${String(truth[xUid] ?? '-').padEnd(6)} ${rationale.length > 70 ? `${rationale.slice(0, 69)}…` : rationale}`,
+      );
     }
 
     // A benchmark execution and its exports
     say('\nBenchmark execution over the default splits (all but "test", which is held out)…');
     const run = await benchmark.execute({ name: 'demo run', sync: true });
     say(`  benchmark execution ${run.benchmarkExecutionUid}: ${await run.status()} — ${run.url}`);
-    const summary = (await run.summary()) as { evaluators: { overall: AgreementSummary; bySlice: Record<string, AgreementSummary> }[] } | null;
+    const summary = (await run.summary()) as {
+      evaluators: { overall: AgreementSummary; bySlice: Record<string, AgreementSummary> }[];
+    } | null;
     const overall = summary?.evaluators[0]?.overall;
     if (overall) {
-      say(`  agreement with ground truth: accuracy ${fmt(overall.accuracy)}, Cohen's kappa ${fmt(overall.kappa)}, ` +
-        `quadratic-weighted kappa ${fmt(overall.weightedKappa.quadratic)}, coverage ${fmt(overall.coverage)} (${overall.scored}/${overall.total})`);
-      const slice = summary?.evaluators[0]?.bySlice.billing;
+      say(
+        `  agreement with ground truth: accuracy ${fmt(overall.accuracy)}, Cohen's kappa ${fmt(overall.kappa)}, ` +
+          `quadratic-weighted kappa ${fmt(overall.weightedKappa.quadratic)}, coverage ${fmt(overall.coverage)} (${overall.scored}/${overall.total})`,
+      );
+      const slice = summary.evaluators[0]?.bySlice.billing;
       if (slice) say(`  slice "billing": accuracy ${fmt(slice.accuracy)} over ${slice.compared} rows`);
     }
     const jsonFile = path.join(dataDir, 'demo-export.json');
     const csvFile = path.join(dataDir, 'demo-export.csv');
     await run.export(jsonFile);
     await run.export(csvFile, { config: new CsvExportConfig() });
-    say(`  exported every datapoint (test rows with missing scores) to:\n    ${path.relative(root, jsonFile)}\n    ${path.relative(root, csvFile)}`);
-    say(`\nDone. The dev server keeps running (Web UI ${config.temporal.uiUrl}); \`npm run temporal -- stop\` stops it.`);
+    say(
+      `  exported every datapoint (test rows with missing scores) to:\n    ${path.relative(root, jsonFile)}\n    ${path.relative(root, csvFile)}`,
+    );
+    say(
+      `\nDone. The dev server keeps running (Web UI ${config.temporal.uiUrl}); \`npm run temporal -- stop\` stops it.`,
+    );
   } finally {
     await stack.stop();
   }

@@ -31,7 +31,10 @@ await runMain(async () => {
     console.log(`stopped the Temporal dev server (pid ${pid})`);
     return;
   }
-  if (command !== 'start') throw new JudgeflowError(`unknown command ${JSON.stringify(command)}: use \`npm run temporal\` or \`npm run temporal -- stop\``);
+  if (command !== 'start')
+    throw new JudgeflowError(
+      `unknown command ${JSON.stringify(command)}: use \`npm run temporal\` or \`npm run temporal -- stop\``,
+    );
 
   const server = await ensureDevServer({
     address: temporal.address,
@@ -44,7 +47,9 @@ await runMain(async () => {
     return;
   }
   const pid = server.pid;
-  console.log(`Temporal dev server running at ${temporal.address} (pid ${pid}, state in ${path.join(dataDir, 'temporal.db')}, log ${server.logFile})`);
+  console.log(
+    `Temporal dev server running at ${temporal.address} (pid ${pid}, state in ${path.join(dataDir, 'temporal.db')}, log ${server.logFile})`,
+  );
   console.log(`Web UI: http://localhost:${uiPort}`);
 });
 

@@ -21,7 +21,31 @@ const positiveInt = (value: string): number => {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
   return n;
 };
-const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+const print = (value: unknown) => {
+  console.log(JSON.stringify(value, null, 2));
+};
+
+/** Parsed options of each command (commander gives them untyped). */
+interface ExecuteCliOptions {
+  split: string;
+  numRows?: number;
+  versionName?: string;
+  concurrency?: number;
+  sync?: boolean;
+}
+interface BenchmarkExecuteCliOptions {
+  name?: string;
+  splits?: string[];
+  numRows?: number;
+  sync?: boolean;
+}
+interface ExportCliOptions {
+  csv?: boolean;
+  sep: string;
+  quotechar: string;
+  escapechar: string;
+  connectorConfigUid?: number;
+}
 
 async function withClient(fn: (jf: Judgeflow) => Promise<void>): Promise<void> {
   await runMain(async () => {
@@ -37,7 +61,17 @@ async function withClient(fn: (jf: Judgeflow) => Promise<void>): Promise<void> {
 /** A benchmark execution as plain data (the SDK object also holds its client, which is not printable). */
 async function describeBenchmarkExecution(e: BenchmarkExecution) {
   const { benchmarkUid, benchmarkExecutionUid, name, createdAt, createdBy, splits, numRows, url } = e;
-  return { benchmarkUid, benchmarkExecutionUid, name, createdAt, createdBy, splits, numRows, url, status: await e.status() };
+  return {
+    benchmarkUid,
+    benchmarkExecutionUid,
+    name,
+    createdAt,
+    createdBy,
+    splits,
+    numRows,
+    url,
+    status: await e.status(),
+  };
 }
 
 const program = new Command('judgeflow').description('Durable LLM-as-a-judge evaluation on Temporal');
@@ -51,7 +85,7 @@ program
   .option('--version-name <name>', 'prompt version (default: the latest)')
   .option('--concurrency <n>', 'rows judged at once', positiveInt)
   .option('--sync', 'wait for the end and print the results')
-  .action((evaluatorUid: number, o) =>
+  .action((evaluatorUid: number, o: ExecuteCliOptions) =>
     withClient(async (jf) => {
       const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
       const executionUid = await evaluator.execute({
@@ -77,7 +111,7 @@ program
   .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
   .argument('<executionUid>', 'execution uid', uid)
   .option('--sync', 'wait for the end first')
-  .action((evaluatorUid: number, executionUid: number, o) =>
+  .action((evaluatorUid: number, executionUid: number, o: { sync?: boolean }) =>
     withClient(async (jf) => {
       const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
       const [status, results] = await evaluator.pollExecutionResult(executionUid, { sync: o.sync });
@@ -91,7 +125,9 @@ program
   .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
   .argument('<executionUid>', 'execution uid', uid)
   .action((evaluatorUid: number, executionUid: number) =>
-    withClient(async (jf) => print(await (await PromptEvaluator.get(evaluatorUid, jf)).getExecutionProgress(executionUid))),
+    withClient(async (jf) => {
+      print(await (await PromptEvaluator.get(evaluatorUid, jf)).getExecutionProgress(executionUid));
+    }),
   );
 
 program
@@ -110,17 +146,23 @@ program
   .command('executions')
   .description("an evaluator's executions, oldest first")
   .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
-  .action((evaluatorUid: number) => withClient(async (jf) => print(await (await PromptEvaluator.get(evaluatorUid, jf)).getExecutions())));
+  .action((evaluatorUid: number) =>
+    withClient(async (jf) => {
+      print(await (await PromptEvaluator.get(evaluatorUid, jf)).getExecutions());
+    }),
+  );
 
 program
   .command('benchmark-execute')
   .description('run every evaluator of a benchmark; prints the benchmark execution')
   .argument('<benchmarkUid>', 'benchmark uid', uid)
   .option('--name <name>', 'name of the execution')
-  .option('--splits <splits>', 'comma-separated splits (default: all but test)', (v: string) => v.split(',').map((s) => s.trim()))
+  .option('--splits <splits>', 'comma-separated splits (default: all but test)', (v: string) =>
+    v.split(',').map((s) => s.trim()),
+  )
   .option('--num-rows <n>', 'only the first n rows of each split', positiveInt)
   .option('--sync', 'wait for the end')
-  .action((benchmarkUid: number, o) =>
+  .action((benchmarkUid: number, o: BenchmarkExecuteCliOptions) =>
     withClient(async (jf) => {
       const benchmark = await Benchmark.get(benchmarkUid, jf);
       const execution = await benchmark.execute({ name: o.name, splits: o.splits, numRows: o.numRows, sync: o.sync });
@@ -150,10 +192,12 @@ program
   .option('--quotechar <char>', 'CSV quote character', '"')
   .option('--escapechar <char>', 'CSV escape character', '\\')
   .option('--connector-config-uid <uid>', 'credentials for a private bucket', uid)
-  .action((benchmarkExecutionUid: number, filepath: string, o) =>
+  .action((benchmarkExecutionUid: number, filepath: string, o: ExportCliOptions) =>
     withClient(async (jf) => {
       const execution = await BenchmarkExecution.get(benchmarkExecutionUid, jf);
-      const config = o.csv ? new CsvExportConfig({ sep: o.sep, quotechar: o.quotechar, escapechar: o.escapechar }) : new JsonExportConfig();
+      const config = o.csv
+        ? new CsvExportConfig({ sep: o.sep, quotechar: o.quotechar, escapechar: o.escapechar })
+        : new JsonExportConfig();
       await execution.export(filepath, { config, connectorConfigUid: o.connectorConfigUid });
       console.error(`exported benchmark execution ${benchmarkExecutionUid} to ${filepath}`);
     }),
@@ -161,7 +205,13 @@ program
 
 program
   .command('repair')
-  .description('record as failed the executions whose workflow ended without recording it (e.g. terminated in Temporal)')
-  .action(() => withClient(async (jf) => print(await recordAbandonedExecutions(jf))));
+  .description(
+    'record as failed the executions whose workflow ended without recording it (e.g. terminated in Temporal)',
+  )
+  .action(() =>
+    withClient(async (jf) => {
+      print(await recordAbandonedExecutions(jf));
+    }),
+  );
 
 await program.parseAsync();

@@ -71,9 +71,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiUrl: e.TEMPORAL_UI_URL,
     },
     openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY },
-    models: e.JUDGEFLOW_MODELS?.split(',').map((m) => m.trim()).filter(Boolean),
+    models: e.JUDGEFLOW_MODELS?.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean),
     user: e.JUDGEFLOW_USER ?? safeOsUser(),
-    concurrency: { default: Math.min(e.JUDGEFLOW_CONCURRENCY, e.JUDGEFLOW_MAX_CONCURRENCY), max: e.JUDGEFLOW_MAX_CONCURRENCY },
+    concurrency: {
+      default: Math.min(e.JUDGEFLOW_CONCURRENCY, e.JUDGEFLOW_MAX_CONCURRENCY),
+      max: e.JUDGEFLOW_MAX_CONCURRENCY,
+    },
     secretKey: e.JUDGEFLOW_SECRET_KEY,
   };
 }

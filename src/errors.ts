@@ -33,7 +33,7 @@ export class MissingPromptError extends ValidationError {
 /** No modelName was given. */
 export class MissingModelNameError extends ValidationError {
   constructor(readonly value: unknown) {
-    super(`modelName must be a non-empty string, got ${JSON.stringify(value) ?? String(value)}`);
+    super(`modelName must be a non-empty string, got ${show(value)}`);
   }
 }
 
@@ -101,7 +101,7 @@ export class UnknownSplitError extends ValidationError {
 
 export class InvalidNumRowsError extends ValidationError {
   constructor(readonly numRows: unknown) {
-    super(`numRows must be a positive integer, got ${JSON.stringify(numRows) ?? String(numRows)}`);
+    super(`numRows must be a positive integer, got ${show(numRows)}`);
   }
 }
 
@@ -110,9 +110,7 @@ export class InvalidConcurrencyError extends ValidationError {
     readonly concurrency: unknown,
     readonly max: number,
   ) {
-    super(
-      `concurrency must be an integer from 1 to ${max} (JUDGEFLOW_MAX_CONCURRENCY), got ${JSON.stringify(concurrency) ?? String(concurrency)}`,
-    );
+    super(`concurrency must be an integer from 1 to ${max} (JUDGEFLOW_MAX_CONCURRENCY), got ${show(concurrency)}`);
   }
 }
 
@@ -121,7 +119,9 @@ export class UnknownVersionError extends ValidationError {
     readonly versionName: string,
     readonly availableVersions: string[],
   ) {
-    super(`prompt version ${JSON.stringify(versionName)} does not exist; versions: ${availableVersions.map((v) => JSON.stringify(v)).join(', ')}`);
+    super(
+      `prompt version ${JSON.stringify(versionName)} does not exist; versions: ${availableVersions.map((v) => JSON.stringify(v)).join(', ')}`,
+    );
   }
 }
 
@@ -149,7 +149,9 @@ export class UnknownColumnError extends ValidationError {
     readonly availableColumns: string[],
     context: string,
   ) {
-    super(`${context}: column ${JSON.stringify(column)} is not in the dataset; available columns: ${availableColumns.map((c) => JSON.stringify(c)).join(', ') || '(none)'}`);
+    super(
+      `${context}: column ${JSON.stringify(column)} is not in the dataset; available columns: ${availableColumns.map((c) => JSON.stringify(c)).join(', ') || '(none)'}`,
+    );
   }
 }
 
@@ -172,7 +174,7 @@ export class InvalidSliceFilterError extends ValidationError {}
 /** Throws a ValidationError naming `what` unless `value` is a non-empty string. */
 export function requireNonEmptyString(what: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ValidationError(`${what} must be a non-empty string, got ${JSON.stringify(value) ?? String(value)}`);
+    throw new ValidationError(`${what} must be a non-empty string, got ${show(value)}`);
   }
 }
 
@@ -181,8 +183,10 @@ export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
   try {
-    return JSON.stringify(value) ?? String(value);
+    // JSON.stringify answers undefined for functions and symbols, whatever its declared type says.
+    const text = JSON.stringify(value) as string | undefined;
+    return text === undefined ? typeof value : text;
   } catch {
-    return String(value);
+    return Object.prototype.toString.call(value);
   }
 }

@@ -11,7 +11,12 @@ export {
   type PromptVersionParams,
 } from './sdk/PromptEvaluator';
 export { CodeEvaluator } from './sdk/CodeEvaluator';
-export type { ExecuteOptions, ExecutionResult, ExecutionResults, ExecutionSummary } from './services/evaluator-executions';
+export type {
+  ExecuteOptions,
+  ExecutionResult,
+  ExecutionResults,
+  ExecutionSummary,
+} from './services/evaluator-executions';
 export { BenchmarkExecution } from './sdk/BenchmarkExecution';
 export type { BenchmarkExecuteOptions } from './services/benchmark-executions';
 export type { ExportOptions } from './services/exports';

@@ -82,7 +82,9 @@ interface JsonSchema {
   enum?: unknown[];
 }
 
-export async function startJudgeServer(options: Partial<JudgeServerBehaviour> & { port?: number } = {}): Promise<JudgeServer> {
+export async function startJudgeServer(
+  options: Partial<JudgeServerBehaviour> & { port?: number } = {},
+): Promise<JudgeServer> {
   const { port: wantedPort = 0, ...initial } = options;
   let behaviour: JudgeServerBehaviour = { latencyMs: 0, ...initial };
   let counter = 0;
@@ -99,11 +101,21 @@ export async function startJudgeServer(options: Partial<JudgeServerBehaviour> & 
   };
 
   const server = http.createServer((req, res) => {
-    if (req.method === 'GET' && (req.url === '/health' || req.url === '/v1/health')) return json(res, 200, { ok: true });
-    if (req.method === 'GET' && req.url === '/v1/models') {
-      return json(res, 200, { object: 'list', data: (behaviour.knownModels ?? ['local-judge']).map((id) => ({ id, object: 'model', owned_by: 'judgeflow' })) });
+    if (req.method === 'GET' && (req.url === '/health' || req.url === '/v1/health')) {
+      json(res, 200, { ok: true });
+      return;
     }
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return json(res, 404, apiError(`no route ${req.method} ${req.url}`, 'not_found'));
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      json(res, 200, {
+        object: 'list',
+        data: (behaviour.knownModels ?? ['local-judge']).map((id) => ({ id, object: 'model', owned_by: 'judgeflow' })),
+      });
+      return;
+    }
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      json(res, 404, apiError(`no route ${req.method} ${req.url}`, 'not_found'));
+      return;
+    }
 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -138,9 +150,10 @@ export async function startJudgeServer(options: Partial<JudgeServerBehaviour> & 
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
       } catch {
-        return finish(400, apiError('request body is not JSON', 'invalid_request_error'));
+        finish(400, apiError('request body is not JSON', 'invalid_request_error'));
+        return;
       }
-      const model = String(body.model ?? '');
+      const model = body.model ?? '';
       const [baseModel = '', ...switchList] = model.split(':');
       const switches = new Map(
         switchList.map((s) => {
@@ -151,49 +164,75 @@ export async function startJudgeServer(options: Partial<JudgeServerBehaviour> & 
       stats.byModel[model] = (stats.byModel[model] ?? 0) + 1;
       const latency = switches.has('latency') ? Number(switches.get('latency')) : behaviour.latencyMs;
 
-      pending.timer = setTimeout(() => {
-        if (behaviour.requireApiKey !== undefined && req.headers.authorization !== `Bearer ${behaviour.requireApiKey}`) {
-          return finish(401, apiError('Incorrect API key provided.', 'invalid_api_key'));
-        }
-        const status = switches.has('status') ? Number(switches.get('status')) : undefined;
-        if (status === 404 || (behaviour.knownModels && !behaviour.knownModels.includes(baseModel))) {
-          return finish(404, apiError(`The model \`${model}\` does not exist.`, 'model_not_found'));
-        }
-        if (status === 429 || due(behaviour.rateLimit)) {
-          const retryAfter = String(behaviour.rateLimit?.retryAfterSeconds ?? 1);
-          return finish(429, apiError('Rate limit reached, retry later.', 'rate_limit_exceeded'), { 'retry-after': retryAfter });
-        }
-        if (status !== undefined && status !== 200) return finish(status, apiError(`simulated status ${status}`, 'server_error'));
-        if (due(behaviour.serverErrors)) return finish(500, apiError('simulated server error', 'server_error'));
+      pending.timer = setTimeout(
+        () => {
+          if (
+            behaviour.requireApiKey !== undefined &&
+            req.headers.authorization !== `Bearer ${behaviour.requireApiKey}`
+          ) {
+            finish(401, apiError('Incorrect API key provided.', 'invalid_api_key'));
+            return;
+          }
+          const status = switches.has('status') ? Number(switches.get('status')) : undefined;
+          if (status === 404 || (behaviour.knownModels && !behaviour.knownModels.includes(baseModel))) {
+            finish(404, apiError(`The model \`${model}\` does not exist.`, 'model_not_found'));
+            return;
+          }
+          if (status === 429 || due(behaviour.rateLimit)) {
+            const retryAfter = String(behaviour.rateLimit?.retryAfterSeconds ?? 1);
+            finish(429, apiError('Rate limit reached, retry later.', 'rate_limit_exceeded'), {
+              'retry-after': retryAfter,
+            });
+            return;
+          }
+          if (status !== undefined && status !== 200) {
+            finish(status, apiError(`simulated status ${status}`, 'server_error'));
+            return;
+          }
+          if (due(behaviour.serverErrors)) {
+            finish(500, apiError('simulated server error', 'server_error'));
+            return;
+          }
 
-        const userText = (body.messages ?? []).filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
-        const allowed = allowedScores(body);
-        let content: string;
-        if (switches.has('malformed') || due(behaviour.malformed)) {
-          content = 'I think this answer is rather good, but I cannot say more.';
-        } else {
-          const outOfRange = switches.has('out-of-range') || due(behaviour.outOfRange);
-          const score = outOfRange ? Math.max(...allowed) + 1000 : localJudgeScore(userText, allowed);
-          content = JSON.stringify(answerFor(body, score, userText));
-        }
-        const promptTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
-        const completionTokens = Math.ceil(content.length / 4);
-        finish(200, {
-          id: `chatcmpl-local-${n}`,
-          object: 'chat.completion',
-          created: Math.floor(Date.now() / 1000),
-          model,
-          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
-          usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-        });
-      }, Math.max(0, latency || 0));
+          const userText = (body.messages ?? [])
+            .filter((m) => m.role === 'user')
+            .map((m) => textOf(m.content))
+            .join('\n');
+          const allowed = allowedScores(body);
+          let content: string;
+          if (switches.has('malformed') || due(behaviour.malformed)) {
+            content = 'I think this answer is rather good, but I cannot say more.';
+          } else {
+            const outOfRange = switches.has('out-of-range') || due(behaviour.outOfRange);
+            const score = outOfRange ? Math.max(...allowed) + 1000 : localJudgeScore(userText, allowed);
+            content = JSON.stringify(answerFor(body, score, userText));
+          }
+          const promptTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+          const completionTokens = Math.ceil(content.length / 4);
+          finish(200, {
+            id: `chatcmpl-local-${n}`,
+            object: 'chat.completion',
+            created: Math.floor(Date.now() / 1000),
+            model,
+            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
+            usage: {
+              prompt_tokens: promptTokens,
+              completion_tokens: completionTokens,
+              total_tokens: promptTokens + completionTokens,
+            },
+          });
+        },
+        Math.max(0, latency || 0),
+      );
     });
   });
   server.keepAliveTimeout = 30_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(wantedPort, '127.0.0.1', () => resolve());
+    server.listen(wantedPort, '127.0.0.1', () => {
+      resolve();
+    });
   });
   const port = (server.address() as AddressInfo).port;
 
@@ -211,7 +250,9 @@ export async function startJudgeServer(options: Partial<JudgeServerBehaviour> & 
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of open) res.destroy();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };
@@ -234,18 +275,26 @@ function apiError(message: string, code: string) {
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
+  if (Array.isArray(content))
+    return content.map((p: { text?: unknown } | null) => (typeof p?.text === 'string' ? p.text : '')).join('');
   return '';
 }
 
 function allowedScores(body: ChatRequest): number[] {
   const fromSchema = body.response_format?.json_schema?.schema?.properties?.score?.enum;
-  if (Array.isArray(fromSchema) && fromSchema.every((s) => typeof s === 'number') && fromSchema.length) return fromSchema as number[];
-  const system = (body.messages ?? []).filter((m) => m.role === 'system').map((m) => textOf(m.content)).join('\n');
+  if (Array.isArray(fromSchema) && fromSchema.every((s) => typeof s === 'number') && fromSchema.length)
+    return fromSchema;
+  const system = (body.messages ?? [])
+    .filter((m) => m.role === 'system')
+    .map((m) => textOf(m.content))
+    .join('\n');
   const at = system.indexOf(LABELS_HEADING);
   if (at >= 0) {
     const scores = [];
-    for (const line of system.slice(at + LABELS_HEADING.length).split('\n').slice(1)) {
+    for (const line of system
+      .slice(at + LABELS_HEADING.length)
+      .split('\n')
+      .slice(1)) {
       const m = /^(-?\d+):/.exec(line);
       if (!m) break;
       scores.push(Number(m[1]));

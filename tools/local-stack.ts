@@ -23,7 +23,12 @@ export interface LocalStack {
 
 export async function startLocalStack(say: (line: string) => void = console.log): Promise<LocalStack> {
   const config = loadConfig();
-  const server = await ensureDevServer({ address: config.temporal.address, uiPort: 8233, dataDir, cliPath: resolveTemporalCli });
+  const server = await ensureDevServer({
+    address: config.temporal.address,
+    uiPort: 8233,
+    dataDir,
+    cliPath: resolveTemporalCli,
+  });
   say(
     server.started
       ? `• started the Temporal dev server at ${config.temporal.address} (state in .data/temporal.db; stop it with \`npm run temporal -- stop\`)`
@@ -44,7 +49,11 @@ export async function startLocalStack(say: (line: string) => void = console.log)
     say(`• judging with model ${modelName} at ${openai.baseUrl ?? 'https://api.openai.com/v1'}`);
   }
 
-  const worker = await spawnWorkerProcess({ TEMPORAL_TASK_QUEUE: DEMO_TASK_QUEUE, OPENAI_BASE_URL: openai.baseUrl ?? '', OPENAI_API_KEY: openai.apiKey });
+  const worker = await spawnWorkerProcess({
+    TEMPORAL_TASK_QUEUE: DEMO_TASK_QUEUE,
+    OPENAI_BASE_URL: openai.baseUrl ?? '',
+    OPENAI_API_KEY: openai.apiKey,
+  });
   say(`• started a worker on task queue "${DEMO_TASK_QUEUE}" (pid ${worker.pid})`);
   const jf = await Judgeflow.connect({ config: { temporal: { taskQueue: DEMO_TASK_QUEUE }, openai } });
   return {

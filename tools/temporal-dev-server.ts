@@ -16,7 +16,8 @@ export function splitAddress(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');
   const host = at > 0 ? address.slice(0, at) : '127.0.0.1';
   const port = Number(at > 0 ? address.slice(at + 1) : address);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`TEMPORAL_ADDRESS ${JSON.stringify(address)} has no valid port`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`TEMPORAL_ADDRESS ${JSON.stringify(address)} has no valid port`);
   return { host: host === 'localhost' ? '127.0.0.1' : host, port };
 }
 
@@ -34,7 +35,9 @@ export async function probeTemporal(address: string): Promise<AddressState> {
       socket.destroy();
       resolve(true);
     });
-    socket.once('error', () => resolve(false));
+    socket.once('error', () => {
+      resolve(false);
+    });
   });
   if (!open) return 'free';
   return (await answersAsTemporal(address)) ? 'temporal' : 'other';
@@ -70,18 +73,27 @@ export function startDevServer(o: DevServerOptions): number {
   fs.mkdirSync(path.dirname(o.logFile), { recursive: true });
   const log = fs.openSync(o.logFile, 'a');
   const args = [
-    'server', 'start-dev',
-    '--ip', host,
-    '--port', String(port),
-    '--ui-port', String(o.uiPort),
-    '--db-filename', o.dbFilename,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    host,
+    '--port',
+    String(port),
+    '--ui-port',
+    String(o.uiPort),
+    '--db-filename',
+    o.dbFilename,
+    '--log-level',
+    'warn',
     // WAL with synchronous=normal survives a crash of the server process (not of the machine) and makes the
     // per-event writes of many short row activities several times cheaper; eager activity execution hands
     // activities scheduled by a workflow task straight to the worker that completed it.
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=normal',
-    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     ...searchAttributeCliFlags(),
     ...Object.entries(o.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]),
   ];
@@ -93,7 +105,11 @@ export function startDevServer(o: DevServerOptions): number {
 }
 
 /** Resolves when a Temporal frontend answers at `address`; throws after `timeoutMs`. */
-export async function waitForTemporal(address: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForTemporal(
+  address: string,
+  timeoutMs: number,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await answersAsTemporal(address)) return;
@@ -135,7 +151,9 @@ export interface EnsureDevServerOptions {
  * A Temporal server at `address`: the one already answering there, or a dev server started with its state in
  * `dataDir`. Throws one clear line when something else holds the port or the server does not come up.
  */
-export async function ensureDevServer(o: EnsureDevServerOptions): Promise<{ started: boolean; pid?: number; logFile: string }> {
+export async function ensureDevServer(
+  o: EnsureDevServerOptions,
+): Promise<{ started: boolean; pid?: number; logFile: string }> {
   const logFile = path.join(o.dataDir, 'temporal.log');
   const state = await probeTemporal(o.address);
   if (state === 'temporal') return { started: false, logFile };
@@ -144,7 +162,13 @@ export async function ensureDevServer(o: EnsureDevServerOptions): Promise<{ star
       `port ${splitAddress(o.address).port} is in use by a program that is not a Temporal server; stop it or set TEMPORAL_ADDRESS=127.0.0.1:<free port>`,
     );
   }
-  const pid = startDevServer({ cliPath: o.cliPath(), address: o.address, uiPort: o.uiPort, dbFilename: path.join(o.dataDir, 'temporal.db'), logFile });
+  const pid = startDevServer({
+    cliPath: o.cliPath(),
+    address: o.address,
+    uiPort: o.uiPort,
+    dbFilename: path.join(o.dataDir, 'temporal.db'),
+    logFile,
+  });
   fs.writeFileSync(path.join(o.dataDir, 'temporal.pid'), String(pid));
   try {
     await waitForTemporal(o.address, 60_000, () => processAlive(pid));

@@ -23,11 +23,17 @@ export async function spawnWorkerProcess(env: Record<string, string>): Promise<W
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new JudgeflowError(`the worker did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      reject(new JudgeflowError(`the worker did not start within 60 s:\n${output}`));
+    }, 60_000);
     child.stdout.on('data', () => {
       if (output.includes('judgeflow worker:')) {
         clearTimeout(timer);

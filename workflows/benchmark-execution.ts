@@ -9,7 +9,11 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { BenchmarkChildProgress, BenchmarkExecutionInput, BenchmarkProgress } from '../src/shared/benchmark-contract';
+import type {
+  BenchmarkChildProgress,
+  BenchmarkExecutionInput,
+  BenchmarkProgress,
+} from '../src/shared/benchmark-contract';
 import {
   CANCEL_SIGNAL,
   PROGRESS_QUERY,
@@ -49,11 +53,17 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
     state.reason = reason;
     childScope.cancel();
   };
-  setHandler(benchmarkCancelSignal, (args) => stop('cancelled', args?.reason ?? 'cancelled by user'));
+  setHandler(benchmarkCancelSignal, (args) => {
+    stop('cancelled', args?.reason ?? 'cancelled by user');
+  });
   setHandler(benchmarkStatusQuery, () => state.status);
-  setHandler(benchmarkProgressQuery, () => ({ benchmarkExecutionUid, ...state, children: children.map((c) => ({ ...c })) }));
+  setHandler(benchmarkProgressQuery, () => ({
+    benchmarkExecutionUid,
+    ...state,
+    children: children.map((c) => ({ ...c })),
+  }));
 
-  let temporalCancellation: unknown;
+  let temporalCancellation: Error | undefined;
   try {
     const plan = await planBenchmarkExecution({ benchmarkExecutionUid });
     children = plan.map((c) => ({ ...c, status: 'pending' }));
@@ -76,7 +86,8 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
               return;
             }
             child.status = 'failed';
-            child.reason = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+            child.reason =
+              (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
             // One evaluator failing for good (e.g. a bad API key) does not stop the others: their results count.
           }
         }),
@@ -84,7 +95,7 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
     );
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    if (CancellationScope.current().consideredCancelled) temporalCancellation = err;
+    if (CancellationScope.current().consideredCancelled) temporalCancellation = err as Error;
     stop('cancelled', 'cancelled through Temporal');
   }
 
@@ -92,7 +103,9 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
     const failed = children.filter((c) => c.status === 'failed');
     if (failed.length) {
       state.status = 'failed';
-      state.reason = failed.map((c) => `evaluator ${c.evaluatorUid} on "${c.split}": ${c.reason ?? 'failed'}`).join('; ');
+      state.reason = failed
+        .map((c) => `evaluator ${c.evaluatorUid} on "${c.split}": ${c.reason ?? 'failed'}`)
+        .join('; ');
     } else if (children.some((c) => c.status === 'cancelled')) {
       state.status = 'cancelled';
       state.reason = 'an evaluator execution was cancelled';
@@ -104,6 +117,7 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
     finishBenchmarkExecution({ benchmarkExecutionUid, status: state.status, error: state.reason }),
   );
   if (temporalCancellation) throw temporalCancellation;
-  if (state.status === 'failed') throw ApplicationFailure.nonRetryable(state.reason ?? 'benchmark execution failed', 'BenchmarkExecutionFailed');
+  if (state.status === 'failed')
+    throw ApplicationFailure.nonRetryable(state.reason ?? 'benchmark execution failed', 'BenchmarkExecutionFailed');
   return { benchmarkExecutionUid, ...state, children };
 }

@@ -42,7 +42,12 @@ const { loadExecutionPlan, listDatapointPage, finishExecution, recordRowError } 
 const { judgeDatapoint } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '5 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: ROW_MAX_ATTEMPTS },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: ROW_MAX_ATTEMPTS,
+  },
 });
 
 export const cancelSignal = defineSignal<[{ reason?: string }?]>(CANCEL_SIGNAL);
@@ -63,7 +68,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
   const counters = input.counters ?? emptyCounters();
   const recent: RecentResult[] = [];
-  let status: ExecutionStatus = 'running';
+  // Widened on purpose: handlers and callbacks change these, which TypeScript's narrowing does not see.
+  let status = 'running' as ExecutionStatus;
   let reason: string | undefined;
   let total = 0;
   let inFlight = 0;
@@ -72,6 +78,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   const root = CancellationScope.current();
   // Rows run in their own scope: cancelling it stops scheduling and cancels in-flight activities.
   const rowsScope = new CancellationScope();
+  const stopped = () => status !== 'running';
   const stop = (why: 'cancelled' | 'failed', message: string) => {
     if (status !== 'running') return;
     status = why;
@@ -79,7 +86,9 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     rowsScope.cancel();
   };
 
-  setHandler(cancelSignal, (args) => stop('cancelled', args?.reason ?? 'cancelled by user'));
+  setHandler(cancelSignal, (args) => {
+    stop('cancelled', args?.reason ?? 'cancelled by user');
+  });
   setHandler(statusQuery, () => status);
   setHandler(progressQuery, () => ({
     executionUid,
@@ -125,7 +134,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   };
 
   let nextAfter = input.afterPosition;
-  let pageDone = false;
+  let pageDone = false as boolean;
   try {
     const plan = await loadExecutionPlan({ executionUid });
     total = plan.total;
@@ -136,7 +145,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
       for (; started < page.xUids.length; started++) {
         if (status !== 'running' || (started > 0 && workflowInfo().continueAsNewSuggested)) break;
         while (running.size >= plan.concurrency) await Promise.race(running);
-        if (status !== 'running') break;
+        // A signal or a fatal row may have stopped the execution while this loop waited.
+        if (stopped()) break;
         const p = judgeRow(page.xUids[started]!, page.positions[started]!).finally(() => {
           running.delete(p);
           inFlight = running.size;
@@ -164,9 +174,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     });
   }
 
-  // `status` is changed by handlers and callbacks, which TypeScript's narrowing does not see.
-  const ended = status as ExecutionStatus;
-  const final: StoredExecutionStatus = ended === 'running' || ended === 'unknown' ? 'completed' : ended;
+  const final: StoredExecutionStatus = status === 'running' || status === 'unknown' ? 'completed' : status;
   // Recording the outcome must happen even when this workflow itself is being cancelled.
   await CancellationScope.nonCancellable(() => finishExecution({ executionUid, status: final, error: reason }));
   status = final;

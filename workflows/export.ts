@@ -27,7 +27,9 @@ export async function exportWorkflow({ exportUid }: ExportInput): Promise<Export
     return { exportUid, status: 'completed', rowsWritten };
   } catch (err) {
     const cancelled = isCancellation(err);
-    const reason = cancelled ? 'export cancelled' : ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
+    const reason = cancelled
+      ? 'export cancelled'
+      : (((err as Error).cause as Error | undefined)?.message ?? (err as Error).message);
     await CancellationScope.nonCancellable(() =>
       finishExport({ exportUid, status: cancelled ? 'cancelled' : 'failed', rowsWritten: 0, error: reason }),
     );

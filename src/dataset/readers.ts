@@ -32,7 +32,8 @@ export async function readCsvFile(file: string, options: { delimiter?: string } 
         const seen = new Set<string>();
         for (const name of header) {
           if (name.trim() === '') throw new MalformedFileError(file, 1, 'the header has an empty column name');
-          if (seen.has(name)) throw new MalformedFileError(file, 1, `the header repeats column ${JSON.stringify(name)}`);
+          if (seen.has(name))
+            throw new MalformedFileError(file, 1, `the header repeats column ${JSON.stringify(name)}`);
           seen.add(name);
         }
         columns = header;
@@ -41,7 +42,10 @@ export async function readCsvFile(file: string, options: { delimiter?: string } 
     }),
   );
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
       rows.push({ line: info.lines, values: record });
     }
   } catch (err) {

@@ -25,7 +25,12 @@ const filterSchema: z.ZodType<SliceFilter> = z.lazy(() =>
   z.union([
     z.strictObject({ column: z.string().min(1), op: z.enum(['eq', 'ne']), value: scalar }),
     z.strictObject({ column: z.string().min(1), op: z.literal('in'), values: z.array(scalar).min(1) }),
-    z.strictObject({ column: z.string().min(1), op: z.literal('contains'), value: z.string(), caseSensitive: z.boolean().optional() }),
+    z.strictObject({
+      column: z.string().min(1),
+      op: z.literal('contains'),
+      value: z.string(),
+      caseSensitive: z.boolean().optional(),
+    }),
     z.strictObject({ column: z.string().min(1), op: z.enum(['gt', 'gte', 'lt', 'lte']), value: z.number() }),
     z.strictObject({ split: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]) }),
     z.strictObject({ and: z.array(filterSchema).min(1) }),
@@ -44,9 +49,18 @@ export function validateSliceFilter(filter: unknown, columns: string[], splits: 
     );
   }
   const check = (f: SliceFilter): void => {
-    if ('and' in f) return f.and.forEach(check);
-    if ('or' in f) return f.or.forEach(check);
-    if ('not' in f) return check(f.not);
+    if ('and' in f) {
+      f.and.forEach(check);
+      return;
+    }
+    if ('or' in f) {
+      f.or.forEach(check);
+      return;
+    }
+    if ('not' in f) {
+      check(f.not);
+      return;
+    }
     if ('split' in f) {
       for (const s of [f.split].flat()) if (!splits.includes(s)) throw new UnknownSplitError(s, splits);
       return;

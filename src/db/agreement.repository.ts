@@ -13,7 +13,10 @@ export interface AgreementEvaluator {
 }
 
 /** The evaluators run by a benchmark execution, with their criteria's label scores and the benchmark's slices. */
-export async function listAgreementEvaluators(q: Queryable, benchmarkExecutionUid: number): Promise<AgreementEvaluator[]> {
+export async function listAgreementEvaluators(
+  q: Queryable,
+  benchmarkExecutionUid: number,
+): Promise<AgreementEvaluator[]> {
   const { rows } = await q.query<AgreementEvaluator>(
     `SELECT ev.uid AS "evaluatorUid",
             (SELECT array_agg(l.score ORDER BY l.score) FROM criteria_labels l WHERE l.criteria_uid = ev.criteria_uid) AS "labelScores",

@@ -25,7 +25,14 @@ const selectBenchmarkExecution = `
 
 export async function insertBenchmarkExecution(
   q: Queryable,
-  e: { benchmarkUid: number; name?: string; createdBy: string; splits: string[]; numRows?: number; concurrency: number },
+  e: {
+    benchmarkUid: number;
+    name?: string;
+    createdBy: string;
+    splits: string[];
+    numRows?: number;
+    concurrency: number;
+  },
 ): Promise<number> {
   // Default name: "Execution N", N counting this benchmark's executions.
   const { rows } = await q.query<{ uid: number }>(
@@ -45,9 +52,10 @@ export async function findBenchmarkExecution(q: Queryable, uid: number): Promise
 /** A benchmark's executions, newest first (the reference's `list_executions()[0]` is the latest run). */
 export async function listBenchmarkExecutions(q: Queryable, benchmarkUid: number): Promise<BenchmarkExecutionRecord[]> {
   return (
-    await q.query<BenchmarkExecutionRecord>(`${selectBenchmarkExecution} WHERE benchmark_uid = $1 ORDER BY created_at DESC, uid DESC`, [
-      benchmarkUid,
-    ])
+    await q.query<BenchmarkExecutionRecord>(
+      `${selectBenchmarkExecution} WHERE benchmark_uid = $1 ORDER BY created_at DESC, uid DESC`,
+      [benchmarkUid],
+    )
   ).rows;
 }
 
@@ -83,10 +91,14 @@ export async function finishBenchmarkExecution(
 
 /** Marks a benchmark execution whose workflow could not start as failed. */
 export async function failUnstartedBenchmarkExecution(q: Queryable, uid: number, error: string): Promise<void> {
-  await q.query(`UPDATE benchmark_executions SET status = 'failed', error = $2, finished_at = now() WHERE uid = $1`, [uid, error]);
+  await q.query(`UPDATE benchmark_executions SET status = 'failed', error = $2, finished_at = now() WHERE uid = $1`, [
+    uid,
+    error,
+  ]);
 }
 
 /** Benchmark executions still recorded as running, oldest first (for the repair step). */
 export async function listRunningBenchmarkExecutions(q: Queryable): Promise<BenchmarkExecutionRecord[]> {
-  return (await q.query<BenchmarkExecutionRecord>(`${selectBenchmarkExecution} WHERE status = 'running' ORDER BY uid`)).rows;
+  return (await q.query<BenchmarkExecutionRecord>(`${selectBenchmarkExecution} WHERE status = 'running' ORDER BY uid`))
+    .rows;
 }

@@ -13,7 +13,10 @@ export interface BenchmarkRecord {
 
 const selectBenchmark = `SELECT uid, name, description, dataset_uid AS "datasetUid", created_at AS "createdAt" FROM benchmarks`;
 
-export async function insertBenchmark(q: Queryable, b: { name: string; description: string; datasetUid: number }): Promise<number> {
+export async function insertBenchmark(
+  q: Queryable,
+  b: { name: string; description: string; datasetUid: number },
+): Promise<number> {
   try {
     const { rows } = await q.query<{ uid: number }>(
       `INSERT INTO benchmarks (name, description, dataset_uid) VALUES ($1, $2, $3) RETURNING uid`,

@@ -45,7 +45,13 @@ export async function insertCriteria(
   await q.query(
     `INSERT INTO criteria_labels (criteria_uid, name, score, description, position)
      SELECT $1, n, s, d, p FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) AS t(n, s, d, p)`,
-    [uid, c.labels.map((l) => l.name), c.labels.map((l) => l.score), c.labels.map((l) => l.description), c.labels.map((_, i) => i)],
+    [
+      uid,
+      c.labels.map((l) => l.name),
+      c.labels.map((l) => l.score),
+      c.labels.map((l) => l.description),
+      c.labels.map((_, i) => i),
+    ],
   );
   return uid;
 }
@@ -55,11 +61,17 @@ export async function findCriteria(q: Queryable, uid: number): Promise<CriteriaR
 }
 
 export async function listCriteria(q: Queryable, benchmarkUid: number): Promise<CriteriaRecord[]> {
-  return (await q.query<CriteriaRecord>(`${selectCriteria} WHERE c.benchmark_uid = $1 ORDER BY c.uid`, [benchmarkUid])).rows;
+  return (await q.query<CriteriaRecord>(`${selectCriteria} WHERE c.benchmark_uid = $1 ORDER BY c.uid`, [benchmarkUid]))
+    .rows;
 }
 
 /** Upserts ground truth scores (one per datapoint). */
-export async function upsertGroundTruth(q: Queryable, criteriaUid: number, datasetUid: number, labels: { xUid: string; score: number }[]) {
+export async function upsertGroundTruth(
+  q: Queryable,
+  criteriaUid: number,
+  datasetUid: number,
+  labels: { xUid: string; score: number }[],
+) {
   await q.query(
     `INSERT INTO ground_truth (criteria_uid, dataset_uid, x_uid, score)
      SELECT $1, $2, x, s FROM unnest($3::text[], $4::int[]) AS t(x, s)

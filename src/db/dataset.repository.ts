@@ -20,10 +20,10 @@ const BATCH = 5_000;
 
 export async function insertDataset(q: Queryable, name: string, columns: string[]): Promise<number> {
   try {
-    const { rows } = await q.query<{ uid: number }>(`INSERT INTO datasets (name, columns) VALUES ($1, $2) RETURNING uid`, [
-      name,
-      JSON.stringify(columns),
-    ]);
+    const { rows } = await q.query<{ uid: number }>(
+      `INSERT INTO datasets (name, columns) VALUES ($1, $2) RETURNING uid`,
+      [name, JSON.stringify(columns)],
+    );
     return rows[0]!.uid;
   } catch (err) {
     if (sqlState(err) === UNIQUE_VIOLATION) throw new DuplicateError('dataset', name);

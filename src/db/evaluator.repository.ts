@@ -32,12 +32,19 @@ export async function findEvaluator(q: Queryable, uid: number): Promise<Evaluato
 }
 
 export async function listEvaluators(q: Queryable, benchmarkUid: number): Promise<EvaluatorSummary[]> {
-  return (await q.query<EvaluatorSummary>(`${selectEvaluator} WHERE benchmark_uid = $1 ORDER BY uid`, [benchmarkUid])).rows;
+  return (await q.query<EvaluatorSummary>(`${selectEvaluator} WHERE benchmark_uid = $1 ORDER BY uid`, [benchmarkUid]))
+    .rows;
 }
 
 export async function insertEvaluator(
   q: Queryable,
-  e: { type: 'prompt' | 'code'; name: string; benchmarkUid: number; criteriaUid: number; promptWorkflowUid: number | null },
+  e: {
+    type: 'prompt' | 'code';
+    name: string;
+    benchmarkUid: number;
+    criteriaUid: number;
+    promptWorkflowUid: number | null;
+  },
 ): Promise<number> {
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO evaluators (type, name, benchmark_uid, criteria_uid, prompt_workflow_uid) VALUES ($1, $2, $3, $4, $5) RETURNING uid`,
@@ -53,16 +60,30 @@ export async function insertPromptWorkflow(q: Queryable): Promise<number> {
 export async function insertPromptVersion(
   q: Queryable,
   promptWorkflowUid: number,
-  v: { name: string; systemPrompt?: string; userPrompt?: string; modelName: string; fmHyperparameters?: Record<string, unknown> },
+  v: {
+    name: string;
+    systemPrompt?: string;
+    userPrompt?: string;
+    modelName: string;
+    fmHyperparameters?: Record<string, unknown>;
+  },
 ): Promise<void> {
   try {
     await q.query(
       `INSERT INTO prompt_versions (prompt_workflow_uid, name, system_prompt, user_prompt, model_name, fm_hyperparameters)
        VALUES ($1, $2, $3, $4, $5, $6)`,
-      [promptWorkflowUid, v.name, v.systemPrompt ?? null, v.userPrompt ?? null, v.modelName, v.fmHyperparameters === undefined ? null : JSON.stringify(v.fmHyperparameters)],
+      [
+        promptWorkflowUid,
+        v.name,
+        v.systemPrompt ?? null,
+        v.userPrompt ?? null,
+        v.modelName,
+        v.fmHyperparameters === undefined ? null : JSON.stringify(v.fmHyperparameters),
+      ],
     );
   } catch (err) {
-    if (sqlState(err) === UNIQUE_VIOLATION) throw new DuplicateError('prompt version', v.name, `prompt workflow ${promptWorkflowUid}`);
+    if (sqlState(err) === UNIQUE_VIOLATION)
+      throw new DuplicateError('prompt version', v.name, `prompt workflow ${promptWorkflowUid}`);
     throw err;
   }
 }

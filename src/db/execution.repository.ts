@@ -50,12 +50,24 @@ export async function splitExtent(
   return { totalRows: rows[0]?.total ?? 0, lastPosition: rows[0]?.last ?? null };
 }
 
-export async function insertExecution(q: Queryable, e: NewExecution & { totalRows: number; lastPosition: number | null }): Promise<number> {
+export async function insertExecution(
+  q: Queryable,
+  e: NewExecution & { totalRows: number; lastPosition: number | null },
+): Promise<number> {
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO evaluator_executions
        (evaluator_uid, prompt_version_uid, benchmark_execution_uid, split, num_rows, concurrency, total_rows, last_position)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING uid`,
-    [e.evaluatorUid, e.promptVersionUid, e.benchmarkExecutionUid ?? null, e.split, e.numRows ?? null, e.concurrency, e.totalRows, e.lastPosition],
+    [
+      e.evaluatorUid,
+      e.promptVersionUid,
+      e.benchmarkExecutionUid ?? null,
+      e.split,
+      e.numRows ?? null,
+      e.concurrency,
+      e.totalRows,
+      e.lastPosition,
+    ],
   );
   return rows[0]!.uid;
 }
@@ -75,7 +87,12 @@ export async function listExecutions(q: Queryable, evaluatorUid: number): Promis
 }
 
 /** Records the final status once; a replayed or repeated call keeps the first finish time. */
-export async function finishExecution(q: Queryable, uid: number, status: StoredExecutionStatus, error?: string): Promise<void> {
+export async function finishExecution(
+  q: Queryable,
+  uid: number,
+  status: StoredExecutionStatus,
+  error?: string,
+): Promise<void> {
   await q.query(
     `UPDATE evaluator_executions SET status = $2, error = $3, finished_at = coalesce(finished_at, now()) WHERE uid = $1`,
     [uid, status, error ?? null],
@@ -147,8 +164,17 @@ export async function upsertResult(q: Queryable, r: RowResult): Promise<void> {
        score = EXCLUDED.score, rationale = EXCLUDED.rationale, error = EXCLUDED.error,
        prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens,
        latency_ms = EXCLUDED.latency_ms, attempts = EXCLUDED.attempts, updated_at = now()`,
-    [r.executionUid, r.xUid, r.score ?? null, r.rationale ?? null, r.score === undefined ? (r.error ?? 'unknown error') : null,
-      r.promptTokens ?? null, r.completionTokens ?? null, r.latencyMs ?? null, r.attempts],
+    [
+      r.executionUid,
+      r.xUid,
+      r.score ?? null,
+      r.rationale ?? null,
+      r.score === undefined ? (r.error ?? 'unknown error') : null,
+      r.promptTokens ?? null,
+      r.completionTokens ?? null,
+      r.latencyMs ?? null,
+      r.attempts,
+    ],
   );
 }
 

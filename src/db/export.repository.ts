@@ -16,7 +16,13 @@ export interface ExportRecord {
 
 export async function insertExport(
   q: Queryable,
-  e: { benchmarkExecutionUid: number; destination: string; format: 'json' | 'csv'; options: ExportRecord['options']; connectorConfigUid: number | null },
+  e: {
+    benchmarkExecutionUid: number;
+    destination: string;
+    format: 'json' | 'csv';
+    options: ExportRecord['options'];
+    connectorConfigUid: number | null;
+  },
 ): Promise<number> {
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO exports (benchmark_execution_uid, destination, format, options, connector_config_uid)
@@ -35,7 +41,13 @@ export async function findExport(q: Queryable, uid: number): Promise<ExportRecor
   return rows[0];
 }
 
-export async function finishExport(q: Queryable, uid: number, status: string, rowsWritten: number, error?: string): Promise<void> {
+export async function finishExport(
+  q: Queryable,
+  uid: number,
+  status: string,
+  rowsWritten: number,
+  error?: string,
+): Promise<void> {
   await q.query(
     `UPDATE exports SET status = $2, rows_written = $3, error = $4, finished_at = coalesce(finished_at, now()) WHERE uid = $1`,
     [uid, status, rowsWritten, error ?? null],
@@ -72,7 +84,14 @@ export interface ExportEvaluatorRecord {
   name: string;
   criteriaUid: number;
   criteriaName: string;
-  executions: { executionUid: number; split: string; status: string; promptVersionName: string; modelName: string; totalRows: number }[];
+  executions: {
+    executionUid: number;
+    split: string;
+    status: string;
+    promptVersionName: string;
+    modelName: string;
+    totalRows: number;
+  }[];
 }
 
 export interface ExportSliceRecord {
@@ -153,7 +172,12 @@ export interface ExportDatapointRecord {
   slices: string[];
 }
 
-type RawRow = Record<string, unknown> & { x_uid: string; split: string; data: Record<string, unknown>; slices: string[] | null };
+type RawRow = Record<string, unknown> & {
+  x_uid: string;
+  split: string;
+  data: Record<string, unknown>;
+  slices: string[] | null;
+};
 
 /**
  * Every datapoint of the dataset in dataset order, with one LEFT JOIN per criteria (ground truth) and per evaluator
@@ -171,7 +195,9 @@ function exportRowsSql(query: ExportRowQuery): { text: string; values: unknown[]
   });
   query.executionUids.forEach((executionUid, j) => {
     columns.push(`r${j}.score AS s${j}`, `r${j}.rationale AS r${j}`, `r${j}.error AS e${j}`);
-    joins.push(`LEFT JOIN evaluator_results r${j} ON r${j}.execution_uid = ${param(executionUid)} AND r${j}.x_uid = d.x_uid`);
+    joins.push(
+      `LEFT JOIN evaluator_results r${j} ON r${j}.execution_uid = ${param(executionUid)} AND r${j}.x_uid = d.x_uid`,
+    );
   });
   columns.push(
     query.withSlices
@@ -179,7 +205,10 @@ function exportRowsSql(query: ExportRowQuery): { text: string; values: unknown[]
            WHERE m.dataset_uid = d.dataset_uid AND m.x_uid = d.x_uid AND s.benchmark_uid = ${param(query.benchmarkUid)}) AS slices`
       : 'NULL::text[] AS slices',
   );
-  return { text: `SELECT ${columns.join(', ')} FROM datapoints d ${joins.join(' ')} WHERE d.dataset_uid = $1 ORDER BY d.position`, values };
+  return {
+    text: `SELECT ${columns.join(', ')} FROM datapoints d ${joins.join(' ')} WHERE d.dataset_uid = $1 ORDER BY d.position`,
+    values,
+  };
 }
 
 /** Streams export rows through a cursor; `onRow` may be async (backpressure) and is awaited. Returns the row count. */

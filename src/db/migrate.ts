@@ -13,7 +13,9 @@ export async function ensureDatabase(connectionString: string): Promise<{ create
   const url = new URL(connectionString);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_]+$/.test(name)) {
-    throw new ConfigError(`database name ${JSON.stringify(name)} in DATABASE_URL must be letters, digits and underscores`);
+    throw new ConfigError(
+      `database name ${JSON.stringify(name)} in DATABASE_URL must be letters, digits and underscores`,
+    );
   }
   url.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: url.toString() });

@@ -50,10 +50,17 @@ export function describeDbError(err: unknown, connectionString: string): Error {
     return new UnavailableError('PostgreSQL', where, 'start PostgreSQL or set DATABASE_URL', { cause: err });
   }
   if (code === '3D000') {
-    return new UnavailableError('PostgreSQL database', where, 'run `npm run setup` to create and migrate it', { cause: err });
+    return new UnavailableError('PostgreSQL database', where, 'run `npm run setup` to create and migrate it', {
+      cause: err,
+    });
   }
   if (code === '28P01' || code === '28000') {
-    return new UnavailableError('PostgreSQL', where, 'authentication failed; check the user and password in DATABASE_URL', { cause: err });
+    return new UnavailableError(
+      'PostgreSQL',
+      where,
+      'authentication failed; check the user and password in DATABASE_URL',
+      { cause: err },
+    );
   }
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -24,15 +24,21 @@ export class CsvExportConfig {
   constructor({ sep = ',', quotechar = '"', escapechar = '\\' }: CsvExportOptions = {}) {
     const options = { sep, quotechar, escapechar } as const;
     for (const [name, value] of Object.entries(options) as [keyof typeof options, unknown][]) {
-      if (typeof value !== 'string' || [...value].length !== 1) {
+      if (typeof value !== 'string' || !/^.$/su.test(value)) {
         throw new InvalidCsvOptionError(name, value, 'expected exactly one character');
       }
       if (value === '\n' || value === '\r') throw new InvalidCsvOptionError(name, value, 'a line break cannot be used');
     }
-    if (sep === quotechar) throw new InvalidCsvOptionError('quotechar', quotechar, `must differ from sep ${JSON.stringify(sep)}`);
-    if (sep === escapechar) throw new InvalidCsvOptionError('escapechar', escapechar, `must differ from sep ${JSON.stringify(sep)}`);
+    if (sep === quotechar)
+      throw new InvalidCsvOptionError('quotechar', quotechar, `must differ from sep ${JSON.stringify(sep)}`);
+    if (sep === escapechar)
+      throw new InvalidCsvOptionError('escapechar', escapechar, `must differ from sep ${JSON.stringify(sep)}`);
     if (quotechar === escapechar) {
-      throw new InvalidCsvOptionError('escapechar', escapechar, `must differ from quotechar ${JSON.stringify(quotechar)}`);
+      throw new InvalidCsvOptionError(
+        'escapechar',
+        escapechar,
+        `must differ from quotechar ${JSON.stringify(quotechar)}`,
+      );
     }
     this.sep = sep;
     this.quotechar = quotechar;

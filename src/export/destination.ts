@@ -4,6 +4,7 @@
  * `abort()` leaves nothing behind.
  */
 import type { Writable } from 'node:stream';
+import { show } from '../errors';
 import { InvalidDestinationError, UnsupportedDestinationError } from './errors';
 
 export type ParsedDestination =
@@ -19,7 +20,7 @@ export interface ExportDestination {
 
 export function parseDestination(filepath: string): ParsedDestination {
   if (typeof filepath !== 'string' || filepath.trim() === '') {
-    throw new InvalidDestinationError(String(filepath), 'expected a non-empty path or URL');
+    throw new InvalidDestinationError(show(filepath), 'expected a non-empty path or URL');
   }
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(filepath)?.[1]?.toLowerCase();
   if (!scheme) return { kind: 'local', path: filepath };

@@ -1,5 +1,5 @@
 /** Errors of exports: bad options and destinations (thrown before anything is written), and a failed export. */
-import { JudgeflowError, ValidationError } from '../errors';
+import { JudgeflowError, ValidationError, show } from '../errors';
 
 export class InvalidCsvOptionError extends ValidationError {
   constructor(
@@ -7,7 +7,7 @@ export class InvalidCsvOptionError extends ValidationError {
     readonly value: unknown,
     expected: string,
   ) {
-    super(`CsvExportConfig ${option} ${JSON.stringify(value) ?? String(value)} is invalid: ${expected}`);
+    super(`CsvExportConfig ${option} ${show(value)} is invalid: ${expected}`);
   }
 }
 
@@ -16,7 +16,9 @@ export class UnsupportedDestinationError extends ValidationError {
     readonly filepath: string,
     readonly scheme: string,
   ) {
-    super(`cannot export to ${JSON.stringify(filepath)}: scheme "${scheme}" is not supported; use a local path, file://, s3:// or gs://`);
+    super(
+      `cannot export to ${JSON.stringify(filepath)}: scheme "${scheme}" is not supported; use a local path, file://, s3:// or gs://`,
+    );
   }
 }
 

@@ -32,7 +32,14 @@ export interface ExportEvaluator {
   name: string;
   criteriaUid: number;
   criteriaName: string;
-  executions: { executionUid: number; split: string; status: string; promptVersionName: string; modelName: string; totalRows: number }[];
+  executions: {
+    executionUid: number;
+    split: string;
+    status: string;
+    promptVersionName: string;
+    modelName: string;
+    totalRows: number;
+  }[];
 }
 
 export interface ExportHeader {
@@ -77,14 +84,24 @@ export interface ExportRow {
 
 export interface ExportSummary {
   datapoints: number;
-  evaluators: { evaluatorUid: number; key: string; overall: AgreementSummary; bySlice: Record<string, AgreementSummary> }[];
+  evaluators: {
+    evaluatorUid: number;
+    key: string;
+    overall: AgreementSummary;
+    bySlice: Record<string, AgreementSummary>;
+  }[];
 }
 
 /** Keys for evaluators: their names when non-empty and unique, else `evaluator-<uid>`. */
 export function evaluatorKeys(evaluators: { evaluatorUid: number; name: string }[]): Map<number, string> {
   const counts = new Map<string, number>();
   for (const e of evaluators) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
-  return new Map(evaluators.map((e) => [e.evaluatorUid, e.name.trim() && counts.get(e.name) === 1 ? e.name : `evaluator-${e.evaluatorUid}`]));
+  return new Map(
+    evaluators.map((e) => [
+      e.evaluatorUid,
+      e.name.trim() && counts.get(e.name) === 1 ? e.name : `evaluator-${e.evaluatorUid}`,
+    ]),
+  );
 }
 
 export interface CsvColumn {
@@ -128,7 +145,13 @@ export function jsonHead(header: ExportHeader) {
   return {
     format: EXPORT_FORMAT,
     format_version: EXPORT_FORMAT_VERSION,
-    benchmark: { benchmark_uid: b.benchmarkUid, name: b.name, description: b.description, dataset_uid: b.dataset.datasetUid, dataset_name: b.dataset.name },
+    benchmark: {
+      benchmark_uid: b.benchmarkUid,
+      name: b.name,
+      description: b.description,
+      dataset_uid: b.dataset.datasetUid,
+      dataset_name: b.dataset.name,
+    },
     execution: {
       benchmark_execution_uid: e.benchmarkExecutionUid,
       name: e.name,
@@ -186,6 +209,11 @@ export function jsonDatapoint(header: ExportHeader, row: ExportRow) {
 export function jsonSummary(summary: ExportSummary) {
   return {
     datapoints: summary.datapoints,
-    evaluators: summary.evaluators.map((e) => ({ evaluator_uid: e.evaluatorUid, key: e.key, overall: e.overall, by_slice: e.bySlice })),
+    evaluators: summary.evaluators.map((e) => ({
+      evaluator_uid: e.evaluatorUid,
+      key: e.key,
+      overall: e.overall,
+      by_slice: e.bySlice,
+    })),
   };
 }

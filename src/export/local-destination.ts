@@ -29,13 +29,18 @@ export class LocalFileDestination implements ExportDestination {
 
   constructor(file: string) {
     this.target = path.resolve(file);
-    this.tempPath = path.join(path.dirname(this.target), `.${path.basename(this.target)}.${randomBytes(6).toString('hex')}.partial`);
+    this.tempPath = path.join(
+      path.dirname(this.target),
+      `.${path.basename(this.target)}.${randomBytes(6).toString('hex')}.partial`,
+    );
   }
 
   async open(): Promise<Writable> {
     this.stream = fs.createWriteStream(this.tempPath, { flags: 'wx' });
     await new Promise<void>((resolve, reject) => {
-      this.stream!.once('open', () => resolve());
+      this.stream!.once('open', () => {
+        resolve();
+      });
       this.stream!.once('error', reject);
     });
     return this.stream;
@@ -43,7 +48,12 @@ export class LocalFileDestination implements ExportDestination {
 
   /** Makes the file durable, then visible: fsync the temp file, rename over the target, fsync the directory. */
   async commit(): Promise<void> {
-    if (this.stream && !this.stream.closed) await new Promise<void>((resolve) => this.stream!.once('close', () => resolve()));
+    if (this.stream && !this.stream.closed)
+      await new Promise<void>((resolve) =>
+        this.stream!.once('close', () => {
+          resolve();
+        }),
+      );
     const handle = await fs.promises.open(this.tempPath, 'r');
     try {
       await handle.sync();

@@ -31,7 +31,10 @@ export function buildExportHeader(benchmarkExecutionUid: number, source: ExportS
     },
     userColumns: h.columns,
     criteria: source.criteria,
-    evaluators: source.evaluators.map((e) => ({ ...e, key: keys.get(e.evaluatorUid) ?? `evaluator-${e.evaluatorUid}` })),
+    evaluators: source.evaluators.map((e) => ({
+      ...e,
+      key: keys.get(e.evaluatorUid) ?? `evaluator-${e.evaluatorUid}`,
+    })),
     slices: source.slices,
   };
 }
@@ -39,12 +42,19 @@ export function buildExportHeader(benchmarkExecutionUid: number, source: ExportS
 /** The evaluator executions of the export, each with its evaluator and criteria, in column order. */
 function executionsOf(header: ExportHeader) {
   return header.evaluators.flatMap((e) =>
-    e.executions.map((x) => ({ executionUid: x.executionUid, evaluatorUid: e.evaluatorUid, criteriaUid: e.criteriaUid })),
+    e.executions.map((x) => ({
+      executionUid: x.executionUid,
+      evaluatorUid: e.evaluatorUid,
+      criteriaUid: e.criteriaUid,
+    })),
   );
 }
 
 /** What to read for the header's datapoints, and how to turn each record read into an ExportRow. */
-export function exportRowMapping(header: ExportHeader): { query: ExportRowQuery; toRow: (record: ExportDatapointRecord) => ExportRow } {
+export function exportRowMapping(header: ExportHeader): {
+  query: ExportRowQuery;
+  toRow: (record: ExportDatapointRecord) => ExportRow;
+} {
   const executions = executionsOf(header);
   const criteriaUids = header.criteria.map((c) => c.criteriaUid);
   const query: ExportRowQuery = {
@@ -64,9 +74,21 @@ export function exportRowMapping(header: ExportHeader): { query: ExportRowQuery;
     record.results.forEach(({ score, rationale, error }, j) => {
       if (score === null && error === null) return;
       const { evaluatorUid, criteriaUid } = executions[j]!;
-      evaluations.set(evaluatorUid, { score, rationale, error, agreement: agrees(score, groundTruth.get(criteriaUid)) });
+      evaluations.set(evaluatorUid, {
+        score,
+        rationale,
+        error,
+        agreement: agrees(score, groundTruth.get(criteriaUid)),
+      });
     });
-    return { xUid: record.xUid, split: record.split, userColumns: record.data, groundTruth, evaluations, slices: record.slices };
+    return {
+      xUid: record.xUid,
+      split: record.split,
+      userColumns: record.data,
+      groundTruth,
+      evaluations,
+      slices: record.slices,
+    };
   };
   return { query, toRow };
 }

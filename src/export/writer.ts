@@ -3,7 +3,16 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify, type Stringifier } from 'csv-stringify';
 import type { CsvExportConfig, ExportConfig } from './config';
-import { csvColumns, jsonDatapoint, jsonHead, jsonSummary, type CsvColumn, type ExportHeader, type ExportRow, type ExportSummary } from './format';
+import {
+  csvColumns,
+  jsonDatapoint,
+  jsonHead,
+  jsonSummary,
+  type CsvColumn,
+  type ExportHeader,
+  type ExportRow,
+  type ExportSummary,
+} from './format';
 
 export interface ExportWriter {
   begin(header: ExportHeader): Promise<void>;
@@ -71,7 +80,10 @@ class CsvWriter implements ExportWriter {
 
   async begin(header: ExportHeader) {
     this.columns = csvColumns(header);
-    await write(this.csv, this.columns.map((c) => c.name));
+    await write(
+      this.csv,
+      this.columns.map((c) => c.name),
+    );
   }
 
   async row(row: ExportRow) {

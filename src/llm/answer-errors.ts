@@ -6,7 +6,9 @@ const shorten = (s: string) => (s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}
 
 export class UnparseableAnswerError extends JudgeflowError {
   constructor(readonly content: string) {
-    super(`the model's answer is not a score: expected JSON {"score": …, "rationale": …} or a label name, got ${JSON.stringify(shorten(content))}`);
+    super(
+      `the model's answer is not a score: expected JSON {"score": …, "rationale": …} or a label name, got ${JSON.stringify(shorten(content))}`,
+    );
   }
 }
 
@@ -15,7 +17,9 @@ export class ScoreOutOfRangeError extends JudgeflowError {
     readonly score: unknown,
     readonly allowedScores: number[],
   ) {
-    super(`the model answered score ${JSON.stringify(score)}, which is not one of the criteria's scores ${JSON.stringify(allowedScores)}`);
+    super(
+      `the model answered score ${JSON.stringify(score)}, which is not one of the criteria's scores ${JSON.stringify(allowedScores)}`,
+    );
   }
 }
 

@@ -43,10 +43,15 @@ export function createJudgeClient(options: JudgeClientOptions = {}): JudgeClient
     baseUrl: openai.baseURL,
     async complete({ model, messages, fmHyperparameters, signal }) {
       const started = performance.now();
-      const body = { ...fmHyperparameters, model, messages, stream: false } as OpenAI.ChatCompletionCreateParamsNonStreaming;
+      const body = {
+        ...fmHyperparameters,
+        model,
+        messages,
+        stream: false,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming;
       const completion = await openai.chat.completions.create(body, { signal });
       return {
-        content: completion.choices[0]?.message?.content ?? '',
+        content: completion.choices[0]?.message.content ?? '',
         promptTokens: completion.usage?.prompt_tokens ?? null,
         completionTokens: completion.usage?.completion_tokens ?? null,
         latencyMs: Math.round(performance.now() - started),

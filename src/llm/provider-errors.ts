@@ -20,13 +20,17 @@ const FATAL_STATUSES = new Set([400, 401, 403, 404, 422]);
 
 export function classifyLlmError(err: unknown): LlmErrorClass {
   if (err instanceof APIUserAbortError) return { kind: 'aborted' };
-  if (err instanceof APIConnectionError) return { kind: 'transient', message: `the model endpoint did not answer: ${err.message}` };
-  if (err instanceof APIError && err.status !== undefined) {
-    const status = err.status;
+  if (err instanceof APIConnectionError)
+    return { kind: 'transient', message: `the model endpoint did not answer: ${err.message}` };
+  if (err instanceof APIError && typeof err.status === 'number') {
+    const status: number = err.status;
     const detail = apiMessage(err);
-    if (status === 429) return { kind: 'rate_limited', retryAfterMs: retryAfterMs(err.headers), message: `rate limited (429): ${detail}` };
+    const headers = err.headers as Headers | undefined;
+    if (status === 429)
+      return { kind: 'rate_limited', retryAfterMs: retryAfterMs(headers), message: `rate limited (429): ${detail}` };
     if (status >= 500) return { kind: 'transient', message: `the model endpoint failed (${status}): ${detail}` };
-    if (status === 408 || status === 409) return { kind: 'transient', message: `the model endpoint asked to retry (${status}): ${detail}` };
+    if (status === 408 || status === 409)
+      return { kind: 'transient', message: `the model endpoint asked to retry (${status}): ${detail}` };
     if (FATAL_STATUSES.has(status)) return { kind: 'fatal', reason: fatalReason(status, detail) };
     return { kind: 'transient', message: `the model endpoint answered ${status}: ${detail}` };
   }
@@ -65,9 +69,10 @@ function fatalReason(status: number, detail: string): string {
   }
 }
 
-function apiMessage(err: APIError): string {
-  const body = err.error as { message?: unknown } | undefined;
-  const message = typeof body?.message === 'string' ? body.message : err.message;
+function apiMessage(err: { error: unknown; message: string }): string {
+  const body = err.error;
+  const bodyMessage = body !== null && typeof body === 'object' ? (body as { message?: unknown }).message : undefined;
+  const message = typeof bodyMessage === 'string' ? bodyMessage : err.message;
   return redactKeys(message);
 }
 

@@ -37,7 +37,10 @@ export interface AgreementSummary {
 }
 
 /** The confusion matrix of (truth, predicted) pairs over `labelScores` (scores outside them are ignored). */
-export function confusionMatrix(pairs: Iterable<[truth: number, predicted: number]>, labelScores: number[]): ConfusionMatrix {
+export function confusionMatrix(
+  pairs: Iterable<[truth: number, predicted: number]>,
+  labelScores: number[],
+): ConfusionMatrix {
   const labels = [...new Set(labelScores)].sort((a, b) => a - b);
   const index = new Map(labels.map((s, i) => [s, i]));
   const matrix = labels.map(() => labels.map(() => 0));
@@ -79,13 +82,13 @@ function weightedKappaOf(m: ConfusionMatrix, weight: (i: number, j: number) => n
   const cols = m.labels.map((_, j) => sum(m.matrix.map((row) => row[j]!)));
   let observed = 0;
   let expected = 0;
-  m.matrix.forEach((row, i) =>
+  m.matrix.forEach((row, i) => {
     row.forEach((count, j) => {
       const w = weight(i, j);
       observed += w * count;
       expected += (w * rows[i]! * cols[j]!) / n;
-    }),
-  );
+    });
+  });
   // Chance disagreement 0: both raters used one and the same label throughout; kappa is undefined.
   if (expected === 0) return null;
   return 1 - observed / expected;
@@ -137,7 +140,10 @@ export class AgreementAccumulator {
 }
 
 /** Summary of a list of (predicted, truth) pairs. */
-export function summarizeAgreement(pairs: [predicted: number | null, truth: number | null][], labelScores: number[]): AgreementSummary {
+export function summarizeAgreement(
+  pairs: [predicted: number | null, truth: number | null][],
+  labelScores: number[],
+): AgreementSummary {
   const acc = new AgreementAccumulator(labelScores);
   for (const [p, t] of pairs) acc.add(p, t);
   return acc.summary();

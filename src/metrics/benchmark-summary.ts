@@ -42,7 +42,9 @@ export class BenchmarkSummaryBuilder {
         e.evaluatorUid,
         {
           overall: new AgreementAccumulator(e.labelScores),
-          bySlice: new Map(e.slices.map((s) => [s.uid, { name: s.name, acc: new AgreementAccumulator(e.labelScores) }])),
+          bySlice: new Map(
+            e.slices.map((s) => [s.uid, { name: s.name, acc: new AgreementAccumulator(e.labelScores) }]),
+          ),
         },
       ]),
     );

@@ -13,7 +13,9 @@ export class MissingTemplateValueError extends ValidationError {
     readonly variable: string,
     readonly availableColumns: string[],
   ) {
-    super(`the row has no value for template variable {{${variable}}}; its columns: ${availableColumns.join(', ') || '(none)'}`);
+    super(
+      `the row has no value for template variable {{${variable}}}; its columns: ${availableColumns.join(', ') || '(none)'}`,
+    );
   }
 }
 

@@ -3,7 +3,11 @@ import { Judgeflow } from './Judgeflow';
 import { NotFoundError, requireNonEmptyString } from '../errors';
 import { findBenchmark, insertBenchmark, listBenchmarks, type BenchmarkRecord } from '../db/benchmark.repository';
 import { findDataset } from '../db/dataset.repository';
-import { listBenchmarkExecutions, startBenchmarkExecution, type BenchmarkExecuteOptions } from '../services/benchmark-executions';
+import {
+  listBenchmarkExecutions,
+  startBenchmarkExecution,
+  type BenchmarkExecuteOptions,
+} from '../services/benchmark-executions';
 import { BenchmarkExecution } from './BenchmarkExecution';
 import { Criteria } from './Criteria';
 import { Slice } from './Slice';
@@ -37,7 +41,11 @@ export class Benchmark {
     const jf = Judgeflow.resolve(client);
     requireNonEmptyString('benchmark name', params.name);
     if (!(await findDataset(jf.db, params.datasetUid))) throw new NotFoundError('dataset', params.datasetUid);
-    const uid = await insertBenchmark(jf.db, { name: params.name, description: params.description ?? '', datasetUid: params.datasetUid });
+    const uid = await insertBenchmark(jf.db, {
+      name: params.name,
+      description: params.description ?? '',
+      datasetUid: params.datasetUid,
+    });
     return Benchmark.get(uid, jf);
   }
 
@@ -68,11 +76,16 @@ export class Benchmark {
 
   /** Runs every prompt evaluator of the benchmark (see BenchmarkExecuteOptions for the default splits). */
   async execute(options: BenchmarkExecuteOptions = {}): Promise<BenchmarkExecution> {
-    return BenchmarkExecution.fromRecord(this.client, await startBenchmarkExecution(this.client, this.benchmarkUid, options));
+    return BenchmarkExecution.fromRecord(
+      this.client,
+      await startBenchmarkExecution(this.client, this.benchmarkUid, options),
+    );
   }
 
   /** This benchmark's executions, newest first: `listExecutions()[0]` is the latest run. */
   async listExecutions(): Promise<BenchmarkExecution[]> {
-    return (await listBenchmarkExecutions(this.client, this.benchmarkUid)).map((r) => BenchmarkExecution.fromRecord(this.client, r));
+    return (await listBenchmarkExecutions(this.client, this.benchmarkUid)).map((r) =>
+      BenchmarkExecution.fromRecord(this.client, r),
+    );
   }
 }

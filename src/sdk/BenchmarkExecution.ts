@@ -91,6 +91,11 @@ export class BenchmarkExecution {
    * `connectorConfigUid` is only used for private s3:// or gs:// destinations and is ignored for local files.
    */
   export(filepath: string, options: ExportOptions = {}): Promise<void> {
-    return exportBenchmarkExecution(this.client, { benchmarkUid: this.benchmarkUid, uid: this.benchmarkExecutionUid }, filepath, options);
+    return exportBenchmarkExecution(
+      this.client,
+      { benchmarkUid: this.benchmarkUid, uid: this.benchmarkExecutionUid },
+      filepath,
+      options,
+    );
   }
 }

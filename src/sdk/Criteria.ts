@@ -1,6 +1,6 @@
 /** A criteria (e.g. "helpfulness"): labels with integer scores, a description, whether a rationale is required. */
 import { Judgeflow } from './Judgeflow';
-import { InvalidGroundTruthError, InvalidLabelsError, NotFoundError, requireNonEmptyString } from '../errors';
+import { InvalidGroundTruthError, InvalidLabelsError, NotFoundError, requireNonEmptyString, show } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import {
   findCriteria,
@@ -83,14 +83,19 @@ export class Criteria {
 
   /** Sets ground truth for datapoints of the benchmark's dataset; all or nothing. */
   async setGroundTruth(input: GroundTruthInput): Promise<number> {
-    const entries = Array.isArray(input)
-      ? input.map((e) => [e?.xUid, e?.score ?? e?.label] as const)
+    // JavaScript callers can pass anything: entries are checked below, whatever their declared type.
+    const entries: (readonly [unknown, unknown])[] = Array.isArray(input)
+      ? (input as unknown[]).map((e) => {
+          const entry = (e ?? {}) as { xUid?: unknown; score?: unknown; label?: unknown };
+          return [entry.xUid, entry.score ?? entry.label] as const;
+        })
       : Object.entries(input);
     const byName = new Map(this.labels.map((l) => [l.name.toLowerCase(), l.score]));
     const scores = new Set(this.labels.map((l) => l.score));
     const allowed = this.labels.map((l) => `${l.score} (${l.name})`).join(', ');
     const labels = entries.map(([xUid, value]) => {
-      if (typeof xUid !== 'string' || !xUid) throw new InvalidGroundTruthError(`ground truth needs an xUid string, got ${JSON.stringify(xUid)}`);
+      if (typeof xUid !== 'string' || !xUid)
+        throw new InvalidGroundTruthError(`ground truth needs an xUid string, got ${JSON.stringify(xUid)}`);
       const score = typeof value === 'string' ? byName.get(value.toLowerCase()) : value;
       if (typeof score !== 'number' || !scores.has(score)) {
         throw new InvalidGroundTruthError(
@@ -101,10 +106,17 @@ export class Criteria {
     });
     const benchmark = await findBenchmark(this.client.db, this.benchmarkUid);
     const datasetUid = benchmark!.datasetUid;
-    const unknown = await unknownXUids(this.client.db, datasetUid, labels.map((l) => l.xUid));
+    const unknown = await unknownXUids(
+      this.client.db,
+      datasetUid,
+      labels.map((l) => l.xUid),
+    );
     if (unknown.length) {
       throw new InvalidGroundTruthError(
-        `ground truth names ${unknown.length} datapoint(s) not in dataset ${datasetUid}: ${unknown.slice(0, 5).map((x) => JSON.stringify(x)).join(', ')}`,
+        `ground truth names ${unknown.length} datapoint(s) not in dataset ${datasetUid}: ${unknown
+          .slice(0, 5)
+          .map((x) => JSON.stringify(x))
+          .join(', ')}`,
       );
     }
     await this.client.db.withTransaction((tx) => upsertGroundTruth(tx, this.criteriaUid, datasetUid, labels));
@@ -119,19 +131,25 @@ export class Criteria {
 
 function validateLabels(labels: unknown): LabelRecord[] {
   if (!Array.isArray(labels) || labels.length < 2) {
-    throw new InvalidLabelsError(`a criteria needs at least two labels { name, score, description? }, got ${JSON.stringify(labels)}`);
+    throw new InvalidLabelsError(
+      `a criteria needs at least two labels { name, score, description? }, got ${JSON.stringify(labels)}`,
+    );
   }
   const scores = new Set<number>();
   const names = new Set<string>();
-  return labels.map((l: CriteriaLabel, i) => {
-    if (!l || typeof l.name !== 'string' || !l.name.trim()) {
-      throw new InvalidLabelsError(`labels[${i}].name must be a non-empty string, got ${JSON.stringify(l?.name)}`);
+  return (labels as (Partial<CriteriaLabel> | null | undefined)[]).map((l, i) => {
+    if (typeof l?.name !== 'string' || !l.name.trim()) {
+      throw new InvalidLabelsError(`labels[${i}].name must be a non-empty string, got ${show(l?.name)}`);
     }
     if (typeof l.score !== 'number' || !Number.isInteger(l.score)) {
-      throw new InvalidLabelsError(`labels[${i}].score must be an integer, got ${JSON.stringify(l.score)} (label "${l.name}")`);
+      throw new InvalidLabelsError(
+        `labels[${i}].score must be an integer, got ${JSON.stringify(l.score)} (label "${l.name}")`,
+      );
     }
-    if (scores.has(l.score)) throw new InvalidLabelsError(`labels[${i}].score ${l.score} is used by another label; scores must be unique`);
-    if (names.has(l.name.toLowerCase())) throw new InvalidLabelsError(`labels[${i}].name "${l.name}" is used by another label`);
+    if (scores.has(l.score))
+      throw new InvalidLabelsError(`labels[${i}].score ${l.score} is used by another label; scores must be unique`);
+    if (names.has(l.name.toLowerCase()))
+      throw new InvalidLabelsError(`labels[${i}].name "${l.name}" is used by another label`);
     scores.add(l.score);
     names.add(l.name.toLowerCase());
     return { name: l.name, score: l.score, description: l.description ?? '' };

@@ -4,7 +4,14 @@
  * CSV file or a JSONL file, in one transaction: a bad file writes nothing.
  */
 import { Judgeflow } from './Judgeflow';
-import { DuplicateError, EmptyDatasetError, MalformedFileError, NotFoundError, ValidationError, requireNonEmptyString } from '../errors';
+import {
+  DuplicateError,
+  EmptyDatasetError,
+  MalformedFileError,
+  NotFoundError,
+  ValidationError,
+  requireNonEmptyString,
+} from '../errors';
 import { readCsvFile, readJsonlFile, type ReadDataset, type SourceRow } from '../dataset/readers';
 import {
   countBySplit,
@@ -45,21 +52,34 @@ export class Dataset {
   }
 
   /** From an array of objects; column order is the order keys are first seen. */
-  static async create(options: DatasetImportOptions & { rows: Record<string, unknown>[] }, client?: Judgeflow): Promise<Dataset> {
-    if (!Array.isArray(options.rows)) throw new ValidationError(`rows must be an array of objects, got ${typeof options.rows}`);
+  static async create(
+    options: DatasetImportOptions & { rows: Record<string, unknown>[] },
+    client?: Judgeflow,
+  ): Promise<Dataset> {
+    // JavaScript callers can pass anything: check the values, not their declared types.
+    const given: unknown = options.rows;
+    if (!Array.isArray(given)) throw new ValidationError(`rows must be an array of objects, got ${typeof given}`);
     const columns: string[] = [];
     const seen = new Set<string>();
-    const rows: SourceRow[] = options.rows.map((values, i) => {
+    const rows: SourceRow[] = (given as unknown[]).map((values, i) => {
       if (!values || typeof values !== 'object' || Array.isArray(values)) {
         throw new ValidationError(`rows[${i}] must be an object, got ${JSON.stringify(values)}`);
       }
-      for (const key of Object.keys(values)) if (!seen.has(key) && seen.add(key)) columns.push(key);
-      return { line: i, values };
+      for (const key of Object.keys(values)) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        columns.push(key);
+      }
+      return { line: i, values: values as Record<string, unknown> };
     });
     return Dataset.import(Judgeflow.resolve(client), options, { columns, rows }, 'rows', (i) => `rows[${i}]`);
   }
 
-  static async fromCsv(file: string, options: DatasetImportOptions & { delimiter?: string }, client?: Judgeflow): Promise<Dataset> {
+  static async fromCsv(
+    file: string,
+    options: DatasetImportOptions & { delimiter?: string },
+    client?: Judgeflow,
+  ): Promise<Dataset> {
     const read = await readCsvFile(file, { delimiter: options.delimiter });
     return Dataset.import(Judgeflow.resolve(client), options, read, file, (line) => `${file}: line ${line}`);
   }
@@ -106,7 +126,9 @@ export class Dataset {
       const split = cellText(values[SPLIT_COLUMN]) ?? options.split;
       if (!split) {
         const reason = `row has no split: give it a "${SPLIT_COLUMN}" value or pass the split option`;
-        throw source === 'rows' ? new ValidationError(`${where(line)}: ${reason}`) : new MalformedFileError(source, line, reason);
+        throw source === 'rows'
+          ? new ValidationError(`${where(line)}: ${reason}`)
+          : new MalformedFileError(source, line, reason);
       }
       const first = seen.get(xUid);
       if (first !== undefined) throw new DuplicateError('x_uid', xUid, `${where(line)} (first at ${where(first)})`);

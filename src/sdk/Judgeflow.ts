@@ -67,7 +67,7 @@ export class Judgeflow implements ServiceContext {
 
   /** The Temporal client, connected on first use. */
   temporal(): Promise<Client> {
-    this.temporalClient ??= connectClient(this.config.temporal).catch((err) => {
+    this.temporalClient ??= connectClient(this.config.temporal).catch((err: unknown) => {
       this.temporalClient = undefined;
       throw err;
     });

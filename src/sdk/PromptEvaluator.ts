@@ -12,6 +12,7 @@ import {
   ValidationError,
   WrongEvaluatorTypeError,
   requireNonEmptyString,
+  show,
 } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import { findCriteria } from '../db/criteria.repository';
@@ -109,7 +110,8 @@ export class PromptEvaluator {
     const jf = Judgeflow.resolve(client);
     const e = await findEvaluator(jf.db, evaluatorUid);
     if (!e) throw new NotFoundError('evaluator', evaluatorUid);
-    if (e.type !== 'prompt' || e.promptWorkflowUid === null) throw new WrongEvaluatorTypeError(evaluatorUid, e.type, 'prompt');
+    if (e.type !== 'prompt' || e.promptWorkflowUid === null)
+      throw new WrongEvaluatorTypeError(evaluatorUid, e.type, 'prompt');
     return new PromptEvaluator(jf, { ...e, promptWorkflowUid: e.promptWorkflowUid });
   }
 
@@ -119,7 +121,9 @@ export class PromptEvaluator {
     return this.client.db.withTransaction(async (tx) => {
       // Serialise updates of one evaluator so generated names cannot collide.
       await lockPromptWorkflow(tx, this.promptWorkflowUid);
-      const name = params.versionName ?? nextVersionName((await listPromptVersions(tx, this.promptWorkflowUid)).map((v) => v.name));
+      const name =
+        params.versionName ??
+        nextVersionName((await listPromptVersions(tx, this.promptWorkflowUid)).map((v) => v.name));
       validateVersionName(name);
       await insertPromptVersion(tx, this.promptWorkflowUid, { ...version, name });
       return name;
@@ -142,7 +146,10 @@ export class PromptEvaluator {
   }
 
   /** `[status, results so far]`; status is running, completed, failed, cancelled or unknown. */
-  pollExecutionResult(executionUid: number, options: { sync?: boolean } = {}): Promise<[ExecutionStatus, ExecutionResults]> {
+  pollExecutionResult(
+    executionUid: number,
+    options: { sync?: boolean } = {},
+  ): Promise<[ExecutionStatus, ExecutionResults]> {
     return pollEvaluatorExecution(this.client, this.evaluatorUid, executionUid, options);
   }
 
@@ -173,18 +180,30 @@ export class PromptEvaluator {
 }
 
 /** The documented checks: a prompt, a model name, template variables that are dataset columns. */
-async function validateVersion(q: Queryable, benchmarkUid: number, p: PromptVersionParams): Promise<PromptVersionParams> {
+async function validateVersion(
+  q: Queryable,
+  benchmarkUid: number,
+  p: PromptVersionParams,
+): Promise<PromptVersionParams> {
   const userPrompt = p.userPrompt?.trim() ? p.userPrompt : undefined;
   const systemPrompt = p.systemPrompt?.trim() ? p.systemPrompt : undefined;
   if (!userPrompt && !systemPrompt) throw new MissingPromptError();
   if (typeof p.modelName !== 'string' || !p.modelName.trim()) throw new MissingModelNameError(p.modelName);
-  if (p.fmHyperparameters !== undefined && (p.fmHyperparameters === null || typeof p.fmHyperparameters !== 'object' || Array.isArray(p.fmHyperparameters))) {
-    throw new ValidationError(`fmHyperparameters must be an object, got ${JSON.stringify(p.fmHyperparameters)}`);
+  // JavaScript callers can pass anything: check the value, not its declared type.
+  const hyperparameters: unknown = p.fmHyperparameters;
+  if (
+    hyperparameters !== undefined &&
+    (hyperparameters === null || typeof hyperparameters !== 'object' || Array.isArray(hyperparameters))
+  ) {
+    throw new ValidationError(`fmHyperparameters must be an object, got ${show(hyperparameters)}`);
   }
   const benchmark = await findBenchmark(q, benchmarkUid);
   if (!benchmark) throw new NotFoundError('benchmark', benchmarkUid);
   const columns = (await findDataset(q, benchmark.datasetUid))!.columns;
-  for (const [which, template] of [['systemPrompt', systemPrompt], ['userPrompt', userPrompt]] as const) {
+  for (const [which, template] of [
+    ['systemPrompt', systemPrompt],
+    ['userPrompt', userPrompt],
+  ] as const) {
     for (const variable of templateVariables(template ?? '')) {
       if (!columns.includes(variable)) throw new UnknownColumnError(variable, columns, `${which} uses {{${variable}}}`);
     }

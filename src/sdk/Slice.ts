@@ -3,7 +3,14 @@ import { Judgeflow } from './Judgeflow';
 import { InvalidSliceFilterError, NotFoundError, ValidationError, requireNonEmptyString } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import { countBySplit, findDataset, listDatapoints, unknownXUids } from '../db/dataset.repository';
-import { findSlice, insertSlice, listSlices, sliceMembers, slicesOfDatapoint, type SliceRecord } from '../db/slice.repository';
+import {
+  findSlice,
+  insertSlice,
+  listSlices,
+  sliceMembers,
+  slicesOfDatapoint,
+  type SliceRecord,
+} from '../db/slice.repository';
 import { matchesSliceFilter, validateSliceFilter, type SliceFilter } from '../dataset/slice-filter';
 
 export type { SliceFilter } from '../dataset/slice-filter';
@@ -55,7 +62,12 @@ export class Slice {
       }
       const unknown = await unknownXUids(jf.db, benchmark.datasetUid, params.xUids);
       if (unknown.length) {
-        throw new ValidationError(`slice "${params.name}": ${unknown.length} xUid(s) are not in the dataset: ${unknown.slice(0, 5).map((x) => JSON.stringify(x)).join(', ')}`);
+        throw new ValidationError(
+          `slice "${params.name}": ${unknown.length} xUid(s) are not in the dataset: ${unknown
+            .slice(0, 5)
+            .map((x) => JSON.stringify(x))
+            .join(', ')}`,
+        );
       }
       xUids = [...new Set(params.xUids)];
     } else {

@@ -22,7 +22,11 @@ import type { ExecutionStatus, StoredExecutionStatus } from '../shared/execution
 import { benchmarkExecutionSearchAttributes } from '../shared/search-attributes';
 import { benchmarkExecutionWorkflowId, workflowUrl } from '../shared/workflow-ids';
 import { startWorkflow } from '../temporal/start-workflow';
-import { benchmarkCancelSignal, benchmarkExecutionWorkflow, benchmarkProgressQuery } from '../../workflows/benchmark-execution';
+import {
+  benchmarkCancelSignal,
+  benchmarkExecutionWorkflow,
+  benchmarkProgressQuery,
+} from '../../workflows/benchmark-execution';
 import { summarizeBenchmarkExecution } from './benchmark-summary';
 import type { ServiceContext, StorageContext } from './context';
 import { createEvaluatorExecution } from './evaluator-executions';
@@ -72,7 +76,8 @@ export async function startBenchmarkExecution(
   for (const split of splits) if (!available.includes(split)) throw new UnknownSplitError(split, available);
   if (splits.length === 0) throw new UnknownSplitError('(none given)', available);
   // Refuse a model that may not be used before anything is recorded, as a single execution does.
-  for (const e of evaluators) checkModelAllowed(ctx.config, (await resolvePromptVersion(ctx.db, e.promptWorkflowUid)).modelName);
+  for (const e of evaluators)
+    checkModelAllowed(ctx.config, (await resolvePromptVersion(ctx.db, e.promptWorkflowUid)).modelName);
 
   const uid = await insertBenchmarkExecution(ctx.db, {
     benchmarkUid,
@@ -106,7 +111,10 @@ export async function requireBenchmarkExecution(ctx: StorageContext, uid: number
 }
 
 /** A benchmark's executions, newest first (so `[0]` is the latest, as in the reference). */
-export function listBenchmarkExecutions(ctx: StorageContext, benchmarkUid: number): Promise<BenchmarkExecutionRecord[]> {
+export function listBenchmarkExecutions(
+  ctx: StorageContext,
+  benchmarkUid: number,
+): Promise<BenchmarkExecutionRecord[]> {
   return listBenchmarkExecutionRecords(ctx.db, benchmarkUid);
 }
 
@@ -150,7 +158,10 @@ export function benchmarkExecutionUrl(ctx: StorageContext, record: { benchmarkUi
  * with each evaluator's latest prompt version) in one transaction under a row lock; later calls return the same
  * ones, so a retried activity is safe.
  */
-export async function planBenchmarkExecution(ctx: StorageContext, benchmarkExecutionUid: number): Promise<BenchmarkChild[]> {
+export async function planBenchmarkExecution(
+  ctx: StorageContext,
+  benchmarkExecutionUid: number,
+): Promise<BenchmarkChild[]> {
   return ctx.db.withTransaction(async (tx) => {
     await lockBenchmarkExecution(tx, benchmarkExecutionUid);
     const existing = await listBenchmarkChildren(tx, benchmarkExecutionUid);
@@ -172,7 +183,13 @@ export async function planBenchmarkExecution(ctx: StorageContext, benchmarkExecu
         });
         if (!created) continue;
         const { executionUid, totalRows } = created;
-        children.push({ evaluatorUid: evaluator.evaluatorUid, benchmarkUid: be.benchmarkUid, executionUid, split, totalRows });
+        children.push({
+          evaluatorUid: evaluator.evaluatorUid,
+          benchmarkUid: be.benchmarkUid,
+          executionUid,
+          split,
+          totalRows,
+        });
       }
     }
     return children;
@@ -188,13 +205,20 @@ export async function finishBenchmarkExecution(
   p: { benchmarkExecutionUid: number; status: StoredExecutionStatus; error?: string },
 ): Promise<void> {
   const unfinished = p.status === 'cancelled' ? 'cancelled' : 'failed';
-  await closeUnfinishedExecutions(ctx.db, p.benchmarkExecutionUid, unfinished, `ended with benchmark execution ${p.benchmarkExecutionUid} (${p.status}) without recording a result`);
+  await closeUnfinishedExecutions(
+    ctx.db,
+    p.benchmarkExecutionUid,
+    unfinished,
+    `ended with benchmark execution ${p.benchmarkExecutionUid} (${p.status}) without recording a result`,
+  );
   const summary = await summarizeBenchmarkExecution(ctx.db, p.benchmarkExecutionUid);
   await recordBenchmarkEnd(ctx.db, p.benchmarkExecutionUid, p.status, p.error, summary);
 }
 
 function promptEvaluators(evaluators: EvaluatorSummary[]) {
-  return evaluators.flatMap((e) => (e.type === 'prompt' && e.promptWorkflowUid !== null ? [{ ...e, promptWorkflowUid: e.promptWorkflowUid }] : []));
+  return evaluators.flatMap((e) =>
+    e.type === 'prompt' && e.promptWorkflowUid !== null ? [{ ...e, promptWorkflowUid: e.promptWorkflowUid }] : [],
+  );
 }
 
 async function workflowHandle(ctx: ServiceContext, record: { benchmarkUid: number; uid: number }) {

@@ -5,6 +5,8 @@ import { BenchmarkSummaryBuilder, type BenchmarkSummary } from '../metrics/bench
 
 export async function summarizeBenchmarkExecution(db: Db, benchmarkExecutionUid: number): Promise<BenchmarkSummary> {
   const builder = new BenchmarkSummaryBuilder(await listAgreementEvaluators(db, benchmarkExecutionUid));
-  await forEachAgreementRow(db, benchmarkExecutionUid, (row) => builder.add(row));
+  await forEachAgreementRow(db, benchmarkExecutionUid, (row) => {
+    builder.add(row);
+  });
   return builder.summary();
 }

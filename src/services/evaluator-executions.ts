@@ -106,7 +106,11 @@ export async function createEvaluatorExecution(
 }
 
 /** Validates, records the execution in PostgreSQL, and starts its workflow. Returns the execution uid. */
-export async function startEvaluatorExecution(ctx: ServiceContext, evaluator: EvaluatorRef, options: ExecuteOptions): Promise<number> {
+export async function startEvaluatorExecution(
+  ctx: ServiceContext,
+  evaluator: EvaluatorRef,
+  options: ExecuteOptions,
+): Promise<number> {
   const { split, numRows } = options;
   checkNumRows(numRows);
   const concurrency = resolveConcurrency(ctx.config, options.concurrency);
@@ -145,7 +149,11 @@ export async function startEvaluatorExecution(ctx: ServiceContext, evaluator: Ev
 }
 
 /** An execution of this evaluator, or NotFoundError. */
-export async function requireExecution(ctx: ServiceContext, evaluatorUid: number, executionUid: number): Promise<ExecutionRecord> {
+export async function requireExecution(
+  ctx: ServiceContext,
+  evaluatorUid: number,
+  executionUid: number,
+): Promise<ExecutionRecord> {
   const execution = await findExecution(ctx.db, executionUid);
   if (execution?.evaluatorUid !== evaluatorUid) {
     throw new NotFoundError(`evaluator execution of evaluator ${evaluatorUid}`, executionUid);
@@ -180,7 +188,11 @@ export async function pollEvaluatorExecution(
 }
 
 /** All results so far from PostgreSQL (during the run, after it, and after Temporal forgot the workflow). */
-export async function getEvaluatorExecutionResults(ctx: ServiceContext, evaluatorUid: number, executionUid: number): Promise<ExecutionResults> {
+export async function getEvaluatorExecutionResults(
+  ctx: ServiceContext,
+  evaluatorUid: number,
+  executionUid: number,
+): Promise<ExecutionResults> {
   await requireExecution(ctx, evaluatorUid, executionUid);
   return readResults(ctx, executionUid);
 }
@@ -188,7 +200,8 @@ export async function getEvaluatorExecutionResults(ctx: ServiceContext, evaluato
 async function readResults(ctx: ServiceContext, executionUid: number): Promise<ExecutionResults> {
   const results: ExecutionResults = {};
   for (const r of await listResults(ctx.db, executionUid)) {
-    results[r.xUid] = r.error === null ? { score: r.score, rationale: r.rationale } : { score: null, rationale: null, error: r.error };
+    results[r.xUid] =
+      r.error === null ? { score: r.score, rationale: r.rationale } : { score: null, rationale: null, error: r.error };
   }
   return results;
 }
@@ -207,13 +220,22 @@ export async function listEvaluatorExecutions(ctx: ServiceContext, evaluatorUid:
 }
 
 /** Live progress from the workflow's `progress` query (counts, histogram, recent rows). */
-export async function getEvaluatorExecutionProgress(ctx: ServiceContext, evaluatorUid: number, executionUid: number): Promise<ExecutionProgress> {
+export async function getEvaluatorExecutionProgress(
+  ctx: ServiceContext,
+  evaluatorUid: number,
+  executionUid: number,
+): Promise<ExecutionProgress> {
   const execution = await requireExecution(ctx, evaluatorUid, executionUid);
   return (await workflowHandle(ctx, execution)).query(progressQuery);
 }
 
 /** Asks the execution to stop: no new rows start, in-flight calls are aborted, results so far are kept. */
-export async function cancelEvaluatorExecution(ctx: ServiceContext, evaluatorUid: number, executionUid: number, reason?: string): Promise<void> {
+export async function cancelEvaluatorExecution(
+  ctx: ServiceContext,
+  evaluatorUid: number,
+  executionUid: number,
+  reason?: string,
+): Promise<void> {
   const execution = await requireExecution(ctx, evaluatorUid, executionUid);
   if (execution.status !== 'running') return;
   await signalCancel(await workflowHandle(ctx, execution), cancelSignal, reason);
@@ -221,9 +243,15 @@ export async function cancelEvaluatorExecution(ctx: ServiceContext, evaluatorUid
 
 /** Web UI link of an execution's workflow. */
 export function evaluatorExecutionUrl(config: Config, evaluatorUid: number, executionUid: number): string {
-  return workflowUrl(config.temporal.uiUrl, config.temporal.namespace, evaluatorExecutionWorkflowId(evaluatorUid, executionUid));
+  return workflowUrl(
+    config.temporal.uiUrl,
+    config.temporal.namespace,
+    evaluatorExecutionWorkflowId(evaluatorUid, executionUid),
+  );
 }
 
 async function workflowHandle(ctx: ServiceContext, e: { evaluatorUid: number; uid: number }) {
-  return (await ctx.temporal()).workflow.getHandle<typeof evaluatorExecutionWorkflow>(evaluatorExecutionWorkflowId(e.evaluatorUid, e.uid));
+  return (await ctx.temporal()).workflow.getHandle<typeof evaluatorExecutionWorkflow>(
+    evaluatorExecutionWorkflowId(e.evaluatorUid, e.uid),
+  );
 }

@@ -28,6 +28,9 @@ export function checkModelAllowed(config: Config, modelName: string): void {
     );
   }
   if (models && !models.includes(modelName)) {
-    throw new ModelNotConfiguredError(modelName, `JUDGEFLOW_MODELS allows ${models.map((m) => JSON.stringify(m)).join(', ')}`);
+    throw new ModelNotConfiguredError(
+      modelName,
+      `JUDGEFLOW_MODELS allows ${models.map((m) => JSON.stringify(m)).join(', ')}`,
+    );
   }
 }

@@ -37,15 +37,22 @@ export async function exportBenchmarkExecution(
   options: ExportOptions = {},
 ): Promise<void> {
   const config = options.config ?? new JsonExportConfig();
-  if (!(config instanceof JsonExportConfig) && !(config instanceof CsvExportConfig)) throw new InvalidExportConfigError(config);
+  if (!(config instanceof JsonExportConfig) && !(config instanceof CsvExportConfig))
+    throw new InvalidExportConfigError(config);
   const destination = parseDestination(filepath);
   if (destination.kind !== 'local') {
-    throw new InvalidDestinationError(filepath, `${destination.kind}:// exports are not implemented yet; export to a local file and upload it`);
+    throw new InvalidDestinationError(
+      filepath,
+      `${destination.kind}:// exports are not implemented yet; export to a local file and upload it`,
+    );
   }
   const location = path.resolve(destination.path);
   await validateLocalDestination(location);
   const format = config instanceof CsvExportConfig ? 'csv' : 'json';
-  const exportOptions = config instanceof CsvExportConfig ? { sep: config.sep, quotechar: config.quotechar, escapechar: config.escapechar } : {};
+  const exportOptions =
+    config instanceof CsvExportConfig
+      ? { sep: config.sep, quotechar: config.quotechar, escapechar: config.escapechar }
+      : {};
   // options.connectorConfigUid is ignored for local files, as the reference says; remote destinations will use it.
   const exportUid = await insertExport(ctx.db, {
     benchmarkExecutionUid: execution.uid,
@@ -68,7 +75,12 @@ export async function exportBenchmarkExecution(
   try {
     await handle.result();
   } catch (err) {
-    const reason = err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : String((err as Error).message);
+    const reason =
+      err instanceof WorkflowFailedError
+        ? (err.cause?.message ?? err.message)
+        : err instanceof Error
+          ? err.message
+          : String(err);
     throw new ExportFailedError(exportUid, reason);
   }
 }
@@ -110,7 +122,10 @@ export async function writeExport(
     const keys = new Map(header.evaluators.map((e) => [e.evaluatorUid, e.key]));
     await writer.end({
       datapoints,
-      evaluators: summary.evaluators.map((e) => ({ ...e, key: keys.get(e.evaluatorUid) ?? `evaluator-${e.evaluatorUid}` })),
+      evaluators: summary.evaluators.map((e) => ({
+        ...e,
+        key: keys.get(e.evaluatorUid) ?? `evaluator-${e.evaluatorUid}`,
+      })),
     });
     await destination.commit();
     progress.heartbeat(written);
@@ -122,6 +137,9 @@ export async function writeExport(
 }
 
 /** Records how an export ended. */
-export function recordExportEnd(ctx: StorageContext, p: { exportUid: number; status: string; rowsWritten: number; error?: string }): Promise<void> {
+export function recordExportEnd(
+  ctx: StorageContext,
+  p: { exportUid: number; status: string; rowsWritten: number; error?: string },
+): Promise<void> {
   return finishExport(ctx.db, p.exportUid, p.status, p.rowsWritten, p.error);
 }

@@ -11,7 +11,11 @@ export async function resolvePromptVersion(
 ): Promise<PromptVersionRecord> {
   const versions = await listPromptVersions(q, promptWorkflowUid);
   const version = versionName === undefined ? versions.at(-1) : versions.find((v) => v.name === versionName);
-  if (!version) throw new UnknownVersionError(versionName ?? '(latest)', versions.map((v) => v.name));
+  if (!version)
+    throw new UnknownVersionError(
+      versionName ?? '(latest)',
+      versions.map((v) => v.name),
+    );
   return version;
 }
 

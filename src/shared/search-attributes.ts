@@ -12,7 +12,11 @@ export const SPLIT = defineSearchAttributeKey('JudgeflowSplit', SearchAttributeT
 
 export const ALL_SEARCH_ATTRIBUTES = [EVALUATOR_UID, BENCHMARK_UID, KIND, SPLIT];
 
-export function evaluatorExecutionSearchAttributes(e: { evaluatorUid: number; benchmarkUid: number; split: string }): SearchAttributePair[] {
+export function evaluatorExecutionSearchAttributes(e: {
+  evaluatorUid: number;
+  benchmarkUid: number;
+  split: string;
+}): SearchAttributePair[] {
   return [
     { key: EVALUATOR_UID, value: e.evaluatorUid },
     { key: BENCHMARK_UID, value: e.benchmarkUid },

@@ -1,7 +1,7 @@
 /** Temporal connections (client and worker) from Config: plain for the dev server, TLS / API key for a cluster. */
 import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import { UnavailableError } from '../errors';
 
@@ -29,7 +29,12 @@ function unreachable(t: TemporalConfig, err: unknown): UnavailableError {
 
 export async function connectClient(t: TemporalConfig): Promise<Client> {
   try {
-    const connection = await Connection.connect({ address: t.address, tls: tlsOptions(t), apiKey: t.apiKey, connectTimeout: '5s' });
+    const connection = await Connection.connect({
+      address: t.address,
+      tls: tlsOptions(t),
+      apiKey: t.apiKey,
+      connectTimeout: '5s',
+    });
     return new Client({ connection, namespace: t.namespace });
   } catch (err) {
     throw unreachable(t, err);
@@ -40,7 +45,7 @@ export async function connectWorker(t: TemporalConfig): Promise<NativeConnection
   try {
     return await NativeConnection.connect({
       address: t.address,
-      tls: tlsOptions(t) as NativeConnectionOptions['tls'],
+      tls: tlsOptions(t),
       apiKey: t.apiKey,
     });
   } catch (err) {

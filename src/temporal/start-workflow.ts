@@ -39,8 +39,13 @@ export async function startWorkflow<W extends Workflow>(
     const message = err instanceof Error ? err.message : String(err);
     await recordFailure(`could not start its workflow: ${message}`);
     if (err instanceof UnavailableError) throw err;
-    throw new UnavailableError('Temporal', ctx.config.temporal.address, `starting workflow ${o.workflowId} failed: ${message}`, {
-      cause: err,
-    });
+    throw new UnavailableError(
+      'Temporal',
+      ctx.config.temporal.address,
+      `starting workflow ${o.workflowId} failed: ${message}`,
+      {
+        cause: err,
+      },
+    );
   }
 }

@@ -33,7 +33,18 @@ let judge: JudgeServer;
 let worker: TestWorker;
 let dir: string;
 
-const tricky = ['plain', 'semi;colon', "it's quoted", 'slash/escape', "both/' here", 'multi\nline\r\nvalue', '日本語 🚀 שלום', '', ' padded ', 'a,b "c"'];
+const tricky = [
+  'plain',
+  'semi;colon',
+  "it's quoted",
+  'slash/escape',
+  "both/' here",
+  'multi\nline\r\nvalue',
+  '日本語 🚀 שלום',
+  '',
+  ' padded ',
+  'a,b "c"',
+];
 
 beforeAll(async () => {
   judge = await startJudgeServer();
@@ -64,25 +75,63 @@ describe('benchmark execution and export', () => {
       length: String(i * 3),
     }));
     const ds = await Dataset.create({ name: uniqueName('export'), rows });
-    benchmark = await Benchmark.create({ name: uniqueName('export'), description: 'export e2e', datasetUid: ds.datasetUid });
+    benchmark = await Benchmark.create({
+      name: uniqueName('export'),
+      description: 'export e2e',
+      datasetUid: ds.datasetUid,
+    });
     const helpful = await Criteria.create({
       benchmarkUid: benchmark.benchmarkUid,
       name: 'helpfulness',
-      labels: [{ name: 'bad', score: 0 }, { name: 'ok', score: 1 }, { name: 'great', score: 2 }],
+      labels: [
+        { name: 'bad', score: 0 },
+        { name: 'ok', score: 1 },
+        { name: 'great', score: 2 },
+      ],
     });
-    const safe = await Criteria.create({ benchmarkUid: benchmark.benchmarkUid, name: 'safety', labels: [{ name: 'unsafe', score: 0 }, { name: 'safe', score: 1 }] });
+    const safe = await Criteria.create({
+      benchmarkUid: benchmark.benchmarkUid,
+      name: 'safety',
+      labels: [
+        { name: 'unsafe', score: 0 },
+        { name: 'safe', score: 1 },
+      ],
+    });
     // Ground truth for most datapoints (not dp-1), so agreement is true, false and null.
     await helpful.setGroundTruth(Object.fromEntries(rows.filter((_, i) => i !== 1).map((r, i) => [r.x_uid, i % 3])));
     await safe.setGroundTruth(Object.fromEntries(rows.map((r, i) => [r.x_uid, i % 2])));
-    await Slice.create({ benchmarkUid: benchmark.benchmarkUid, name: 'french', filter: { column: 'lang', op: 'eq', value: 'fr' } });
-    await Slice.create({ benchmarkUid: benchmark.benchmarkUid, name: 'long', filter: { column: 'length', op: 'gte', value: 45 } });
-    await PromptEvaluator.create({ criteriaUid: helpful.criteriaUid, name: 'helpful judge', userPrompt: 'Q: {{question}}\nA: {{response}}', modelName: 'local-judge' });
-    await PromptEvaluator.create({ criteriaUid: safe.criteriaUid, name: 'safety judge', systemPrompt: 'Be strict.', userPrompt: '{{response}} ({{lang}})', modelName: 'local-judge' });
+    await Slice.create({
+      benchmarkUid: benchmark.benchmarkUid,
+      name: 'french',
+      filter: { column: 'lang', op: 'eq', value: 'fr' },
+    });
+    await Slice.create({
+      benchmarkUid: benchmark.benchmarkUid,
+      name: 'long',
+      filter: { column: 'length', op: 'gte', value: 45 },
+    });
+    await PromptEvaluator.create({
+      criteriaUid: helpful.criteriaUid,
+      name: 'helpful judge',
+      userPrompt: 'Q: {{question}}\nA: {{response}}',
+      modelName: 'local-judge',
+    });
+    await PromptEvaluator.create({
+      criteriaUid: safe.criteriaUid,
+      name: 'safety judge',
+      systemPrompt: 'Be strict.',
+      userPrompt: '{{response}} ({{lang}})',
+      modelName: 'local-judge',
+    });
     execution = await benchmark.execute({ name: 'nightly', splits: ['train', 'dev'], sync: true });
   });
 
   it('runs every evaluator over the chosen splits and records the end with a summary', async () => {
-    expect(execution).toMatchObject({ benchmarkUid: benchmark.benchmarkUid, name: 'nightly', createdBy: jf.config.user });
+    expect(execution).toMatchObject({
+      benchmarkUid: benchmark.benchmarkUid,
+      name: 'nightly',
+      createdBy: jf.config.user,
+    });
     expect(await execution.status()).toBe('completed');
     const { rows } = await jf.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM evaluator_results r JOIN evaluator_executions e ON e.uid = r.execution_uid
@@ -90,7 +139,9 @@ describe('benchmark execution and export', () => {
       [execution.benchmarkExecutionUid],
     );
     expect(rows[0]?.n).toBe(2 * 20); // two evaluators × (10 train + 10 dev)
-    const summary = (await execution.summary()) as { evaluators: { overall: { total: number; scored: number }; bySlice: Record<string, unknown> }[] };
+    const summary = (await execution.summary()) as {
+      evaluators: { overall: { total: number; scored: number }; bySlice: Record<string, unknown> }[];
+    };
     expect(summary.evaluators).toHaveLength(2);
     expect(summary.evaluators[0]?.overall).toMatchObject({ total: 20, scored: 20 });
     expect(Object.keys(summary.evaluators[0]!.bySlice).sort()).toEqual(['french', 'long']);
@@ -100,7 +151,15 @@ describe('benchmark execution and export', () => {
 
   /** What the database says each datapoint should show. */
   async function expected() {
-    const { rows } = await jf.db.query<{ x_uid: string; split: string; data: Record<string, string>; ev: string; score: number | null; rationale: string | null; gt: number | null }>(
+    const { rows } = await jf.db.query<{
+      x_uid: string;
+      split: string;
+      data: Record<string, string>;
+      ev: string;
+      score: number | null;
+      rationale: string | null;
+      gt: number | null;
+    }>(
       `SELECT d.x_uid, d.split, d.data, ev.name AS ev, r.score, r.rationale, g.score AS gt
          FROM datapoints d
          JOIN benchmarks b ON b.dataset_uid = d.dataset_uid AND b.uid = $2
@@ -115,7 +174,14 @@ describe('benchmark execution and export', () => {
       `SELECT m.x_uid, s.name FROM slice_members m JOIN slices s ON s.uid = m.slice_uid WHERE s.benchmark_uid = $1`,
       [benchmark.benchmarkUid],
     );
-    return { rows, sliceOf: (x: string) => slices.rows.filter((s) => s.x_uid === x).map((s) => s.name).sort() };
+    return {
+      rows,
+      sliceOf: (x: string) =>
+        slices.rows
+          .filter((s) => s.x_uid === x)
+          .map((s) => s.name)
+          .sort(),
+    };
   }
 
   it('exports JSON with every datapoint, score, rationale, agreement and slice', async () => {
@@ -123,7 +189,12 @@ describe('benchmark execution and export', () => {
     await execution.export(file);
     const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(doc.benchmark).toMatchObject({ benchmark_uid: benchmark.benchmarkUid, description: 'export e2e' });
-    expect(doc.execution).toMatchObject({ benchmark_execution_uid: execution.benchmarkExecutionUid, name: 'nightly', status: 'completed', splits: ['train', 'dev'] });
+    expect(doc.execution).toMatchObject({
+      benchmark_execution_uid: execution.benchmarkExecutionUid,
+      name: 'nightly',
+      status: 'completed',
+      splits: ['train', 'dev'],
+    });
     expect(doc.execution.duration_seconds).toBeGreaterThanOrEqual(0);
     expect(doc.datapoints).toHaveLength(30);
     const { rows, sliceOf } = await expected();
@@ -137,8 +208,13 @@ describe('benchmark execution and export', () => {
       expect(ev.agreement).toBe(r.score === null || r.gt === null ? null : r.score === r.gt);
     }
     // Test-split datapoints were not run: present, with missing scores.
-    expect(doc.datapoints.filter((d: { split: string }) => d.split === 'test').every((d: { evaluations: Record<string, { score: unknown }> }) =>
-      Object.values(d.evaluations).every((e) => e.score === null))).toBe(true);
+    expect(
+      doc.datapoints
+        .filter((d: { split: string }) => d.split === 'test')
+        .every((d: { evaluations: Record<string, { score: unknown }> }) =>
+          Object.values(d.evaluations).every((e) => e.score === null),
+        ),
+    ).toBe(true);
     expect(doc.summary.datapoints).toBe(30);
     expect(fs.readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
   });
@@ -146,14 +222,32 @@ describe('benchmark execution and export', () => {
   it("exports CSV with sep ';', quotechar \"'\" and escapechar '/', which an independent parser reads back", async () => {
     const file = path.join(dir, 'execution.csv');
     await execution.export(file, { config: new CsvExportConfig({ sep: ';', quotechar: "'", escapechar: '/' }) });
-    const records: Record<string, string>[] = parse(fs.readFileSync(file, 'utf8'), { columns: true, delimiter: ';', quote: "'", escape: '/' });
+    const records: Record<string, string>[] = parse(fs.readFileSync(file, 'utf8'), {
+      columns: true,
+      delimiter: ';',
+      quote: "'",
+      escape: '/',
+    });
     expect(records).toHaveLength(30);
     expect(Object.keys(records[0]!)).toEqual([
-      'x_uid', 'split', 'question', 'response', 'lang', 'length',
-      'ground_truth.helpfulness', 'ground_truth.safety',
-      'helpful judge.score', 'helpful judge.rationale', 'helpful judge.agreement', 'helpful judge.error',
-      'safety judge.score', 'safety judge.rationale', 'safety judge.agreement', 'safety judge.error',
-      'slice.french', 'slice.long',
+      'x_uid',
+      'split',
+      'question',
+      'response',
+      'lang',
+      'length',
+      'ground_truth.helpfulness',
+      'ground_truth.safety',
+      'helpful judge.score',
+      'helpful judge.rationale',
+      'helpful judge.agreement',
+      'helpful judge.error',
+      'safety judge.score',
+      'safety judge.rationale',
+      'safety judge.agreement',
+      'safety judge.error',
+      'slice.french',
+      'slice.long',
     ]);
     const { rows, sliceOf } = await expected();
     for (const r of rows) {
@@ -176,7 +270,9 @@ describe('benchmark execution and export', () => {
     await expect(execution.export(path.join(dir, 'missing-dir', 'x.json'))).rejects.toThrow(/does not exist/);
     await expect(execution.export(dir)).rejects.toThrow(/is a directory/);
     await expect(execution.export('ftp://host/x.json')).rejects.toThrow(UnsupportedDestinationError);
-    await expect(execution.export('s3://bucket/run.json', { connectorConfigUid: 1 })).rejects.toThrow(/s3:\/\/ exports are not implemented yet/);
+    await expect(execution.export('s3://bucket/run.json', { connectorConfigUid: 1 })).rejects.toThrow(
+      /s3:\/\/ exports are not implemented yet/,
+    );
     expect(() => new CsvExportConfig({ sep: ';;' })).toThrow(InvalidCsvOptionError);
     expect(() => new CsvExportConfig({ sep: "'", quotechar: "'" })).toThrow(/must differ from sep/);
     expect(await exports()).toBe(before);
@@ -185,11 +281,30 @@ describe('benchmark execution and export', () => {
 
 describe('benchmark execution cancellation', () => {
   it('cancels every evaluator execution, keeps their results and records cancelled', async () => {
-    const ds = await Dataset.create({ name: uniqueName('cancel'), split: 'dev', rows: Array.from({ length: 40 }, (_, i) => ({ response: `r${i}` })) });
+    const ds = await Dataset.create({
+      name: uniqueName('cancel'),
+      split: 'dev',
+      rows: Array.from({ length: 40 }, (_, i) => ({ response: `r${i}` })),
+    });
     const b = await Benchmark.create({ name: uniqueName('cancel'), datasetUid: ds.datasetUid });
-    const c = await Criteria.create({ benchmarkUid: b.benchmarkUid, name: 'c', labels: [{ name: 'no', score: 0 }, { name: 'yes', score: 1 }] });
-    await PromptEvaluator.create({ criteriaUid: c.criteriaUid, userPrompt: '{{response}}', modelName: 'local-judge:latency=800' });
-    await PromptEvaluator.create({ criteriaUid: c.criteriaUid, userPrompt: 'again {{response}}', modelName: 'local-judge:latency=800' });
+    const c = await Criteria.create({
+      benchmarkUid: b.benchmarkUid,
+      name: 'c',
+      labels: [
+        { name: 'no', score: 0 },
+        { name: 'yes', score: 1 },
+      ],
+    });
+    await PromptEvaluator.create({
+      criteriaUid: c.criteriaUid,
+      userPrompt: '{{response}}',
+      modelName: 'local-judge:latency=800',
+    });
+    await PromptEvaluator.create({
+      criteriaUid: c.criteriaUid,
+      userPrompt: 'again {{response}}',
+      modelName: 'local-judge:latency=800',
+    });
     const run = await b.execute({ concurrency: 2 });
     const scored = async () => (await scoredRows(jf.db, { benchmarkExecutionUid: run.benchmarkExecutionUid })).n;
     await waitUntil('4 rows are scored', async () => (await scored()) >= 4);
@@ -199,7 +314,10 @@ describe('benchmark execution cancellation', () => {
     const kept = await scored();
     expect(kept).toBeGreaterThanOrEqual(4);
     expect(kept).toBeLessThan(80);
-    const { rows } = await jf.db.query<{ status: string }>(`SELECT status FROM evaluator_executions WHERE benchmark_execution_uid = $1`, [run.benchmarkExecutionUid]);
+    const { rows } = await jf.db.query<{ status: string }>(
+      `SELECT status FROM evaluator_executions WHERE benchmark_execution_uid = $1`,
+      [run.benchmarkExecutionUid],
+    );
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
   });
 

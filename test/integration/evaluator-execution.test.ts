@@ -37,7 +37,6 @@ afterAll(async () => {
   await judge?.close();
 });
 
-
 /** The user message the judge sees for fixture row i (see createEvaluatorFixture's default prompt). */
 const userText = (i: number) => `Question: question ${i}\nAnswer: answer ${i}`;
 
@@ -67,7 +66,11 @@ describe('what Temporal sees', () => {
   it('workflow history carries uids and counters only: no API key, prompt or row contents', async () => {
     const f = await createEvaluatorFixture(jf, { rows: 3, userPrompt: 'SECRET-PROMPT {{question}} {{response}}' });
     const uid = await f.evaluator.execute({ split: 'test', sync: true });
-    const history = await (await jf.temporal()).workflow.getHandle(`evaluator-${f.evaluatorUid}-execution-${uid}`).fetchHistory();
+    const history = await (
+      await jf.temporal()
+    ).workflow
+      .getHandle(`evaluator-${f.evaluatorUid}-execution-${uid}`)
+      .fetchHistory();
     // Payload bytes come out of the history's JSON form as base64: decode them to search their text.
     const payloads: string[] = [];
     const json = JSON.stringify(history, (key, v) => {
@@ -76,7 +79,8 @@ describe('what Temporal sees', () => {
     });
     const text = `${json}\n${payloads.join('\n')}`;
     expect(text).toContain(`"executionUid":${uid}`);
-    for (const secret of ['test-key', 'SECRET-PROMPT', 'question 1', 'answer 2', 'Local judge']) expect(text).not.toContain(secret);
+    for (const secret of ['test-key', 'SECRET-PROMPT', 'question 1', 'answer 2', 'Local judge'])
+      expect(text).not.toContain(secret);
   });
 });
 
@@ -120,7 +124,9 @@ describe('continue-as-new', () => {
   const runsOf = async (f: EvaluatorFixture, uid: number) => {
     const statuses: string[] = [];
     const temporal = await jf.temporal();
-    for await (const wf of temporal.workflow.list({ query: `WorkflowId = 'evaluator-${f.evaluatorUid}-execution-${uid}'` })) {
+    for await (const wf of temporal.workflow.list({
+      query: `WorkflowId = 'evaluator-${f.evaluatorUid}-execution-${uid}'`,
+    })) {
       statuses.push(wf.status.name);
     }
     return statuses;
@@ -151,7 +157,11 @@ describe('progress query', () => {
     const f = await createEvaluatorFixture(jf, { rows: 20, modelName: 'local-judge:latency=300' });
     const uid = await f.evaluator.execute({ split: 'test', concurrency: 2 });
     let progress = await f.evaluator.getExecutionProgress(uid);
-    await waitUntil('2 rows are done', async () => (progress = await f.evaluator.getExecutionProgress(uid)).done >= 2, 10_000);
+    await waitUntil(
+      '2 rows are done',
+      async () => (progress = await f.evaluator.getExecutionProgress(uid)).done >= 2,
+      10_000,
+    );
     expect(progress.status).toBe('running');
     expect(progress.total).toBe(20);
     expect(progress.done).toBeGreaterThanOrEqual(2);
@@ -169,7 +179,11 @@ describe('bad input is refused before anything starts', () => {
     f = await createEvaluatorFixture(jf, { rows: 2 });
   });
   const count = async () =>
-    (await jf.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM evaluator_executions WHERE evaluator_uid = $1`, [f.evaluatorUid])).rows[0]?.n;
+    (
+      await jf.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM evaluator_executions WHERE evaluator_uid = $1`, [
+        f.evaluatorUid,
+      ])
+    ).rows[0]?.n;
 
   it('rejects each bad value with a typed error naming it', async () => {
     await expect(f.evaluator.execute({ split: 'nope' })).rejects.toThrow(UnknownSplitError);

@@ -83,7 +83,9 @@ describe('model errors', () => {
       const [status, results] = await evaluator.pollExecutionResult(uid);
       expect(status).toBe('failed');
       expect(Object.keys(results)).toHaveLength(0);
-      const { rows } = await bad.db.query<{ error: string }>(`SELECT error FROM evaluator_executions WHERE uid = $1`, [uid]);
+      const { rows } = await bad.db.query<{ error: string }>(`SELECT error FROM evaluator_executions WHERE uid = $1`, [
+        uid,
+      ]);
       expect(rows[0]?.error).toMatch(/401|API key/i);
       expect(rows[0]?.error).not.toContain('wrong-key');
       // At most the first window of rows reached the model.
@@ -99,7 +101,9 @@ describe('model errors', () => {
     const uid = await f.evaluator.execute({ split: 'test', sync: true });
     const [status] = await f.evaluator.pollExecutionResult(uid);
     expect(status).toBe('failed');
-    const { rows } = await jf.db.query<{ error: string }>(`SELECT error FROM evaluator_executions WHERE uid = $1`, [uid]);
+    const { rows } = await jf.db.query<{ error: string }>(`SELECT error FROM evaluator_executions WHERE uid = $1`, [
+      uid,
+    ]);
     expect(rows[0]?.error).toMatch(/404|model/i);
   });
 

@@ -53,7 +53,14 @@ beforeAll(async () => {
   jf = await connectTestClient();
   const ds = await Dataset.create({ name: uniqueName('ref'), split: 'test', rows: [{ question: 'q', response: 'r' }] });
   const b = await Benchmark.create({ name: uniqueName('ref'), datasetUid: ds.datasetUid });
-  const c = await Criteria.create({ benchmarkUid: b.benchmarkUid, name: 'helpfulness', labels: [{ name: 'unhelpful', score: 0 }, { name: 'helpful', score: 1 }] });
+  const c = await Criteria.create({
+    benchmarkUid: b.benchmarkUid,
+    name: 'helpfulness',
+    labels: [
+      { name: 'unhelpful', score: 0 },
+      { name: 'helpful', score: 1 },
+    ],
+  });
   criteriaUid = c.criteriaUid;
 });
 afterAll(() => jf?.close());
@@ -90,7 +97,13 @@ describe('PromptEvaluator, as in the reference', () => {
       promptWorkflowUid: evaluator.promptWorkflowUid,
     });
     expect(await storedVersions(evaluator.promptWorkflowUid)).toEqual([
-      { name: 'v1', system_prompt: 'System prompt', user_prompt: 'User prompt', model_name: 'gpt-4o-mini', fm_hyperparameters: jsonObject },
+      {
+        name: 'v1',
+        system_prompt: 'System prompt',
+        user_prompt: 'User prompt',
+        model_name: 'gpt-4o-mini',
+        fm_hyperparameters: jsonObject,
+      },
     ]);
   });
 
@@ -136,26 +149,44 @@ describe('PromptEvaluator, as in the reference', () => {
     const stored = await storedVersions(evaluator.promptWorkflowUid);
     expect(stored.map((v) => v.name)).toEqual(['v1', 'New Version', 'Schema Version', 'v4']);
     expect(stored[2]?.fm_hyperparameters).toEqual(mathReasoning);
-    expect(stored[3]).toMatchObject({ user_prompt: 'Q: {{question}} A: {{ response }}', model_name: 'gpt-4o', system_prompt: null });
+    expect(stored[3]).toMatchObject({
+      user_prompt: 'Q: {{question}} A: {{ response }}',
+      model_name: 'gpt-4o',
+      system_prompt: null,
+    });
   });
 
   it('raises the documented errors, writing nothing', async () => {
-    const created = await PromptEvaluator.create({ criteriaUid, systemPrompt: 'System prompt', modelName: 'gpt-4o-mini' });
+    const created = await PromptEvaluator.create({
+      criteriaUid,
+      systemPrompt: 'System prompt',
+      modelName: 'gpt-4o-mini',
+    });
     const versions = async () => (await storedVersions(created.promptWorkflowUid)).length;
     const evaluators = async () => (await jf.db.query(`SELECT uid FROM evaluators`)).rowCount;
     const before = await evaluators();
     await expect(PromptEvaluator.create({ criteriaUid, modelName: 'gpt-4o-mini' })).rejects.toThrow(MissingPromptError);
-    await expect(PromptEvaluator.create({ criteriaUid, userPrompt: '  ', systemPrompt: '', modelName: 'm' })).rejects.toThrow(MissingPromptError);
-    await expect(PromptEvaluator.create({ criteriaUid, userPrompt: 'User prompt' } as never)).rejects.toThrow(MissingModelNameError);
-    await expect(PromptEvaluator.create({ criteriaUid: 987654, userPrompt: 'x', modelName: 'm' })).rejects.toThrow(NotFoundError);
-    await expect(PromptEvaluator.create({ criteriaUid, userPrompt: 'Rate {{answer}}', modelName: 'm' })).rejects.toThrow(UnknownColumnError);
-    await expect(PromptEvaluator.create({ criteriaUid, userPrompt: 'Rate {{answer}}', modelName: 'm' })).rejects.toThrow(
-      /\{\{answer\}\}.*"question", "response"/,
+    await expect(
+      PromptEvaluator.create({ criteriaUid, userPrompt: '  ', systemPrompt: '', modelName: 'm' }),
+    ).rejects.toThrow(MissingPromptError);
+    await expect(PromptEvaluator.create({ criteriaUid, userPrompt: 'User prompt' } as never)).rejects.toThrow(
+      MissingModelNameError,
     );
+    await expect(PromptEvaluator.create({ criteriaUid: 987654, userPrompt: 'x', modelName: 'm' })).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(
+      PromptEvaluator.create({ criteriaUid, userPrompt: 'Rate {{answer}}', modelName: 'm' }),
+    ).rejects.toThrow(UnknownColumnError);
+    await expect(
+      PromptEvaluator.create({ criteriaUid, userPrompt: 'Rate {{answer}}', modelName: 'm' }),
+    ).rejects.toThrow(/\{\{answer\}\}.*"question", "response"/);
     expect(await evaluators()).toBe(before);
     await expect(created.update({ modelName: 'gpt-4o-mini' })).rejects.toThrow(MissingPromptError);
     await expect(created.update({ userPrompt: 'x', modelName: '' })).rejects.toThrow(MissingModelNameError);
-    await expect(created.update({ versionName: 'v1', userPrompt: 'x', modelName: 'm' })).rejects.toThrow(DuplicateError);
+    await expect(created.update({ versionName: 'v1', userPrompt: 'x', modelName: 'm' })).rejects.toThrow(
+      DuplicateError,
+    );
     expect(await versions()).toBe(1);
   });
 });

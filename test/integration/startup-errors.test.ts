@@ -11,26 +11,31 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 async function runCommand(file: string, args: string[], env: Record<string, string | undefined>) {
   try {
-    await run(file, args, { cwd: root, env: { ...process.env, ...env } as NodeJS.ProcessEnv, timeout: 60_000 });
+    await run(file, args, { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 });
     return { code: 0, lines: [] as string[] };
   } catch (err) {
     const e = err as { code: number; stderr: string };
     return { code: e.code, lines: e.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('npm warn')) };
   }
 }
-const tsx = (script: string, env: Record<string, string | undefined>) => runCommand(process.execPath, ['--import', 'tsx', script], env);
+const tsx = (script: string, env: Record<string, string | undefined>) =>
+  runCommand(process.execPath, ['--import', 'tsx', script], env);
 
 describe('start-up faults', () => {
   it('PostgreSQL unreachable: set-up says where and what to do', async () => {
     const r = await tsx('scripts/setup-db.ts', { DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/judgeflow' });
     expect(r.code).toBe(1);
-    expect(r.lines).toEqual(['error: PostgreSQL is not reachable at postgres://postgres:***@127.0.0.1:1/judgeflow: start PostgreSQL or set DATABASE_URL']);
+    expect(r.lines).toEqual([
+      'error: PostgreSQL is not reachable at postgres://postgres:***@127.0.0.1:1/judgeflow: start PostgreSQL or set DATABASE_URL',
+    ]);
   });
 
   it('Temporal unreachable: the worker says where and what to do', async () => {
     const r = await tsx('src/worker.ts', { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(r.code).toBe(1);
-    expect(r.lines).toEqual(['error: Temporal is not reachable at 127.0.0.1:1: start the dev server with `npm run temporal`, or set TEMPORAL_ADDRESS']);
+    expect(r.lines).toEqual([
+      'error: Temporal is not reachable at 127.0.0.1:1: start the dev server with `npm run temporal`, or set TEMPORAL_ADDRESS',
+    ]);
   });
 
   it('a missing database: the worker points to set-up', async () => {
@@ -38,13 +43,19 @@ describe('start-up faults', () => {
     url.pathname = '/judgeflow_missing_database';
     const r = await tsx('src/worker.ts', { DATABASE_URL: url.toString() });
     expect(r.code).toBe(1);
-    expect(r.lines).toEqual([`error: PostgreSQL database is not reachable at ${url}: run \`npm run setup\` to create and migrate it`]);
+    expect(r.lines).toEqual([
+      `error: PostgreSQL database is not reachable at ${url.toString()}: run \`npm run setup\` to create and migrate it`,
+    ]);
   });
 
   it('Go missing and no Temporal CLI: the installer says what to install', async () => {
     const emptyCache = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-no-cli-'));
     try {
-      const r = await runCommand('bash', ['scripts/install-temporal.sh'], { TEMPORAL_CLI: undefined, XDG_CACHE_HOME: emptyCache, PATH: '/usr/bin:/bin' });
+      const r = await runCommand('bash', ['scripts/install-temporal.sh'], {
+        TEMPORAL_CLI: undefined,
+        XDG_CACHE_HOME: emptyCache,
+        PATH: '/usr/bin:/bin',
+      });
       expect(r.code).toBe(1);
       expect(r.lines[0]).toBe('The Temporal CLI is not installed and Go is not available to build it.');
       expect(r.lines.join(' ')).toMatch(/Install Go 1\.24 or later .* TEMPORAL_CLI=/);

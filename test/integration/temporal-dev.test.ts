@@ -26,7 +26,9 @@ async function temporalDev(env: Record<string, string>, ...args: string[]) {
   }
 }
 
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('npm run temporal', () => {
   it('starts the dev server with its state on disk, is a no-op when it runs, and stops it', async () => {
@@ -50,13 +52,19 @@ describe('npm run temporal', () => {
       socket.on('error', () => {}); // the probe hangs up abruptly
       socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
     });
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => {
+        resolve();
+      }),
+    );
     const { port } = blocker.address() as net.AddressInfo;
     try {
       const result = await temporalDev({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
       expect(result.code).toBe(1);
       const lines = result.stderr.split('\n').filter((l) => l.trim() && !l.includes('npm warn'));
-      expect(lines).toEqual([`error: port ${port} is in use by a program that is not a Temporal server; stop it or set TEMPORAL_ADDRESS=127.0.0.1:<free port>`]);
+      expect(lines).toEqual([
+        `error: port ${port} is in use by a program that is not a Temporal server; stop it or set TEMPORAL_ADDRESS=127.0.0.1:<free port>`,
+      ]);
     } finally {
       blocker.close();
     }

@@ -56,7 +56,10 @@ export async function createEvaluatorFixture(jf: Judgeflow, o: EvaluatorFixtureO
         [criteriaUid, `label-${score}`, score, `score ${score}`, i],
       );
     }
-    const { uid: promptWorkflowUid } = await one<{ uid: number }>(`INSERT INTO prompt_workflows DEFAULT VALUES RETURNING uid`, []);
+    const { uid: promptWorkflowUid } = await one<{ uid: number }>(
+      `INSERT INTO prompt_workflows DEFAULT VALUES RETURNING uid`,
+      [],
+    );
     await c.query(
       `INSERT INTO prompt_versions (prompt_workflow_uid, name, user_prompt, model_name) VALUES ($1, 'v1', $2, $3)`,
       [promptWorkflowUid, o.userPrompt ?? 'Question: {{question}}\nAnswer: {{response}}', o.modelName ?? 'local-judge'],
@@ -72,7 +75,13 @@ export async function createEvaluatorFixture(jf: Judgeflow, o: EvaluatorFixtureO
 }
 
 /** Adds a prompt version (newest = latest). */
-export async function addPromptVersion(db: Db, promptWorkflowUid: number, name: string, modelName: string, userPrompt = '{{response}}') {
+export async function addPromptVersion(
+  db: Db,
+  promptWorkflowUid: number,
+  name: string,
+  modelName: string,
+  userPrompt = '{{response}}',
+) {
   await db.query(
     `INSERT INTO prompt_versions (prompt_workflow_uid, name, user_prompt, model_name) VALUES ($1, $2, $3, $4)`,
     [promptWorkflowUid, name, userPrompt, modelName],

@@ -41,7 +41,12 @@ export default async function setup(project: TestProject) {
       executable: { type: 'existing-path', path: temporalCli },
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
       // A low continue-as-new threshold makes even small executions cross several workflow runs.
-      extraArgs: ['--log-level', 'error', '--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AT}`],
+      extraArgs: [
+        '--log-level',
+        'error',
+        '--dynamic-config-value',
+        `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AT}`,
+      ],
     },
   });
 

@@ -10,11 +10,17 @@ export interface ScoredCount {
 }
 
 /** Scored result rows of one evaluator execution, or of every evaluator execution of a benchmark execution. */
-export async function scoredRows(db: Db, of: { executionUid: number } | { benchmarkExecutionUid: number }): Promise<ScoredCount> {
+export async function scoredRows(
+  db: Db,
+  of: { executionUid: number } | { benchmarkExecutionUid: number },
+): Promise<ScoredCount> {
   const [where, uid] =
     'executionUid' in of
       ? ['r.execution_uid = $1', of.executionUid]
-      : ['r.execution_uid IN (SELECT uid FROM evaluator_executions WHERE benchmark_execution_uid = $1)', of.benchmarkExecutionUid];
+      : [
+          'r.execution_uid IN (SELECT uid FROM evaluator_executions WHERE benchmark_execution_uid = $1)',
+          of.benchmarkExecutionUid,
+        ];
   const { rows } = await db.query<ScoredCount>(
     `SELECT count(*)::int AS n, count(DISTINCT (r.execution_uid, r.x_uid))::int AS distinct
        FROM evaluator_results r WHERE ${where} AND r.score IS NOT NULL`,
@@ -33,7 +39,11 @@ export async function resultRows(db: Db, executionUid: number) {
 }
 
 /** Polls `check` until it returns true (vi.waitFor), failing with `what` after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   await vi.waitFor(
     async () => {
       if (!(await check())) throw new Error(`timed out waiting until ${what}`);

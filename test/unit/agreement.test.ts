@@ -12,7 +12,8 @@ import {
 } from '../../src/metrics/agreement';
 
 /** Repeats a (truth, predicted) pair n times. */
-const times = (n: number, truth: number, predicted: number) => Array.from({ length: n }, () => [truth, predicted] as [number, number]);
+const times = (n: number, truth: number, predicted: number) =>
+  Array.from({ length: n }, () => [truth, predicted] as [number, number]);
 
 describe('agrees', () => {
   it('is true or false with both sides, null when either is missing', () => {
@@ -39,7 +40,11 @@ describe("Cohen's kappa", () => {
   it('is 1 for perfect agreement over several labels and 0 for agreement at chance', () => {
     expect(cohensKappa(confusionMatrix([...times(3, 0, 0), ...times(4, 1, 1), ...times(2, 2, 2)], [0, 1, 2]))).toBe(1);
     // Each rater says 0 and 1 half the time, independently: po = pe = 0.5.
-    expect(cohensKappa(confusionMatrix([...times(1, 0, 0), ...times(1, 0, 1), ...times(1, 1, 0), ...times(1, 1, 1)], [0, 1]))).toBe(0);
+    expect(
+      cohensKappa(
+        confusionMatrix([...times(1, 0, 0), ...times(1, 0, 1), ...times(1, 1, 0), ...times(1, 1, 1)], [0, 1]),
+      ),
+    ).toBe(0);
   });
 
   it('is undefined (null) when both raters use one and the same label throughout', () => {
@@ -70,7 +75,10 @@ describe('weighted kappa (hand-computed 3-label example)', () => {
     expect(weightedKappa(m, 'quadratic')).toBeCloseTo(1 - 3 / 13.0375, 10);
   });
   it('equals unweighted kappa for two labels', () => {
-    const two = confusionMatrix([...times(20, 1, 1), ...times(5, 1, 0), ...times(10, 0, 1), ...times(15, 0, 0)], [0, 1]);
+    const two = confusionMatrix(
+      [...times(20, 1, 1), ...times(5, 1, 0), ...times(10, 0, 1), ...times(15, 0, 0)],
+      [0, 1],
+    );
     expect(weightedKappa(two, 'linear')).toBeCloseTo(0.4, 12);
     expect(weightedKappa(two, 'quadratic')).toBeCloseTo(0.4, 12);
   });
@@ -91,7 +99,14 @@ describe('coverage and the accumulator', () => {
     acc.add(null, 0); // not scored yet
     const s = acc.summary();
     expect(s).toMatchObject({ total: 5, scored: 3, errors: 1, coverage: 0.6, compared: 2, accuracy: 0.5 });
-    expect(s.confusion).toEqual({ labels: [0, 1, 2], matrix: [[0, 0, 0], [0, 0, 0], [0, 1, 1]] });
+    expect(s.confusion).toEqual({
+      labels: [0, 1, 2],
+      matrix: [
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 1, 1],
+      ],
+    });
   });
 
   it('gives nulls, not NaN, for an empty input', () => {
@@ -101,9 +116,18 @@ describe('coverage and the accumulator', () => {
   });
 
   it('summarizeAgreement agrees with the matrix functions', () => {
-    const pairs: [number, number][] = [[1, 1], [0, 1], [1, 0], [1, 1], [0, 0]];
+    const pairs: [number, number][] = [
+      [1, 1],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ];
     const s = summarizeAgreement(pairs, [0, 1]);
-    const m = confusionMatrix(pairs.map(([p, t]) => [t, p]), [0, 1]);
+    const m = confusionMatrix(
+      pairs.map(([p, t]) => [t, p]),
+      [0, 1],
+    );
     expect(s.accuracy).toBe(accuracy(m));
     expect(s.kappa).toBe(cohensKappa(m));
   });

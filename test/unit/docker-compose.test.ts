@@ -16,13 +16,24 @@ type Service = {
   healthcheck?: unknown;
   deploy?: { replicas?: number };
 };
-const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const { services } = compose;
 
 describe('docker-compose.yml', () => {
   it('has PostgreSQL, the Temporal schema job and server, the UI, search attributes, migrations and workers', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['migrate', 'postgres', 'temporal', 'temporal-schema', 'temporal-search-attributes', 'temporal-ui', 'worker'].sort(),
+      [
+        'migrate',
+        'postgres',
+        'temporal',
+        'temporal-schema',
+        'temporal-search-attributes',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
   });
 
@@ -40,7 +51,7 @@ describe('docker-compose.yml', () => {
     expect(services.temporal?.healthcheck).toBeTruthy();
   });
 
-  it("points the worker at the compose Temporal and PostgreSQL, after schema, attributes and migrations", () => {
+  it('points the worker at the compose Temporal and PostgreSQL, after schema, attributes and migrations', () => {
     const worker = services.worker!;
     expect(worker.build).toBe('.');
     expect(worker.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
@@ -51,7 +62,9 @@ describe('docker-compose.yml', () => {
       'temporal-search-attributes': { condition: 'service_completed_successfully' },
       migrate: { condition: 'service_completed_successfully' },
     });
-    expect(services.temporal?.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+    expect(services.temporal?.depends_on).toEqual({
+      'temporal-schema': { condition: 'service_completed_successfully' },
+    });
     expect(services['temporal-ui']?.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(worker.deploy?.replicas).toBeGreaterThan(1);
   });
@@ -63,11 +76,13 @@ describe('docker-compose.yml', () => {
 
   it('registers exactly the search attributes the workflows use', () => {
     const command = String(services['temporal-search-attributes']?.command);
-    const registered = [...command.matchAll(/(Judgeflow\w+)=(\w+)/g)].map((m) => `${m[1]}=${m[2]!.toUpperCase()}`).sort();
+    const registered = [...command.matchAll(/(Judgeflow\w+)=(\w+)/g)]
+      .map((m) => `${m[1]}=${m[2]!.toUpperCase()}`)
+      .sort();
     expect(registered).toEqual(ALL_SEARCH_ATTRIBUTES.map((k) => `${k.name}=${k.type}`).sort());
   });
 
-  it("builds the worker image from a Dockerfile whose command runs src/worker.ts", () => {
+  it('builds the worker image from a Dockerfile whose command runs src/worker.ts', () => {
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20[\w.-]*$/m);
     expect(dockerfile).toMatch(/^CMD \["npx", "tsx", "src\/worker\.ts"\]$/m);

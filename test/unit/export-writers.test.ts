@@ -9,23 +9,49 @@ import { createExportWriter } from '../../src/export/writer';
 const header: ExportHeader = {
   benchmark: { benchmarkUid: 1, name: 'b', description: '', dataset: { datasetUid: 2, name: 'd' } },
   execution: {
-    benchmarkExecutionUid: 3, name: 'Execution 1', createdAt: new Date('2026-01-01T00:00:00Z'), createdBy: 'me', status: 'completed',
-    error: null, splits: ['dev'], numRows: null, finishedAt: new Date('2026-01-01T00:01:00Z'), durationSeconds: 60, exportedAt: new Date('2026-01-02T00:00:00Z'),
+    benchmarkExecutionUid: 3,
+    name: 'Execution 1',
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    createdBy: 'me',
+    status: 'completed',
+    error: null,
+    splits: ['dev'],
+    numRows: null,
+    finishedAt: new Date('2026-01-01T00:01:00Z'),
+    durationSeconds: 60,
+    exportedAt: new Date('2026-01-02T00:00:00Z'),
   },
   userColumns: ['response', 'slices', 'judge.score'],
   criteria: [{ criteriaUid: 7, name: 'helpfulness', description: '', requiresRationale: true, labels: [] }],
-  evaluators: [{ evaluatorUid: 9, key: 'judge', name: 'judge', criteriaUid: 7, criteriaName: 'helpfulness', executions: [] }],
+  evaluators: [
+    { evaluatorUid: 9, key: 'judge', name: 'judge', criteriaUid: 7, criteriaName: 'helpfulness', executions: [] },
+  ],
   slices: [{ sliceUid: 4, name: 'hard', description: '' }],
 };
 
-const values = ['plain', 'sep,and;semi', 'say "hi"', "it's", 'back\\slash', 'both \\" and /\'', 'slash/', 'new\nline', 'crlf\r\nend', '日本語 🚀 שלום', ' padded ', ''];
+const values = [
+  'plain',
+  'sep,and;semi',
+  'say "hi"',
+  "it's",
+  'back\\slash',
+  'both \\" and /\'',
+  'slash/',
+  'new\nline',
+  'crlf\r\nend',
+  '日本語 🚀 שלום',
+  ' padded ',
+  '',
+];
 
 const rows: ExportRow[] = values.map((v, i) => ({
   xUid: `x${i}`,
   split: 'dev',
   userColumns: { response: v, slices: `user value ${i}`, 'judge.score': 'collides' },
   groundTruth: new Map(i % 3 === 0 ? [] : [[7, i % 2]]),
-  evaluations: new Map(i === 1 ? [] : [[9, { score: i % 2, rationale: v, error: null, agreement: i % 3 === 0 ? null : true }]]),
+  evaluations: new Map(
+    i === 1 ? [] : [[9, { score: i % 2, rationale: v, error: null, agreement: i % 3 === 0 ? null : true }]],
+  ),
   slices: i % 2 ? ['hard'] : [],
 }));
 
@@ -43,16 +69,33 @@ async function render(config: CsvExportConfig | JsonExportConfig): Promise<strin
 describe('CSV export', () => {
   it('pins the column naming: fixed, user (renamed on collision), ground truth, evaluators, slices', () => {
     expect(csvColumns(header).map((c) => c.name)).toEqual([
-      'x_uid', 'split', 'response', 'slices', 'user.judge.score', 'ground_truth.helpfulness',
-      'judge.score', 'judge.rationale', 'judge.agreement', 'judge.error', 'slice.hard',
+      'x_uid',
+      'split',
+      'response',
+      'slices',
+      'user.judge.score',
+      'ground_truth.helpfulness',
+      'judge.score',
+      'judge.rationale',
+      'judge.agreement',
+      'judge.error',
+      'slice.hard',
     ]);
   });
 
-  for (const options of [{}, { sep: ';', quotechar: "'", escapechar: '/' }, { sep: '\t', quotechar: '|', escapechar: '^' }]) {
+  for (const options of [
+    {},
+    { sep: ';', quotechar: "'", escapechar: '/' },
+    { sep: '\t', quotechar: '|', escapechar: '^' },
+  ]) {
     it(`round-trips every value through csv-parse with ${JSON.stringify(options)}`, async () => {
       const config = new CsvExportConfig(options);
       const text = await render(config);
-      const records: string[][] = parse(text, { delimiter: config.sep, quote: config.quotechar, escape: config.escapechar });
+      const records: string[][] = parse(text, {
+        delimiter: config.sep,
+        quote: config.quotechar,
+        escape: config.escapechar,
+      });
       expect(records[0]?.[0]).toBe('x_uid');
       const data = records.slice(1);
       expect(data).toHaveLength(values.length);
@@ -69,7 +112,9 @@ describe('CSV export', () => {
 
   it('refuses options that are not one character or that clash', () => {
     expect(() => new CsvExportConfig({ sep: '' })).toThrow(InvalidCsvOptionError);
-    expect(() => new CsvExportConfig({ quotechar: '""' })).toThrow(/quotechar "\\"\\"" is invalid: expected exactly one character/);
+    expect(() => new CsvExportConfig({ quotechar: '""' })).toThrow(
+      /quotechar "\\"\\"" is invalid: expected exactly one character/,
+    );
     expect(() => new CsvExportConfig({ escapechar: '"' })).toThrow(/must differ from quotechar/);
     expect(() => new CsvExportConfig({ sep: '\n' })).toThrow(/line break/);
   });
@@ -78,11 +123,31 @@ describe('CSV export', () => {
 describe('JSON export', () => {
   it('is one valid document with metadata first, every datapoint, and the summary last', async () => {
     const text = await render(new JsonExportConfig());
-    const doc = JSON.parse(text);
-    expect(Object.keys(doc)).toEqual(['format', 'format_version', 'benchmark', 'execution', 'criteria', 'evaluators', 'slices', 'datapoints', 'summary']);
-    expect(doc.execution).toMatchObject({ benchmark_execution_uid: 3, created_by: 'me', duration_seconds: 60, created_at: '2026-01-01T00:00:00.000Z' });
+    const doc = JSON.parse(text) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the parsed export
+    expect(Object.keys(doc)).toEqual([
+      'format',
+      'format_version',
+      'benchmark',
+      'execution',
+      'criteria',
+      'evaluators',
+      'slices',
+      'datapoints',
+      'summary',
+    ]);
+    expect(doc.execution).toMatchObject({
+      benchmark_execution_uid: 3,
+      created_by: 'me',
+      duration_seconds: 60,
+      created_at: '2026-01-01T00:00:00.000Z',
+    });
     expect(doc.datapoints).toHaveLength(values.length);
-    expect(doc.datapoints[1]).toEqual({ x_uid: 'x1', split: 'dev', slices: ['hard'], evaluations: { judge: { evaluator_uid: 9, score: null, rationale: null, agreement: null, error: null } } });
+    expect(doc.datapoints[1]).toEqual({
+      x_uid: 'x1',
+      split: 'dev',
+      slices: ['hard'],
+      evaluations: { judge: { evaluator_uid: 9, score: null, rationale: null, agreement: null, error: null } },
+    });
     expect(doc.datapoints[7].evaluations.judge.rationale).toBe('new\nline');
     expect(doc.summary).toEqual({ datapoints: values.length, evaluators: [] });
   });

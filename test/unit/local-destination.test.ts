@@ -10,10 +10,22 @@ let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-dest-'));
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
-const write = (stream: NodeJS.WritableStream, text: string) => new Promise<void>((r) => stream.write(text, () => r()));
-const end = (stream: NodeJS.WritableStream) => new Promise<void>((r) => stream.end(() => r()));
+const write = (stream: NodeJS.WritableStream, text: string) =>
+  new Promise<void>((r) =>
+    stream.write(text, () => {
+      r();
+    }),
+  );
+const end = (stream: NodeJS.WritableStream) =>
+  new Promise<void>((r) =>
+    stream.end(() => {
+      r();
+    }),
+  );
 
 describe('LocalFileDestination', () => {
   it('shows the file only at commit, replacing an existing one then', async () => {
@@ -43,7 +55,11 @@ describe('destinations', () => {
   it('parses local paths, file://, s3:// and gs:// URLs', () => {
     expect(parseDestination('out/x.json')).toEqual({ kind: 'local', path: 'out/x.json' });
     expect(parseDestination('file:///tmp/a%20b.csv')).toEqual({ kind: 'local', path: '/tmp/a b.csv' });
-    expect(parseDestination('s3://MY-BUCKET/MY-PATH/benchmark_execution.json')).toEqual({ kind: 's3', bucket: 'MY-BUCKET', key: 'MY-PATH/benchmark_execution.json' });
+    expect(parseDestination('s3://MY-BUCKET/MY-PATH/benchmark_execution.json')).toEqual({
+      kind: 's3',
+      bucket: 'MY-BUCKET',
+      key: 'MY-PATH/benchmark_execution.json',
+    });
     expect(parseDestination('gs://b/k.csv')).toEqual({ kind: 'gs', bucket: 'b', key: 'k.csv' });
   });
 

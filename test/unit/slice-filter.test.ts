@@ -14,7 +14,9 @@ describe('slice filters', () => {
     expect(matchesSliceFilter({ column: 'lang', op: 'ne', value: 'en' }, r)).toBe(false);
     expect(matchesSliceFilter({ column: 'lang', op: 'in', values: ['fr', 'en'] }, r)).toBe(true);
     expect(matchesSliceFilter({ column: 'response', op: 'contains', value: 'world' }, r)).toBe(true);
-    expect(matchesSliceFilter({ column: 'response', op: 'contains', value: 'world', caseSensitive: true }, r)).toBe(false);
+    expect(matchesSliceFilter({ column: 'response', op: 'contains', value: 'world', caseSensitive: true }, r)).toBe(
+      false,
+    );
     expect(matchesSliceFilter({ column: 'length', op: 'gt', value: 10 }, r)).toBe(true);
     expect(matchesSliceFilter({ column: 'length', op: 'lte', value: 11 }, r)).toBe(false);
     expect(matchesSliceFilter({ column: 'response', op: 'gt', value: 0 }, r)).toBe(false);
@@ -23,19 +25,30 @@ describe('slice filters', () => {
 
   it('composes with and / or / not', () => {
     const f: SliceFilter = {
-      and: [{ split: 'dev' }, { or: [{ column: 'lang', op: 'eq', value: 'fr' }, { not: { column: 'length', op: 'lt', value: 5 } }] }],
+      and: [
+        { split: 'dev' },
+        { or: [{ column: 'lang', op: 'eq', value: 'fr' }, { not: { column: 'length', op: 'lt', value: 5 } }] },
+      ],
     };
-    expect(matchesSliceFilter(validateSliceFilter(f, columns, splits), row('dev', { lang: 'en', length: 9 }))).toBe(true);
+    expect(matchesSliceFilter(validateSliceFilter(f, columns, splits), row('dev', { lang: 'en', length: 9 }))).toBe(
+      true,
+    );
     expect(matchesSliceFilter(f, row('dev', { lang: 'en', length: 3 }))).toBe(false);
     expect(matchesSliceFilter(f, row('test', { lang: 'fr', length: 3 }))).toBe(false);
   });
 
   it('rejects unknown columns, unknown splits and malformed filters, naming them', () => {
-    expect(() => validateSliceFilter({ column: 'nope', op: 'eq', value: 1 }, columns, splits)).toThrow(UnknownColumnError);
-    expect(() => validateSliceFilter({ column: 'nope', op: 'eq', value: 1 }, columns, splits)).toThrow(/"nope".*"lang", "length", "response"/);
+    expect(() => validateSliceFilter({ column: 'nope', op: 'eq', value: 1 }, columns, splits)).toThrow(
+      UnknownColumnError,
+    );
+    expect(() => validateSliceFilter({ column: 'nope', op: 'eq', value: 1 }, columns, splits)).toThrow(
+      /"nope".*"lang", "length", "response"/,
+    );
     expect(() => validateSliceFilter({ split: 'train' }, columns, splits)).toThrow(UnknownSplitError);
     expect(() => validateSliceFilter({ split: 'train' }, columns, splits)).toThrow(/"train".*"dev", "test"/);
-    expect(() => validateSliceFilter({ column: 'lang', op: 'like', value: 'x' }, columns, splits)).toThrow(InvalidSliceFilterError);
+    expect(() => validateSliceFilter({ column: 'lang', op: 'like', value: 'x' }, columns, splits)).toThrow(
+      InvalidSliceFilterError,
+    );
     expect(() => validateSliceFilter({ and: [] }, columns, splits)).toThrow(InvalidSliceFilterError);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileTemplate, MissingTemplateValueError, renderTemplate, templateVariables } from '../../src/prompt/template';
+import {
+  compileTemplate,
+  MissingTemplateValueError,
+  renderTemplate,
+  templateVariables,
+} from '../../src/prompt/template';
 
 describe('prompt templates', () => {
   it('lists variables in order of first use, with or without spaces', () => {
