@@ -12,34 +12,18 @@
  *   A user column whose name equals a generated column is written as `user.<name>`.
  * Missing values: null in JSON, an empty cell in CSV. Agreement: true/false, null/empty when either side is missing.
  */
+import type { ExportCriteriaRecord, ExportEvaluatorRecord } from '../db/export.repository';
 import type { AgreementSummary } from '../metrics/agreement';
 
 export const EXPORT_FORMAT = 'judgeflow.benchmark_execution_export';
 export const EXPORT_FORMAT_VERSION = 1;
 
-export interface ExportCriteria {
-  criteriaUid: number;
-  name: string;
-  description: string;
-  requiresRationale: boolean;
-  labels: { name: string; score: number; description: string }[];
-}
+/** A criteria as the export describes it: the stored record as it is. */
+export type ExportCriteria = ExportCriteriaRecord;
 
-export interface ExportEvaluator {
-  evaluatorUid: number;
+export interface ExportEvaluator extends ExportEvaluatorRecord {
   /** Column/field key: the evaluator's name when non-empty and unique in the benchmark, else `evaluator-<uid>`. */
   key: string;
-  name: string;
-  criteriaUid: number;
-  criteriaName: string;
-  executions: {
-    executionUid: number;
-    split: string;
-    status: string;
-    promptVersionName: string;
-    modelName: string;
-    totalRows: number;
-  }[];
 }
 
 export interface ExportHeader {
