@@ -82,6 +82,96 @@ interface JsonSchema {
   enum?: unknown[];
 }
 
+/** A reply the server sends: status, JSON body, extra headers. */
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** `local-judge:latency=50:malformed` → base model `local-judge` and switches `{ latency: '50', malformed }`. */
+function parseModel(model: string): { baseModel: string; switches: Map<string, string | undefined> } {
+  const [baseModel = '', ...switchList] = model.split(':');
+  const switches = new Map(
+    switchList.map((s) => {
+      const [key = '', value] = s.split('=');
+      return [key, value] as [string, string | undefined];
+    }),
+  );
+  return { baseModel, switches };
+}
+
+/** The fault this request gets, in the documented order, or undefined for a normal answer. */
+function faultReply(
+  behaviour: JudgeServerBehaviour,
+  due: (s: FaultSchedule | undefined) => boolean,
+  authorization: string | undefined,
+  model: string,
+): Reply | undefined {
+  const { baseModel, switches } = parseModel(model);
+  if (behaviour.requireApiKey !== undefined && authorization !== `Bearer ${behaviour.requireApiKey}`) {
+    return { status: 401, body: apiError('Incorrect API key provided.', 'invalid_api_key') };
+  }
+  const status = switches.has('status') ? Number(switches.get('status')) : undefined;
+  if (status === 404 || (behaviour.knownModels && !behaviour.knownModels.includes(baseModel))) {
+    return { status: 404, body: apiError(`The model \`${model}\` does not exist.`, 'model_not_found') };
+  }
+  if (status === 429 || due(behaviour.rateLimit)) {
+    const retryAfter = String(behaviour.rateLimit?.retryAfterSeconds ?? 1);
+    return {
+      status: 429,
+      body: apiError('Rate limit reached, retry later.', 'rate_limit_exceeded'),
+      headers: { 'retry-after': retryAfter },
+    };
+  }
+  if (status !== undefined && status !== 200) {
+    return { status, body: apiError(`simulated status ${status}`, 'server_error') };
+  }
+  if (due(behaviour.serverErrors)) return { status: 500, body: apiError('simulated server error', 'server_error') };
+  return undefined;
+}
+
+/** The chat completion: a deterministic score (or a malformed / out-of-range answer when scheduled) and usage. */
+function completionReply(
+  body: ChatRequest,
+  n: number,
+  behaviour: JudgeServerBehaviour,
+  due: (s: FaultSchedule | undefined) => boolean,
+): Reply {
+  const model = body.model ?? '';
+  const { switches } = parseModel(model);
+  const userText = (body.messages ?? [])
+    .filter((m) => m.role === 'user')
+    .map((m) => textOf(m.content))
+    .join('\n');
+  const allowed = allowedScores(body);
+  let content: string;
+  if (switches.has('malformed') || due(behaviour.malformed)) {
+    content = 'I think this answer is rather good, but I cannot say more.';
+  } else {
+    const outOfRange = switches.has('out-of-range') || due(behaviour.outOfRange);
+    const score = outOfRange ? Math.max(...allowed) + 1000 : localJudgeScore(userText, allowed);
+    content = JSON.stringify(answerFor(body, score, userText));
+  }
+  const promptTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
+  const completionTokens = Math.ceil(content.length / 4);
+  return {
+    status: 200,
+    body: {
+      id: `chatcmpl-local-${n}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
+    },
+  };
+}
+
 export async function startJudgeServer(
   options: Partial<JudgeServerBehaviour> & { port?: number } = {},
 ): Promise<JudgeServer> {
@@ -100,6 +190,55 @@ export async function startJudgeServer(
     return (s.firstN !== undefined && n <= s.firstN) || (!!s.everyNth && n % s.everyNth === 0);
   };
 
+  /** Counts a request in flight; the returned `finish` replies once, unless the client went away first. */
+  const track = (res: http.ServerResponse) => {
+    stats.requests += 1;
+    stats.inFlight += 1;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    open.add(res);
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const end = () => {
+      done = true;
+      clearTimeout(timer);
+      stats.inFlight -= 1;
+      open.delete(res);
+    };
+    res.on('close', () => {
+      if (done) return;
+      end();
+      stats.aborted += 1;
+    });
+    return {
+      later: (ms: number, fn: () => void) => (timer = setTimeout(fn, ms)),
+      finish: (reply: Reply) => {
+        if (done) return;
+        end();
+        stats.byStatus[reply.status] = (stats.byStatus[reply.status] ?? 0) + 1;
+        json(res, reply.status, reply.body, reply.headers);
+      },
+    };
+  };
+
+  const completions = (req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer) => {
+    const n = ++counter;
+    const { later, finish } = track(res);
+    let body: ChatRequest;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as ChatRequest;
+    } catch {
+      finish({ status: 400, body: apiError('request body is not JSON', 'invalid_request_error') });
+      return;
+    }
+    const model = body.model ?? '';
+    stats.byModel[model] = (stats.byModel[model] ?? 0) + 1;
+    const { switches } = parseModel(model);
+    const latency = switches.has('latency') ? Number(switches.get('latency')) : behaviour.latencyMs;
+    later(Math.max(0, latency || 0), () => {
+      finish(faultReply(behaviour, due, req.headers.authorization, model) ?? completionReply(body, n, behaviour, due));
+    });
+  };
+
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/health' || req.url === '/v1/health')) {
       json(res, 200, { ok: true });
@@ -113,117 +252,13 @@ export async function startJudgeServer(
       return;
     }
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-      json(res, 404, apiError(`no route ${req.method} ${req.url}`, 'not_found'));
+      json(res, 404, apiError(`no route ${req.method ?? ''} ${req.url ?? ''}`, 'not_found'));
       return;
     }
-
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const n = ++counter;
-      stats.requests += 1;
-      stats.inFlight += 1;
-      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-      open.add(res);
-      let finished = false;
-      // Set once the body is parsed; `finish` (possibly called earlier) clears it when there is one.
-      const pending: { timer?: NodeJS.Timeout } = {};
-      const finish = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(pending.timer);
-        stats.inFlight -= 1;
-        stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-        open.delete(res);
-        json(res, status, body, headers);
-      };
-      res.on('close', () => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(pending.timer);
-        stats.inFlight -= 1;
-        stats.aborted += 1;
-        open.delete(res);
-      });
-
-      let body: ChatRequest;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
-      } catch {
-        finish(400, apiError('request body is not JSON', 'invalid_request_error'));
-        return;
-      }
-      const model = body.model ?? '';
-      const [baseModel = '', ...switchList] = model.split(':');
-      const switches = new Map(
-        switchList.map((s) => {
-          const [key = '', value] = s.split('=');
-          return [key, value] as [string, string | undefined];
-        }),
-      );
-      stats.byModel[model] = (stats.byModel[model] ?? 0) + 1;
-      const latency = switches.has('latency') ? Number(switches.get('latency')) : behaviour.latencyMs;
-
-      pending.timer = setTimeout(
-        () => {
-          if (
-            behaviour.requireApiKey !== undefined &&
-            req.headers.authorization !== `Bearer ${behaviour.requireApiKey}`
-          ) {
-            finish(401, apiError('Incorrect API key provided.', 'invalid_api_key'));
-            return;
-          }
-          const status = switches.has('status') ? Number(switches.get('status')) : undefined;
-          if (status === 404 || (behaviour.knownModels && !behaviour.knownModels.includes(baseModel))) {
-            finish(404, apiError(`The model \`${model}\` does not exist.`, 'model_not_found'));
-            return;
-          }
-          if (status === 429 || due(behaviour.rateLimit)) {
-            const retryAfter = String(behaviour.rateLimit?.retryAfterSeconds ?? 1);
-            finish(429, apiError('Rate limit reached, retry later.', 'rate_limit_exceeded'), {
-              'retry-after': retryAfter,
-            });
-            return;
-          }
-          if (status !== undefined && status !== 200) {
-            finish(status, apiError(`simulated status ${status}`, 'server_error'));
-            return;
-          }
-          if (due(behaviour.serverErrors)) {
-            finish(500, apiError('simulated server error', 'server_error'));
-            return;
-          }
-
-          const userText = (body.messages ?? [])
-            .filter((m) => m.role === 'user')
-            .map((m) => textOf(m.content))
-            .join('\n');
-          const allowed = allowedScores(body);
-          let content: string;
-          if (switches.has('malformed') || due(behaviour.malformed)) {
-            content = 'I think this answer is rather good, but I cannot say more.';
-          } else {
-            const outOfRange = switches.has('out-of-range') || due(behaviour.outOfRange);
-            const score = outOfRange ? Math.max(...allowed) + 1000 : localJudgeScore(userText, allowed);
-            content = JSON.stringify(answerFor(body, score, userText));
-          }
-          const promptTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
-          const completionTokens = Math.ceil(content.length / 4);
-          finish(200, {
-            id: `chatcmpl-local-${n}`,
-            object: 'chat.completion',
-            created: Math.floor(Date.now() / 1000),
-            model,
-            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
-            usage: {
-              prompt_tokens: promptTokens,
-              completion_tokens: completionTokens,
-              total_tokens: promptTokens + completionTokens,
-            },
-          });
-        },
-        Math.max(0, latency || 0),
-      );
+      completions(req, res, Buffer.concat(chunks));
     });
   });
   server.keepAliveTimeout = 30_000;
