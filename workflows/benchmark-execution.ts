@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   defineQuery,
   defineSignal,
   executeChild,
@@ -45,6 +46,8 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
   const { benchmarkExecutionUid } = input;
   const state = { status: 'running' as StoredExecutionStatus, reason: undefined as string | undefined };
   let children: BenchmarkChildProgress[] = [];
+  // Temporal's own cancel (Web UI, CLI) cancels this root scope; the `cancel` signal cancels only childScope.
+  const root = CancellationScope.current();
   const childScope = new CancellationScope();
 
   const stop = (status: 'failed' | 'cancelled', reason: string) => {
@@ -63,7 +66,6 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
     children: children.map((c) => ({ ...c })),
   }));
 
-  let temporalCancellation: Error | undefined;
   try {
     const plan = await planBenchmarkExecution({ benchmarkExecutionUid });
     children = plan.map((c) => ({ ...c, status: 'pending' }));
@@ -95,9 +97,9 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
     );
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    if (CancellationScope.current().consideredCancelled) temporalCancellation = err as Error;
-    stop('cancelled', 'cancelled through Temporal');
   }
+  // Children swallow their own cancellation, so Temporal's cancel is seen here, not as an exception.
+  if (root.consideredCancelled) stop('cancelled', 'cancelled through Temporal');
 
   if (state.status === 'running') {
     const failed = children.filter((c) => c.status === 'failed');
@@ -116,7 +118,8 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
   await CancellationScope.nonCancellable(() =>
     finishBenchmarkExecution({ benchmarkExecutionUid, status: state.status, error: state.reason }),
   );
-  if (temporalCancellation) throw temporalCancellation;
+  // Thrown so the Web UI shows the workflow as Canceled, not Completed.
+  if (root.consideredCancelled) throw new CancelledFailure(state.reason ?? 'cancelled through Temporal');
   if (state.status === 'failed')
     throw ApplicationFailure.nonRetryable(state.reason ?? 'benchmark execution failed', 'BenchmarkExecutionFailed');
   return { benchmarkExecutionUid, ...state, children };

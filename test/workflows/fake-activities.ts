@@ -1,0 +1,150 @@
+/**
+ * In-memory stand-ins for the activities the execution workflows proxy (see activities/bookkeeping.ts and
+ * activities/judge-datapoint.ts): no PostgreSQL, no LLM. Every call is recorded so tests can assert on it.
+ */
+import { Context } from '@temporalio/activity';
+import type { BenchmarkChild } from '../../src/shared/benchmark-contract';
+import type {
+  DatapointPage,
+  ExecutionPlan,
+  JudgeDatapointParams,
+  JudgeDatapointResult,
+  StoredExecutionStatus,
+} from '../../src/shared/execution-contract';
+
+export interface FakeExecution {
+  /** Rows at positions 0..rows-1, with xUids `x<position>`. */
+  rows: number;
+  concurrency: number;
+}
+
+/**
+ * How one judgeDatapoint attempt behaves; `attempt` is 1-based, `calls` is the fake's record (for untilCancelled).
+ * Default: a score of position % 5 + 1.
+ */
+export type JudgeBehaviour = (
+  p: JudgeDatapointParams,
+  attempt: number,
+  calls: FakeCalls,
+) => Promise<JudgeDatapointResult>;
+
+export interface FakeOptions {
+  executions: Record<number, FakeExecution>;
+  judge?: JudgeBehaviour;
+  /** For the benchmark workflow. */
+  benchmarkChildren?: BenchmarkChild[];
+}
+
+export interface FakeCalls {
+  pages: { executionUid: number; afterPosition: number; limit: number }[];
+  /** Every judgeDatapoint attempt, in start order. */
+  judge: { executionUid: number; xUid: string; position: number; attempt: number; startedAt: number }[];
+  /** Attempts that returned a result (score or row error value). */
+  judged: { executionUid: number; xUid: string }[];
+  rowErrors: { executionUid: number; xUid: string; error: string }[];
+  finished: { executionUid: number; status: StoredExecutionStatus; error?: string }[];
+  benchmarkFinished: { benchmarkExecutionUid: number; status: StoredExecutionStatus; error?: string }[];
+  /** judgeDatapoint attempts that saw their activity cancellation. */
+  cancelled: number;
+  inFlight: number;
+  maxInFlight: number;
+  /** Highest number of judgeDatapoint attempts in flight at once, per execution. */
+  maxInFlightByExecution: Record<number, number>;
+}
+
+export const xUid = (position: number) => `x${position}`;
+
+/** Heartbeats (so cancellation reaches the activity) until the activity is cancelled, then rethrows it. */
+export async function untilCancelled(calls: FakeCalls): Promise<never> {
+  const ctx = Context.current();
+  ctx.heartbeat();
+  const beat = setInterval(() => {
+    ctx.heartbeat();
+  }, 100);
+  try {
+    return await ctx.cancelled;
+  } catch (err) {
+    calls.cancelled += 1;
+    throw err;
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+export function createFakeActivities(options: FakeOptions) {
+  const calls: FakeCalls = {
+    pages: [],
+    judge: [],
+    judged: [],
+    rowErrors: [],
+    finished: [],
+    benchmarkFinished: [],
+    cancelled: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    maxInFlightByExecution: {},
+  };
+  const inFlightByExecution: Record<number, number> = {};
+  const execution = (uid: number): FakeExecution => {
+    const e = options.executions[uid];
+    if (!e) throw new Error(`fake: unknown execution ${uid}`);
+    return e;
+  };
+  const judge: JudgeBehaviour = options.judge ?? (async (p) => ({ xUid: p.xUid, score: (p.position % 5) + 1 }));
+
+  const activities = {
+    async loadExecutionPlan({ executionUid }: { executionUid: number }): Promise<ExecutionPlan> {
+      const e = execution(executionUid);
+      return { total: e.rows, concurrency: e.concurrency };
+    },
+
+    async listDatapointPage(p: { executionUid: number; afterPosition: number; limit: number }): Promise<DatapointPage> {
+      calls.pages.push({ ...p });
+      const positions: number[] = [];
+      for (let pos = p.afterPosition + 1; pos < execution(p.executionUid).rows && positions.length < p.limit; pos++) {
+        positions.push(pos);
+      }
+      return { xUids: positions.map(xUid), positions };
+    },
+
+    async judgeDatapoint(p: JudgeDatapointParams): Promise<JudgeDatapointResult> {
+      const attempt = Context.current().info.attempt;
+      calls.judge.push({ ...p, attempt, startedAt: Date.now() });
+      const uid = p.executionUid;
+      calls.inFlight += 1;
+      const inFlightHere = (inFlightByExecution[uid] ?? 0) + 1;
+      inFlightByExecution[uid] = inFlightHere;
+      calls.maxInFlight = Math.max(calls.maxInFlight, calls.inFlight);
+      calls.maxInFlightByExecution[uid] = Math.max(calls.maxInFlightByExecution[uid] ?? 0, inFlightHere);
+      try {
+        const result = await judge(p, attempt, calls);
+        calls.judged.push({ executionUid: uid, xUid: p.xUid });
+        return result;
+      } finally {
+        calls.inFlight -= 1;
+        inFlightByExecution[uid] = (inFlightByExecution[uid] ?? 1) - 1;
+      }
+    },
+
+    async recordRowError(p: { executionUid: number; xUid: string; error: string }): Promise<void> {
+      calls.rowErrors.push({ ...p });
+    },
+
+    async finishExecution(p: { executionUid: number; status: StoredExecutionStatus; error?: string }): Promise<void> {
+      calls.finished.push({ ...p });
+    },
+
+    async planBenchmarkExecution(_: { benchmarkExecutionUid: number }): Promise<BenchmarkChild[]> {
+      return options.benchmarkChildren ?? [];
+    },
+
+    async finishBenchmarkExecution(p: {
+      benchmarkExecutionUid: number;
+      status: StoredExecutionStatus;
+      error?: string;
+    }): Promise<void> {
+      calls.benchmarkFinished.push({ ...p });
+    },
+  };
+  return { activities, calls };
+}
