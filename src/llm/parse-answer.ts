@@ -19,9 +19,10 @@ export function parseJudgeAnswer(content: string, criteria: Criteria): JudgeAnsw
   let score: unknown;
   let rationale: string | null = null;
   if (object) {
-    const r = object.rationale ?? object.reason ?? object.explanation;
-    rationale = typeof r === 'string' && r.trim() ? r.trim() : null;
-    if (object.score !== undefined) score = object.score;
+    // The first non-blank of the usual names: an empty "rationale" does not hide a "reason".
+    const r = [object.rationale, object.reason, object.explanation].find((v) => typeof v === 'string' && v.trim());
+    rationale = typeof r === 'string' ? r.trim() : null;
+    if (object.score !== undefined && object.score !== null) score = object.score;
     else if (typeof object.label === 'string') score = labelScore(object.label, criteria);
     if (score === undefined) throw new UnparseableAnswerError(content);
   } else {
@@ -40,12 +41,11 @@ function labelScore(name: string, criteria: Criteria): number | undefined {
   return criteria.labels.find((l) => l.name.toLowerCase() === wanted)?.score;
 }
 
-/** The first JSON object in the text: the whole text, a fenced block, or the outermost braces. */
+/** The first JSON object in the text: the whole text, a fenced block, or the first balanced `{…}` that parses. */
 function findJsonObject(text: string): Record<string, unknown> | undefined {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text)?.[1];
-  const candidates = [text, fenced, text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)];
-  for (const candidate of candidates) {
-    if (!candidate || !candidate.trim().startsWith('{')) continue;
+  for (const candidate of [text, fenced, ...balancedObjects(text)]) {
+    if (!candidate?.trim().startsWith('{')) continue;
     try {
       const parsed: unknown = JSON.parse(candidate);
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
@@ -54,4 +54,28 @@ function findJsonObject(text: string): Record<string, unknown> | undefined {
     }
   }
   return undefined;
+}
+
+/** Every `{…}` span with balanced braces outside JSON strings, in order of its opening brace. */
+function* balancedObjects(text: string): Generator<string> {
+  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
+    let depth = 0;
+    let inString = false;
+    let escaped = false;
+    for (let i = start; i < text.length; i++) {
+      const ch = text[i];
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (ch === '\\') escaped = true;
+        else if (ch === '"') inString = false;
+      } else if (ch === '"') {
+        inString = true;
+      } else if (ch === '{') {
+        depth += 1;
+      } else if (ch === '}' && --depth === 0) {
+        yield text.slice(start, i + 1);
+        break;
+      }
+    }
+  }
 }

@@ -161,3 +161,34 @@ describe('parseJudgeAnswer: errors', () => {
     expect(() => parseJudgeAnswer('{"score":9}', strict)).toThrow(ScoreOutOfRangeError);
   });
 });
+
+describe('parseJudgeAnswer: regressions', () => {
+  it('finds the JSON object in prose that has other braces around it', () => {
+    expect(parseJudgeAnswer('Verdict: {"score":1,"rationale":"ok"}. Note: {n/a}', strict)).toEqual({
+      score: 1,
+      rationale: 'ok',
+    });
+    expect(parseJudgeAnswer('First {"score":0,"rationale":"a"} then {"score":1,"rationale":"b"}', strict)).toEqual({
+      score: 0,
+      rationale: 'a',
+    });
+    expect(parseJudgeAnswer('Answer {"score":1,"rationale":"a } in text"} done', strict)).toEqual({
+      score: 1,
+      rationale: 'a } in text',
+    });
+  });
+
+  it('a blank rationale does not hide a reason', () => {
+    expect(parseJudgeAnswer('{"score":1,"rationale":"","reason":"because"}', strict)).toEqual({
+      score: 1,
+      rationale: 'because',
+    });
+  });
+
+  it('a null score falls back to the label', () => {
+    expect(parseJudgeAnswer('{"score":null,"label":"Pass","rationale":"r"}', strict)).toEqual({
+      score: 1,
+      rationale: 'r',
+    });
+  });
+});
