@@ -10,7 +10,8 @@
  * CSV: x_uid, split, the user columns in dataset order, `ground_truth.<criteria>` per criteria,
  *   `<evaluator key>.score|.rationale|.agreement|.error` per evaluator, then `slice.<name>` per slice (true/false).
  *   A user column whose name equals a generated column is written as `user.<name>`.
- * Missing values: null in JSON, an empty cell in CSV. Agreement: true/false, null/empty when either side is missing.
+ * Missing values: null in JSON, an empty unquoted cell in CSV (an empty string is written quoted, `""`).
+ * Agreement: true/false, null/empty when either side is missing.
  */
 import type { ExportCriteriaRecord, ExportEvaluatorRecord } from '../db/export.repository';
 import type { AgreementSummary } from '../metrics/agreement';
@@ -93,7 +94,8 @@ export interface CsvColumn {
   value: (row: ExportRow) => unknown;
 }
 
-const missing = (v: unknown) => (v === null || v === undefined ? '' : v);
+/** Missing values stay undefined: the CSV writer leaves their cell empty and unquoted. */
+const missing = (v: unknown) => (v === null ? undefined : v);
 
 /** The CSV columns of an export, in order. */
 export function csvColumns(header: ExportHeader): CsvColumn[] {

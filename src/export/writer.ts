@@ -74,6 +74,10 @@ class CsvWriter implements ExportWriter {
       escape: config.escapechar,
       record_delimiter: 'unix',
       cast: { boolean: (v) => (v ? 'true' : 'false') },
+      // Readers with Python's semantics (csv.reader with escapechar) treat the escape character as an escape in
+      // unquoted fields too: fields holding it are quoted (csv-stringify then doubles it). A lone CR ends a record
+      // for every reader (csv-stringify leaves it bare). Empty strings are quoted so they differ from missing values.
+      quoted_match: [config.escapechar, '\r', /^$/],
     });
     this.csv.pipe(out);
   }

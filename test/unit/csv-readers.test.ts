@@ -1,0 +1,124 @@
+/**
+ * CSV exports read back exactly with Python's `csv.reader(f, delimiter=sep, quotechar=quotechar,
+ * escapechar=escapechar)` (what users of the reference SDK open them with) and with csv-parse, for the documented
+ * options and any user column content.
+ */
+import { PassThrough } from 'node:stream';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { CsvExportConfig } from '../../src/export/config';
+import type { ExportHeader, ExportRow } from '../../src/export/format';
+import { createExportWriter } from '../../src/export/writer';
+import { readCsvWithPython } from '../support/python-csv';
+
+const header: ExportHeader = {
+  benchmark: { benchmarkUid: 1, name: 'b', description: '', dataset: { datasetUid: 2, name: 'd' } },
+  execution: {
+    benchmarkExecutionUid: 3,
+    name: 'e',
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    createdBy: 'me',
+    status: 'completed',
+    error: null,
+    splits: ['dev'],
+    numRows: null,
+    finishedAt: null,
+    durationSeconds: null,
+    exportedAt: new Date('2026-01-02T00:00:00Z'),
+  },
+  userColumns: ['value', 'weird "column", name\\'],
+  criteria: [],
+  evaluators: [],
+  slices: [],
+};
+
+/** Every case of the export issue: separators, quotes, the escape character anywhere, line breaks, unicode. */
+function valuesFor(o: { sep: string; quotechar: string; escapechar: string }): string[] {
+  const { sep, quotechar: q, escapechar: e } = o;
+  return [
+    'plain',
+    `a${sep}b`,
+    sep,
+    `say ${q}hi${q}`,
+    q,
+    `${q}${q}`,
+    `"double" and 'single'`,
+    e,
+    `${e}${e}`,
+    `${e}start`,
+    `end${e}`,
+    `mid${e}dle`,
+    `${e}${q}`,
+    `${e}${sep}`,
+    'C:\\data\\x.txt',
+    '\\n as text, \\t too',
+    'lone\rcr',
+    'lf\nline',
+    'crlf\r\nline',
+    '\r',
+    '\n',
+    'tab\there',
+    '  leading and trailing  ',
+    ' ',
+    '日本語 🚀 emoji 👩‍👩‍👧 and RTL שלום عربى',
+    `${q}${e}${sep}\r\n mixed ${e}`,
+    '',
+  ];
+}
+
+async function renderCsv(config: CsvExportConfig, values: string[]): Promise<string> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const writer = createExportWriter(config, out);
+  await writer.begin(header);
+  for (const [i, v] of values.entries()) {
+    const row: ExportRow = {
+      xUid: `x${i}`,
+      split: 'dev',
+      userColumns: { value: v, 'weird "column", name\\': i === 0 ? undefined : v },
+      groundTruth: new Map(),
+      evaluations: new Map(),
+      slices: [],
+    };
+    await writer.row(row);
+  }
+  await writer.end({ datapoints: values.length, evaluators: [] });
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const optionSets = [
+  { sep: ',', quotechar: '"', escapechar: '\\' },
+  { sep: ';', quotechar: "'", escapechar: '/' },
+  { sep: '\t', quotechar: '"', escapechar: '\\' },
+  { sep: '|', quotechar: '`', escapechar: '~' },
+];
+
+describe.each(optionSets)('CSV with sep=$sep quotechar=$quotechar escapechar=$escapechar', (options) => {
+  const values = valuesFor(options);
+  const expected = [
+    ['x_uid', 'split', 'value', 'weird "column", name\\'],
+    ...values.map((v, i) => [`x${i}`, 'dev', v, i === 0 ? '' : v]),
+  ];
+
+  it("reads back byte-identical with Python's csv.reader", async () => {
+    const text = await renderCsv(new CsvExportConfig(options), values);
+    expect(readCsvWithPython(text, options)).toEqual(expected);
+  });
+
+  it('reads back byte-identical with csv-parse, telling empty strings from missing values', async () => {
+    const text = await renderCsv(new CsvExportConfig(options), values);
+    const records = parse(text, {
+      delimiter: options.sep,
+      quote: options.quotechar,
+      escape: options.escapechar,
+      relax_quotes: false,
+      info: true,
+      cast: (value, context) => (value === '' && !context.quoting ? null : value),
+    }) as { record: (string | null)[] }[];
+    expect(records.map((r) => r.record.map((v) => v ?? ''))).toEqual(expected);
+    // A missing value is an empty unquoted field; an empty string is quoted.
+    expect(records[1]!.record[3]).toBeNull();
+    expect(records.at(-1)!.record[2]).toBe('');
+  });
+});
