@@ -115,7 +115,7 @@ describe.each(optionSets)('CSV with sep=$sep quotechar=$quotechar escapechar=$es
       relax_quotes: false,
       info: true,
       cast: (value, context) => (value === '' && !context.quoting ? null : value),
-    }) as { record: (string | null)[] }[];
+    }) as unknown as { record: (string | null)[] }[];
     expect(records.map((r) => r.record.map((v) => v ?? ''))).toEqual(expected);
     // A missing value is an empty unquoted field; an empty string is quoted.
     expect(records[1]!.record[3]).toBeNull();
