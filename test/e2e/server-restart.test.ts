@@ -10,7 +10,7 @@ import { Judgeflow } from '../../src/sdk/Judgeflow';
 import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
 import { processAlive, startDevServer, stopDevServer, waitForTemporal } from '../../tools/temporal-dev-server';
 import { createEvaluatorFixture } from '../support/fixtures';
-import { freePort } from '../support/ports';
+import { freePort } from '../../tools/ports';
 import { spawnWorkerProcess as spawnWorker, type WorkerProcess } from '../../tools/worker-process';
 import { scoredRows, waitUntil } from '../support/results';
 

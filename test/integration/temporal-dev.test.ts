@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../support/ports';
+import { freePort } from '../../tools/ports';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
