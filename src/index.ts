@@ -11,6 +11,17 @@ export {
   type PromptVersionParams,
 } from './sdk/PromptEvaluator';
 export { CodeEvaluator } from './sdk/CodeEvaluator';
+export { ConnectorConfig } from './sdk/ConnectorConfig';
+export { ConnectorConfigInUseError, type CreateConnectorConfigParams } from './services/connector-configs';
+export {
+  InvalidConnectorConfigError,
+  type S3Credentials,
+  type S3Options,
+  type GcsCredentials,
+  type GcsOptions,
+} from './connectors/connector-spec';
+export { SecretKeyError, SecretDecryptionError } from './connectors/secret-box';
+export { ExportDestinationError } from './export/storage-errors';
 export type {
   ExecuteOptions,
   ExecutionResult,

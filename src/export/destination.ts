@@ -16,6 +16,8 @@ export interface ExportDestination {
   open(): Promise<Writable>;
   commit(): Promise<void>;
   abort(): Promise<void>;
+  /** A failure of this destination as a clear error naming it (storage client errors), or unchanged. */
+  describeError(err: unknown): unknown;
 }
 
 export function parseDestination(filepath: string): ParsedDestination {

@@ -69,6 +69,10 @@ export class LocalFileDestination implements ExportDestination {
     }
   }
 
+  describeError(err: unknown): unknown {
+    return err;
+  }
+
   async abort(): Promise<void> {
     this.stream?.destroy();
     await fs.promises.rm(this.tempPath, { force: true });

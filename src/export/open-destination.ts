@@ -1,10 +1,42 @@
-/** The destination an export activity writes to, from the location recorded with the export. */
+/** The destination an export activity writes to, from the location recorded with the export and its connector. */
+import type { ConnectorSpec } from '../connectors/connector-spec';
 import { parseDestination, type ExportDestination } from './destination';
 import { InvalidDestinationError } from './errors';
+import { createGcsStorage, GcsDestination } from './gcs-destination';
 import { LocalFileDestination } from './local-destination';
+import { createS3Client, S3Destination } from './s3-destination';
 
-export function openDestination(location: string): ExportDestination {
+const CONTENT_TYPES = { json: 'application/json', csv: 'text/csv; charset=utf-8' } as const;
+
+/** Where requests without a connector config go, when not to AWS S3 / Google Cloud Storage. */
+export interface AnonymousEndpoints {
+  s3Endpoint?: string;
+  gcsApiEndpoint?: string;
+}
+
+export function openDestination(
+  location: string,
+  format: 'json' | 'csv',
+  connector?: ConnectorSpec,
+  anonymous: AnonymousEndpoints = {},
+): ExportDestination {
   const parsed = parseDestination(location);
   if (parsed.kind === 'local') return new LocalFileDestination(parsed.path);
-  throw new InvalidDestinationError(location, `${parsed.kind}:// destinations are not available yet`);
+  const expected = parsed.kind === 's3' ? 's3' : 'gcs';
+  if (connector && connector.type !== expected) {
+    throw new InvalidDestinationError(
+      location,
+      `a ${connector.type} connector config cannot write to ${parsed.kind}:// (use a ${expected} one)`,
+    );
+  }
+  const contentType = CONTENT_TYPES[format];
+  if (parsed.kind === 's3') {
+    const c = connector?.type === 's3' ? connector : undefined;
+    const options =
+      c?.options ?? (anonymous.s3Endpoint ? { endpoint: anonymous.s3Endpoint, forcePathStyle: true } : {});
+    return new S3Destination(createS3Client(c?.credentials, options), parsed.bucket, parsed.key, contentType, !!c);
+  }
+  const c = connector?.type === 'gcs' ? connector : undefined;
+  const options = c?.options ?? { apiEndpoint: anonymous.gcsApiEndpoint };
+  return new GcsDestination(createGcsStorage(c?.credentials, options), parsed.bucket, parsed.key, contentType, !!c);
 }

@@ -4,9 +4,11 @@
  */
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import { findBenchmarkExecution } from '../db/benchmark-execution.repository';
 import { findExport, finishExport, forEachExportRow, insertExport, loadExportSource } from '../db/export.repository';
-import { NotFoundError } from '../errors';
+import { NotFoundError, ValidationError, show } from '../errors';
+import { connectorTypeOfScheme } from '../connectors/connector-spec';
 import { CsvExportConfig, JsonExportConfig } from '../export/config';
 import { parseDestination } from '../export/destination';
 import { ExportFailedError, InvalidDestinationError, InvalidExportConfigError } from '../export/errors';
@@ -20,6 +22,7 @@ import { exportWorkflowId } from '../shared/workflow-ids';
 import { startWorkflow } from '../temporal/start-workflow';
 import { exportWorkflow } from '../../workflows/export';
 import { summarizeBenchmarkExecution } from './benchmark-summary';
+import { openConnector, requireConnectorConfig } from './connector-configs';
 import type { ServiceContext, StorageContext } from './context';
 
 export interface ExportOptions {
@@ -40,26 +43,29 @@ export async function exportBenchmarkExecution(
   if (!(config instanceof JsonExportConfig) && !(config instanceof CsvExportConfig))
     throw new InvalidExportConfigError(config);
   const destination = parseDestination(filepath);
-  if (destination.kind !== 'local') {
-    throw new InvalidDestinationError(
-      filepath,
-      `${destination.kind}:// exports are not implemented yet; export to a local file and upload it`,
-    );
+  let location: string;
+  let connectorConfigUid: number | null = null;
+  if (destination.kind === 'local') {
+    // connectorConfigUid is ignored for local files, as the reference says.
+    location = path.resolve(destination.path);
+    await validateLocalDestination(location);
+  } else {
+    location = `${destination.kind}://${destination.bucket}/${destination.key}`;
+    if (options.connectorConfigUid !== undefined) {
+      connectorConfigUid = await checkConnectorFor(ctx, options.connectorConfigUid, destination.kind, filepath);
+    }
   }
-  const location = path.resolve(destination.path);
-  await validateLocalDestination(location);
   const format = config instanceof CsvExportConfig ? 'csv' : 'json';
   const exportOptions =
     config instanceof CsvExportConfig
       ? { sep: config.sep, quotechar: config.quotechar, escapechar: config.escapechar }
       : {};
-  // options.connectorConfigUid is ignored for local files, as the reference says; remote destinations will use it.
   const exportUid = await insertExport(ctx.db, {
     benchmarkExecutionUid: execution.uid,
     destination: location,
     format,
     options: exportOptions,
-    connectorConfigUid: null,
+    connectorConfigUid,
   });
   const handle = await startWorkflow(
     ctx,
@@ -77,7 +83,9 @@ export async function exportBenchmarkExecution(
   } catch (err) {
     const reason =
       err instanceof WorkflowFailedError
-        ? (err.cause?.message ?? err.message)
+        ? err.cause instanceof CancelledFailure
+          ? 'export cancelled'
+          : (err.cause?.message ?? err.message)
         : err instanceof Error
           ? err.message
           : String(err);
@@ -107,9 +115,11 @@ export async function writeExport(
       ? (execution.summary as BenchmarkSummary)
       : await summarizeBenchmarkExecution(ctx.db, record.benchmarkExecutionUid);
 
-  const destination = openDestination(record.destination);
-  const writer = createExportWriter(config, await destination.open());
+  const connector =
+    record.connectorConfigUid === null ? undefined : await openConnector(ctx, record.connectorConfigUid);
+  const destination = openDestination(record.destination, record.format, connector, ctx.config.storage);
   try {
+    const writer = createExportWriter(config, await destination.open());
     await writer.begin(header);
     let written = 0;
     const { query, toRow } = exportRowMapping(header);
@@ -132,8 +142,29 @@ export async function writeExport(
     return { rowsWritten: written };
   } catch (err) {
     await destination.abort();
-    throw err;
+    throw destination.describeError(err);
   }
+}
+
+/** The connector config for a remote destination: it exists and is of the scheme's storage type. */
+async function checkConnectorFor(
+  ctx: StorageContext,
+  uid: unknown,
+  scheme: 's3' | 'gs',
+  filepath: string,
+): Promise<number> {
+  if (typeof uid !== 'number' || !Number.isInteger(uid) || uid <= 0) {
+    throw new ValidationError(`connectorConfigUid must be a positive integer, got ${show(uid)}`);
+  }
+  const connector = await requireConnectorConfig(ctx, uid);
+  const expected = connectorTypeOfScheme(scheme);
+  if (connector.type !== expected) {
+    throw new InvalidDestinationError(
+      filepath,
+      `connector config ${uid} ("${connector.name}") is for ${connector.type}, not ${scheme}:// (use a ${expected} connector config)`,
+    );
+  }
+  return uid;
 }
 
 /** Records how an export ended. */

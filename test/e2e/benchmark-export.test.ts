@@ -270,9 +270,11 @@ describe('benchmark execution and export', () => {
     await expect(execution.export(path.join(dir, 'missing-dir', 'x.json'))).rejects.toThrow(/does not exist/);
     await expect(execution.export(dir)).rejects.toThrow(/is a directory/);
     await expect(execution.export('ftp://host/x.json')).rejects.toThrow(UnsupportedDestinationError);
-    await expect(execution.export('s3://bucket/run.json', { connectorConfigUid: 1 })).rejects.toThrow(
-      /s3:\/\/ exports are not implemented yet/,
+    // Remote destinations are checked up front too (the remote export tests cover them against real servers).
+    await expect(execution.export('s3://bucket/run.json', { connectorConfigUid: 987654 })).rejects.toThrow(
+      /connector config 987654 does not exist/,
     );
+    await expect(execution.export('s3://bucket/', {})).rejects.toThrow(InvalidDestinationError);
     expect(() => new CsvExportConfig({ sep: ';;' })).toThrow(InvalidCsvOptionError);
     expect(() => new CsvExportConfig({ sep: "'", quotechar: "'" })).toThrow(/must differ from sep/);
     expect(await exports()).toBe(before);

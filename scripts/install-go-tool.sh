@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Prints the path of a Go-built test tool, building it once per machine with `go install` into the per-user cache
+# (beside the Temporal CLI), each tool in its own GOBIN. Progress goes to stderr, the path to stdout.
+#   bash scripts/install-go-tool.sh versitygw        S3-compatible server (tests of s3:// exports)
+#   bash scripts/install-go-tool.sh fake-gcs-server  GCS emulator (tests of gs:// exports)
+set -euo pipefail
+
+case "${1:-}" in
+  versitygw) module="github.com/versity/versitygw/cmd/versitygw"; version="v1.8.0"; binary="versitygw" ;;
+  fake-gcs-server) module="github.com/fsouza/fake-gcs-server"; version="v1.56.1"; binary="fake-gcs-server" ;;
+  *) echo "usage: install-go-tool.sh versitygw|fake-gcs-server" >&2; exit 2 ;;
+esac
+
+dir="${XDG_CACHE_HOME:-$HOME/.cache}/judgeflow/go-tools/$1-$version"
+if [ -x "$dir/$binary" ]; then echo "$dir/$binary"; exit 0; fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "$1 is not built and Go is not available to build it: install Go 1.24 or later (apt-get install golang)." >&2
+  exit 1
+fi
+mkdir -p "$(dirname "$dir")"
+log="$dir.build.log"
+echo "Building $1 $version with go install (once per machine; about two minutes)..." >&2
+if ! GOBIN="$dir.tmp" GOFLAGS="${GOFLAGS:-} -buildvcs=false" go install "$module@$version" >"$log" 2>&1; then
+  rm -rf "$dir.tmp"
+  echo "go install of $1 $version failed; last lines of $log:" >&2
+  tail -n 5 "$log" >&2
+  exit 1
+fi
+rm -rf "$dir"
+mv "$dir.tmp" "$dir"
+echo "$dir/$binary"

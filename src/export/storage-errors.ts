@@ -1,0 +1,71 @@
+/**
+ * Failures of a remote export destination, in one clear sentence that names the destination and what to do,
+ * never a secret. `permanent` failures (bad credentials, no bucket, access denied) are not retried.
+ */
+import { JudgeflowError } from '../errors';
+
+export class ExportDestinationError extends JudgeflowError {
+  constructor(
+    readonly destination: string,
+    message: string,
+    readonly permanent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const AUTH_CODES = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'XAdminUserNotFound',
+  'InvalidToken',
+  'ExpiredToken',
+  'AuthorizationHeaderMalformed',
+  'InvalidClientTokenId',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
+
+/** Turns an S3 or GCS client error into an ExportDestinationError (other errors are returned unchanged). */
+export function describeStorageError(err: unknown, destination: string, withConnector: boolean): Error {
+  if (err instanceof ExportDestinationError || !(err instanceof Error))
+    return err instanceof Error ? err : new Error(String(err));
+  const e = err as Error & { code?: unknown; $metadata?: { httpStatusCode?: number }; cause?: unknown };
+  const code = typeof e.code === 'string' ? e.code : e.name;
+  const status = e.$metadata?.httpStatusCode ?? (typeof e.code === 'number' ? e.code : undefined);
+  const causeCode = (e.cause as { code?: unknown } | undefined)?.code;
+  if (
+    NETWORK_CODES.has(code) ||
+    (typeof causeCode === 'string' && NETWORK_CODES.has(causeCode)) ||
+    e.name === 'TimeoutError'
+  ) {
+    return new ExportDestinationError(
+      destination,
+      `the storage endpoint for ${destination} is not reachable (${typeof causeCode === 'string' ? causeCode : code}); check the connector config's endpoint`,
+      false,
+      { cause: err },
+    );
+  }
+  if (AUTH_CODES.has(code) || status === 401) {
+    return new ExportDestinationError(
+      destination,
+      `authentication failed for ${destination} (${code}): check the credentials of the connector config`,
+      true,
+      { cause: err },
+    );
+  }
+  if (code === 'NoSuchBucket' || (status === 404 && /bucket/i.test(e.message))) {
+    return new ExportDestinationError(destination, `the bucket of ${destination} does not exist`, true, { cause: err });
+  }
+  if (code === 'AccessDenied' || status === 403) {
+    return new ExportDestinationError(
+      destination,
+      withConnector
+        ? `access denied to ${destination}: the connector config's credentials may not write there`
+        : `access denied to ${destination}: the bucket is private; pass connectorConfigUid with credentials that may write to it`,
+      true,
+      { cause: err },
+    );
+  }
+  return new ExportDestinationError(destination, `writing ${destination} failed: ${e.message}`, false, { cause: err });
+}

@@ -1,0 +1,67 @@
+/**
+ * Stored credentials for private s3:// and gs:// export destinations (reference: `connector_config_uid` of
+ * `BenchmarkExecution.export`). Credentials are encrypted at rest with JUDGEFLOW_SECRET_KEY and never returned:
+ * a connector config shows its type, options and a masked hint only.
+ */
+import { Judgeflow } from './Judgeflow';
+import type { ConnectorConfigRecord } from '../db/connector-config.repository';
+import {
+  createConnectorConfig,
+  deleteConnectorConfig,
+  listConnectorConfigs,
+  requireConnectorConfig,
+  type CreateConnectorConfigParams,
+} from '../services/connector-configs';
+
+export class ConnectorConfig {
+  readonly connectorConfigUid: number;
+  readonly name: string;
+  readonly type: 's3' | 'gcs';
+  /** Non-secret settings: S3 `region`, `endpoint`, `forcePathStyle`; GCS `apiEndpoint`, `projectId`. */
+  readonly options: Record<string, unknown>;
+  /** Tells configs apart without revealing a secret: an access key's first characters, or a client email. */
+  readonly credentialsHint: string;
+  readonly createdAt: Date;
+
+  private constructor(
+    private readonly client: Judgeflow,
+    record: ConnectorConfigRecord,
+  ) {
+    this.connectorConfigUid = record.uid;
+    this.name = record.name;
+    this.type = record.type;
+    this.options = record.options;
+    this.credentialsHint = record.credentialsHint;
+    this.createdAt = record.createdAt;
+  }
+
+  static async create(params: CreateConnectorConfigParams, client?: Judgeflow): Promise<ConnectorConfig> {
+    const jf = Judgeflow.resolve(client);
+    return new ConnectorConfig(jf, await createConnectorConfig(jf, params));
+  }
+
+  static async get(connectorConfigUid: number, client?: Judgeflow): Promise<ConnectorConfig> {
+    const jf = Judgeflow.resolve(client);
+    return new ConnectorConfig(jf, await requireConnectorConfig(jf, connectorConfigUid));
+  }
+
+  static async list(client?: Judgeflow): Promise<ConnectorConfig[]> {
+    const jf = Judgeflow.resolve(client);
+    return (await listConnectorConfigs(jf)).map((r) => new ConnectorConfig(jf, r));
+  }
+
+  /** Deletes it; refused (ConnectorConfigInUseError) while an export using it runs. */
+  static async delete(connectorConfigUid: number, client?: Judgeflow): Promise<void> {
+    await deleteConnectorConfig(Judgeflow.resolve(client), connectorConfigUid);
+  }
+
+  delete(): Promise<void> {
+    return deleteConnectorConfig(this.client, this.connectorConfigUid);
+  }
+
+  /** What `JSON.stringify` and `console.log` show: never the client, never a secret. */
+  toJSON() {
+    const { connectorConfigUid, name, type, options, credentialsHint, createdAt } = this;
+    return { connectorConfigUid, name, type, options, credentialsHint, createdAt };
+  }
+}
