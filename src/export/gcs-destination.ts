@@ -10,6 +10,9 @@ import type { GcsCredentials, GcsOptions } from '../connectors/connector-spec';
 import type { ExportDestination } from './destination';
 import { describeStorageError } from './storage-errors';
 
+/** A multiple of 256 KiB, as resumable uploads require. */
+const CHUNK_SIZE = 8 * 1024 * 1024;
+
 export function createGcsStorage(credentials: GcsCredentials | undefined, options: GcsOptions = {}): Storage {
   return new Storage({
     apiEndpoint: options.apiEndpoint,
@@ -42,7 +45,8 @@ export class GcsDestination implements ExportDestination {
     const stream = this.storage
       .bucket(this.bucket)
       .file(this.key)
-      .createWriteStream({ resumable: true, contentType: this.contentType, validation: false });
+      // Chunked: each chunk is its own request, so a destroyed stream leaves no request (or socket) hanging open.
+      .createWriteStream({ resumable: true, chunkSize: CHUNK_SIZE, contentType: this.contentType, validation: false });
     stream.on('uri', (uri: string) => (this.sessionUri = uri));
     this.stream = stream;
     return Promise.resolve(stream);

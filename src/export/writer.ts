@@ -1,6 +1,6 @@
 /** Streaming export writers: one datapoint at a time into a Writable, honouring backpressure. */
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { pipeline, type Writable } from 'node:stream';
 import { stringify, type Stringifier } from 'csv-stringify';
 import type { CsvExportConfig, ExportConfig } from './config';
 import {
@@ -79,7 +79,9 @@ class CsvWriter implements ExportWriter {
       // for every reader (csv-stringify leaves it bare). Empty strings are quoted so they differ from missing values.
       quoted_match: [config.escapechar, '\r', /^$/],
     });
-    this.csv.pipe(out);
+    // pipeline, not pipe: a destination that fails or is destroyed (cancellation) fails the stringifier too, so a
+    // write waiting for 'drain' rejects instead of waiting forever.
+    pipeline(this.csv, out, () => undefined);
   }
 
   async begin(header: ExportHeader) {

@@ -118,8 +118,15 @@ export async function writeExport(
   const connector =
     record.connectorConfigUid === null ? undefined : await openConnector(ctx, record.connectorConfigUid);
   const destination = openDestination(record.destination, record.format, connector, ctx.config.storage);
+  // Cancellation destroys the stream at once, so a write waiting for the destination to drain gives up too.
+  const out = await destination.open().catch(async (err: unknown) => {
+    await destination.abort();
+    throw destination.describeError(err);
+  });
+  const stop = () => out.destroy(new Error('export cancelled'));
+  progress.signal.addEventListener('abort', stop, { once: true });
   try {
-    const writer = createExportWriter(config, await destination.open());
+    const writer = createExportWriter(config, out);
     await writer.begin(header);
     let written = 0;
     const { query, toRow } = exportRowMapping(header);
@@ -142,7 +149,11 @@ export async function writeExport(
     return { rowsWritten: written };
   } catch (err) {
     await destination.abort();
+    // A cancellation stays a cancellation (Temporal records the activity as cancelled), not a storage failure.
+    if (progress.signal.aborted) throw progress.signal.reason;
     throw destination.describeError(err);
+  } finally {
+    progress.signal.removeEventListener('abort', stop);
   }
 }
 

@@ -103,9 +103,11 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // A worker that hangs on SIGTERM (an upload request left open by a cancelled export) fails this hook.
   await worker?.stop();
   await jf?.close();
   await judge?.close();
+  s3Admin?.destroy();
   await s3?.stop();
   await gcs?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
