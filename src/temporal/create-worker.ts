@@ -31,5 +31,7 @@ export function createJudgeflowWorker(o: JudgeflowWorkerOptions): Promise<Worker
     // Short row activities arrive fast: more pollers keep the concurrency window full.
     maxConcurrentActivityTaskPolls: 32,
     maxConcurrentWorkflowTaskPolls: 10,
+    // On SIGTERM: let in-flight rows finish for a few seconds, then cancel them.
+    shutdownGraceTime: '10 seconds',
   });
 }
