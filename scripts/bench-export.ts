@@ -1,7 +1,9 @@
 /**
  * `npm run bench:export`: export speed and memory. Writes BENCH_EXPORT_ROWS datapoints (default 200,000) with two
- * evaluators' results straight into PostgreSQL, runs the export activity in this process for CSV and JSON, and reports
- * rows/s, peak RSS, and the time of PostgreSQL's own `COPY … TO STDOUT (FORMAT csv)` of the same rows for comparison.
+ * evaluators' results straight into PostgreSQL, runs the export activity in this process for CSV and JSON to each of
+ * BENCH_EXPORT_DESTINATIONS (default `local,s3,gs`; s3 and gs against local versitygw and fake-gcs-server through
+ * connector configs), and reports rows/s, peak RSS, and the time of PostgreSQL's own `COPY … TO STDOUT (FORMAT csv)`
+ * of the same rows for comparison.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,28 +15,40 @@ import { loadConfig } from '../src/config';
 import { insertExport } from '../src/db/export.repository';
 import { createDb, type Db } from '../src/db/pool';
 import { runMain } from '../src/run-main';
+import { createConnectorConfig, deleteConnectorConfig } from '../src/services/connector-configs';
+import { Storage } from '@google-cloud/storage';
+import { startGcsServer, startS3Server, type StorageServer } from '../tools/storage-servers';
 import { deleteBenchmarkData } from './bench-cleanup';
 
 const rows = Number(process.env.BENCH_EXPORT_ROWS ?? 200_000);
+const destinations = (process.env.BENCH_EXPORT_DESTINATIONS ?? 'local,s3,gs').split(',').map((d) => d.trim());
 
 await runMain(async () => {
   const config = loadConfig();
   const db = createDb(config.databaseUrl);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-bench-export-'));
   let cleanup = async () => {};
+  const servers: StorageServer[] = [];
+  const connectorUids: number[] = [];
   try {
     console.log(`bench:export: ${rows} datapoints × 2 evaluators`);
     const { executionUid, benchmarkUid } = await seed(db, rows);
     cleanup = () => deleteBenchmarkData(db, benchmarkUid);
     const activities = createExportActivities({ config, db });
-    for (const format of ['csv', 'json'] as const) {
-      const file = path.join(dir, `export.${format}`);
+    const targets = await startTargets(config, db, dir);
+    servers.push(...targets.servers);
+    connectorUids.push(...targets.connectorUids);
+    for (const [destination, format] of destinations.flatMap((d) =>
+      (['csv', 'json'] as const).map((f) => [d, f] as const),
+    )) {
+      const target = targets.byName.get(destination);
+      if (!target) throw new Error(`unknown destination ${destination}: use local, s3 or gs`);
       const exportUid = await insertExport(db, {
         benchmarkExecutionUid: executionUid,
-        destination: file,
+        destination: target.location(format),
         format,
         options: {},
-        connectorConfigUid: null,
+        connectorConfigUid: target.connectorConfigUid,
       });
       let peak = process.memoryUsage().rss;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
@@ -46,9 +60,11 @@ await runMain(async () => {
       >((input) => activities.writeExport(input), { exportUid });
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
+      // Run here without its workflow, which would record the end.
+      await activities.finishExport({ exportUid, status: 'completed', rowsWritten });
       console.log(
-        `${format}: ${rowsWritten} rows in ${seconds.toFixed(1)} s = ${Math.round(rowsWritten / seconds)} rows/s, ` +
-          `${(fs.statSync(file).size / 1e6).toFixed(0)} MB, peak RSS ${(peak / 1e6).toFixed(0)} MB`,
+        `${destination} ${format}: ${rowsWritten} rows in ${seconds.toFixed(1)} s = ${Math.round(rowsWritten / seconds)} rows/s, ` +
+          `peak RSS ${(peak / 1e6).toFixed(0)} MB`,
       );
     }
     const copyStarted = performance.now();
@@ -61,11 +77,60 @@ await runMain(async () => {
       `PostgreSQL COPY of the same rows: ${copySeconds.toFixed(1)} s = ${Math.round(rows / copySeconds)} rows/s`,
     );
   } finally {
+    for (const server of servers) await server.stop();
+    for (const uid of connectorUids) await deleteConnectorConfig({ config, db }, uid);
     fs.rmSync(dir, { recursive: true, force: true });
     await cleanup();
     await db.close();
   }
 });
+
+interface Target {
+  location: (format: 'csv' | 'json') => string;
+  connectorConfigUid: number | null;
+}
+
+/** The local file, and (when asked for) an S3 and a GCS bucket on local servers with a connector config each. */
+async function startTargets(config: ReturnType<typeof loadConfig>, db: Db, dir: string) {
+  const byName = new Map<string, Target>([
+    ['local', { location: (f) => path.join(dir, `export.${f}`), connectorConfigUid: null }],
+  ]);
+  const servers: StorageServer[] = [];
+  const stamp = Date.now();
+  if (destinations.includes('s3')) {
+    const s3 = await startS3Server(path.join(dir, 's3'), ['bench']);
+    servers.push(s3);
+    const connector = await createConnectorConfig(
+      { config, db },
+      {
+        name: `bench-s3-${stamp}`,
+        type: 's3',
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        options: { endpoint: s3.endpoint, forcePathStyle: true },
+      },
+    );
+    byName.set('s3', { location: (f) => `s3://bench/export.${f}`, connectorConfigUid: connector.uid });
+  }
+  if (destinations.includes('gs')) {
+    const gcs = await startGcsServer(path.join(dir, 'gcs'), []);
+    servers.push(gcs);
+    await new Storage({ apiEndpoint: gcs.endpoint, projectId: 'bench' }).createBucket('bench');
+    const connector = await createConnectorConfig(
+      { config, db },
+      {
+        name: `bench-gcs-${stamp}`,
+        type: 'gcs',
+        credentials: { client_email: 'bench@example.iam.gserviceaccount.com', private_key: 'unused by the emulator' },
+        options: { apiEndpoint: gcs.endpoint, projectId: 'bench' },
+      },
+    );
+    byName.set('gs', { location: (f) => `gs://bench/export.${f}`, connectorConfigUid: connector.uid });
+  }
+  const connectorUids = [...byName.values()].flatMap((t) =>
+    t.connectorConfigUid === null ? [] : [t.connectorConfigUid],
+  );
+  return { byName, servers, connectorUids };
+}
 
 /** The export's rows as one plain query (what COPY is timed on). */
 function copyQuery(benchmarkExecutionUid: number): string {
