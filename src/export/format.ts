@@ -13,7 +13,12 @@
  * Missing values: null in JSON, an empty unquoted cell in CSV (an empty string is written quoted, `""`).
  * Agreement: true/false, null/empty when either side is missing.
  */
-import type { ExportCriteriaRecord, ExportEvaluatorRecord } from '../db/export.repository';
+import type {
+  ExportCriteriaRecord,
+  ExportEvaluatorRecord,
+  ExportSliceRecord,
+  ExportSourceRecord,
+} from '../db/export.repository';
 import type { AgreementSummary } from '../metrics/agreement';
 
 export const EXPORT_FORMAT = 'judgeflow.benchmark_execution_export';
@@ -29,23 +34,15 @@ export interface ExportEvaluator extends ExportEvaluatorRecord {
 
 export interface ExportHeader {
   benchmark: { benchmarkUid: number; name: string; description: string; dataset: { datasetUid: number; name: string } };
-  execution: {
-    benchmarkExecutionUid: number;
-    name: string;
-    createdAt: Date;
-    createdBy: string;
-    status: string;
-    error: string | null;
-    splits: string[];
-    numRows: number | null;
-    finishedAt: Date | null;
-    durationSeconds: number | null;
-    exportedAt: Date;
-  };
+  /** The stored execution's fields, plus when and for how long. */
+  execution: Pick<
+    ExportSourceRecord,
+    'name' | 'createdAt' | 'createdBy' | 'status' | 'error' | 'splits' | 'numRows' | 'finishedAt'
+  > & { benchmarkExecutionUid: number; durationSeconds: number | null; exportedAt: Date };
   userColumns: string[];
   criteria: ExportCriteria[];
   evaluators: ExportEvaluator[];
-  slices: { sliceUid: number; name: string; description: string }[];
+  slices: ExportSliceRecord[];
 }
 
 export interface ExportEvaluation {
