@@ -1,6 +1,8 @@
 /**
  * Failures of a remote export destination, in one clear sentence that names the destination and what to do,
- * never a secret. `permanent` failures (bad credentials, no bucket, access denied) are not retried.
+ * never a secret. `permanent` failures (bad credentials, no bucket, access denied) are not retried. The client's
+ * error is not kept as `cause`: storage clients attach the request to it, headers (an access token) included, and
+ * the worker logs causes.
  */
 import { JudgeflowError } from '../errors';
 
@@ -9,9 +11,8 @@ export class ExportDestinationError extends JudgeflowError {
     readonly destination: string,
     message: string,
     readonly permanent: boolean,
-    options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message);
   }
 }
 
@@ -43,7 +44,6 @@ export function describeStorageError(err: unknown, destination: string, withConn
       destination,
       `the storage endpoint for ${destination} is not reachable (${typeof causeCode === 'string' ? causeCode : code}); check the connector config's endpoint`,
       false,
-      { cause: err },
     );
   }
   if (AUTH_CODES.has(code) || status === 401) {
@@ -51,11 +51,10 @@ export function describeStorageError(err: unknown, destination: string, withConn
       destination,
       `authentication failed for ${destination} (${code}): check the credentials of the connector config`,
       true,
-      { cause: err },
     );
   }
   if (code === 'NoSuchBucket' || (status === 404 && /bucket/i.test(e.message))) {
-    return new ExportDestinationError(destination, `the bucket of ${destination} does not exist`, true, { cause: err });
+    return new ExportDestinationError(destination, `the bucket of ${destination} does not exist`, true);
   }
   if (code === 'AccessDenied' || status === 403) {
     return new ExportDestinationError(
@@ -64,8 +63,7 @@ export function describeStorageError(err: unknown, destination: string, withConn
         ? `access denied to ${destination}: the connector config's credentials may not write there`
         : `access denied to ${destination}: the bucket is private; pass connectorConfigUid with credentials that may write to it`,
       true,
-      { cause: err },
     );
   }
-  return new ExportDestinationError(destination, `writing ${destination} failed: ${e.message}`, false, { cause: err });
+  return new ExportDestinationError(destination, `writing ${destination} failed: ${e.message}`, false);
 }
