@@ -71,6 +71,7 @@ describe('docker-compose.yml', () => {
 
   it('passes secrets through from the host instead of writing them', () => {
     expect(services.worker?.environment?.OPENAI_API_KEY).toBe('${OPENAI_API_KEY:-}');
+    expect(services.worker?.environment?.JUDGEFLOW_SECRET_KEY).toBe('${JUDGEFLOW_SECRET_KEY:-}');
     expect(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')).not.toMatch(/sk-[A-Za-z0-9]/);
   });
 
