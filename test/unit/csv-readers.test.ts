@@ -7,30 +7,12 @@ import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvExportConfig } from '../../src/export/config';
-import type { ExportHeader, ExportRow } from '../../src/export/format';
+import type { ExportRow } from '../../src/export/format';
 import { createExportWriter } from '../../src/export/writer';
 import { readCsvWithPython } from '../support/python-csv';
+import { exportHeader } from '../support/export-header';
 
-const header: ExportHeader = {
-  benchmark: { benchmarkUid: 1, name: 'b', description: '', dataset: { datasetUid: 2, name: 'd' } },
-  execution: {
-    benchmarkExecutionUid: 3,
-    name: 'e',
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-    createdBy: 'me',
-    status: 'completed',
-    error: null,
-    splits: ['dev'],
-    numRows: null,
-    finishedAt: null,
-    durationSeconds: null,
-    exportedAt: new Date('2026-01-02T00:00:00Z'),
-  },
-  userColumns: ['value', 'weird "column", name\\'],
-  criteria: [],
-  evaluators: [],
-  slices: [],
-};
+const header = exportHeader({ userColumns: ['value', 'weird "column", name\\'] });
 
 /** Every case of the export issue: separators, quotes, the escape character anywhere, line breaks, unicode. */
 function valuesFor(o: { sep: string; quotechar: string; escapechar: string }): string[] {

@@ -3,31 +3,18 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvExportConfig, JsonExportConfig } from '../../src/export/config';
 import { InvalidCsvOptionError } from '../../src/export/errors';
-import { csvColumns, evaluatorKeys, type ExportHeader, type ExportRow } from '../../src/export/format';
+import { csvColumns, evaluatorKeys, type ExportRow } from '../../src/export/format';
 import { createExportWriter } from '../../src/export/writer';
+import { exportHeader } from '../support/export-header';
 
-const header: ExportHeader = {
-  benchmark: { benchmarkUid: 1, name: 'b', description: '', dataset: { datasetUid: 2, name: 'd' } },
-  execution: {
-    benchmarkExecutionUid: 3,
-    name: 'Execution 1',
-    createdAt: new Date('2026-01-01T00:00:00Z'),
-    createdBy: 'me',
-    status: 'completed',
-    error: null,
-    splits: ['dev'],
-    numRows: null,
-    finishedAt: new Date('2026-01-01T00:01:00Z'),
-    durationSeconds: 60,
-    exportedAt: new Date('2026-01-02T00:00:00Z'),
-  },
+const header = exportHeader({
   userColumns: ['response', 'slices', 'judge.score'],
   criteria: [{ criteriaUid: 7, name: 'helpfulness', description: '', requiresRationale: true, labels: [] }],
   evaluators: [
     { evaluatorUid: 9, key: 'judge', name: 'judge', criteriaUid: 7, criteriaName: 'helpfulness', executions: [] },
   ],
   slices: [{ sliceUid: 4, name: 'hard', description: '' }],
-};
+});
 
 const values = [
   'plain',
