@@ -21,7 +21,7 @@ const FATAL_STATUSES = new Set([400, 401, 403, 404, 422]);
 export function classifyLlmError(err: unknown): LlmErrorClass {
   if (err instanceof APIUserAbortError) return { kind: 'aborted' };
   if (err instanceof APIConnectionError)
-    return { kind: 'transient', message: `the model endpoint did not answer: ${err.message}` };
+    return { kind: 'transient', message: `the model endpoint did not answer: ${redactKeys(err.message)}` };
   if (err instanceof APIError && typeof err.status === 'number') {
     const status: number = err.status;
     const detail = apiMessage(err);
@@ -34,7 +34,7 @@ export function classifyLlmError(err: unknown): LlmErrorClass {
     if (FATAL_STATUSES.has(status)) return { kind: 'fatal', reason: fatalReason(status, detail) };
     return { kind: 'transient', message: `the model endpoint answered ${status}: ${detail}` };
   }
-  return { kind: 'transient', message: err instanceof Error ? err.message : String(err) };
+  return { kind: 'transient', message: redactKeys(err instanceof Error ? err.message : String(err)) };
 }
 
 /** The Temporal failure to throw for a model-call error. */
@@ -78,7 +78,8 @@ function apiMessage(err: { error: unknown; message: string }): string {
 
 /** Providers sometimes echo a key fragment ("Incorrect API key provided: sk-abc..."): keep it out. */
 function redactKeys(message: string): string {
-  return message.replace(/\b(sk|key|api)[-_][A-Za-z0-9_\-*.]{4,}/gi, '<redacted>');
+  // A key-like token: a key prefix, then 8+ key characters including a digit ("api-version" is not one).
+  return message.replace(/\b(?:sk|key|api)[-_](?=[A-Za-z0-9_\-*.]*\d)[A-Za-z0-9_\-*.]{8,}/gi, '<redacted>');
 }
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {

@@ -140,6 +140,24 @@ describe('classifyLlmError: fatal statuses', () => {
   });
 });
 
+describe('key redaction (regressions)', () => {
+  it('leaves words that only look like a key prefix alone', () => {
+    const reason = (
+      classifyLlmError(apiError(400, 'Unsupported api-version 2024-01-01 for key_usage')) as { reason: string }
+    ).reason;
+    expect(reason).toContain('Unsupported api-version 2024-01-01 for key_usage');
+  });
+
+  it('redacts keys in connection errors and other errors too', () => {
+    const c = classifyLlmError(new APIConnectionError({ message: 'proxy refused sk-proj-1234abcd' }));
+    expect(c).toEqual({ kind: 'transient', message: 'the model endpoint did not answer: proxy refused <redacted>' });
+    expect(classifyLlmError(new Error('bad header key-9f8e7d6c5b'))).toEqual({
+      kind: 'transient',
+      message: 'bad header <redacted>',
+    });
+  });
+});
+
 describe('classifyLlmError: non-HTTP errors', () => {
   it('treats a connection error as transient', () => {
     const c = classifyLlmError(new APIConnectionError({ message: 'ECONNREFUSED 127.0.0.1:8000' }));
