@@ -22,15 +22,12 @@ import {
   UnsupportedDestinationError,
   type Judgeflow,
 } from '../../src';
-import { createJudgeClient } from '../../src/llm/judge';
-import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
-import { connectTestClient, uniqueName } from '../support/context';
-import { startTestWorker, type TestWorker } from '../support/worker';
+import { uniqueName } from '../support/context';
+import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { scoredRows, waitUntil } from '../support/results';
 
+let stack: JudgedClient;
 let jf: Judgeflow;
-let judge: JudgeServer;
-let worker: TestWorker;
 let dir: string;
 
 const tricky = [
@@ -47,17 +44,13 @@ const tricky = [
 ];
 
 beforeAll(async () => {
-  judge = await startJudgeServer();
-  jf = await connectTestClient(`benchmark-export-${process.pid}`);
-  jf.config.openai.baseUrl = judge.url;
-  worker = await startTestWorker(jf, createJudgeClient({ baseUrl: judge.url, apiKey: 'test' }));
+  stack = await startJudgedClient(`benchmark-export-${process.pid}`);
+  ({ jf } = stack);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-export-'));
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await jf?.close();
-  await judge?.close();
+  await stack?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

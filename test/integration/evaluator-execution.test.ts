@@ -4,8 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Judgeflow } from '../../src/sdk/Judgeflow';
-import { createJudgeClient } from '../../src/llm/judge';
-import { startJudgeServer, localJudgeScore, type JudgeServer } from '../../tools/judge-server';
+import { localJudgeScore } from '../../tools/judge-server';
 import {
   InvalidConcurrencyError,
   InvalidNumRowsError,
@@ -14,27 +13,20 @@ import {
   UnknownVersionError,
 } from '../../src/errors';
 import { NotFoundError } from '../../src/errors';
-import { connectTestClient } from '../support/context';
 import { addPromptVersion, createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
-import { startTestWorker, type TestWorker } from '../support/worker';
+import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { scoredRows, waitUntil } from '../support/results';
 
+let stack: JudgedClient;
 let jf: Judgeflow;
-let judge: JudgeServer;
-let worker: TestWorker;
 
 beforeAll(async () => {
-  judge = await startJudgeServer();
-  jf = await connectTestClient(`executions-${process.pid}`);
-  jf.config.openai.baseUrl = judge.url;
-  jf.config.openai.apiKey = 'test-key';
-  worker = await startTestWorker(jf, createJudgeClient({ baseUrl: judge.url, apiKey: 'test-key' }));
+  stack = await startJudgedClient(`executions-${process.pid}`);
+  ({ jf } = stack);
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await jf?.close();
-  await judge?.close();
+  await stack?.stop();
 });
 
 /** The user message the judge sees for fixture row i (see createEvaluatorFixture's default prompt). */

@@ -5,28 +5,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptEvaluator, type Judgeflow } from '../../src';
 import { createJudgeClient } from '../../src/llm/judge';
-import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
+import type { JudgeServer } from '../../tools/judge-server';
 import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 import { connectTestClient } from '../support/context';
 import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
-import { startTestWorker, type TestWorker } from '../support/worker';
+import { startJudgedClient, type JudgedClient } from '../support/judged-client';
+import { startTestWorker } from '../support/worker';
 import { resultRows, waitUntil } from '../support/results';
 
+let stack: JudgedClient;
 let jf: Judgeflow;
 let judge: JudgeServer;
-let worker: TestWorker;
 
 beforeAll(async () => {
-  judge = await startJudgeServer({ requireApiKey: 'good-key' });
-  jf = await connectTestClient(`faults-${process.pid}`);
-  jf.config.openai.baseUrl = judge.url;
-  worker = await startTestWorker(jf, createJudgeClient({ baseUrl: judge.url, apiKey: 'good-key' }));
+  stack = await startJudgedClient(`faults-${process.pid}`, {
+    apiKey: 'good-key',
+    judge: { requireApiKey: 'good-key' },
+  });
+  ({ jf, judge } = stack);
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await jf?.close();
-  await judge?.close();
+  await stack?.stop();
 });
 
 const waitForDone = (f: EvaluatorFixture, uid: number, atLeast: number) =>

@@ -8,33 +8,25 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Benchmark, BenchmarkExecution, ModelNotConfiguredError, type Judgeflow } from '../../src';
-import { createJudgeClient } from '../../src/llm/judge';
 import { recordAbandonedExecutions } from '../../src/services/repair';
 import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
-import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
-import { connectTestClient } from '../support/context';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { scoredRows, waitUntil } from '../support/results';
-import { startTestWorker, type TestWorker } from '../support/worker';
+import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
+let stack: JudgedClient;
 let jf: Judgeflow;
-let judge: JudgeServer;
-let worker: TestWorker;
 
 beforeAll(async () => {
-  judge = await startJudgeServer();
-  jf = await connectTestClient(`status-${process.pid}`);
-  jf.config.openai.baseUrl = judge.url;
-  worker = await startTestWorker(jf, createJudgeClient({ baseUrl: judge.url, apiKey: 'test-key' }));
+  stack = await startJudgedClient(`status-${process.pid}`);
+  ({ jf } = stack);
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  await jf?.close();
-  await judge?.close();
+  await stack?.stop();
 });
 
 const storedStatus = async (table: 'evaluator_executions' | 'benchmark_executions', uid: number) =>
