@@ -13,6 +13,7 @@ import {
   type ExecutionPlan,
   type StoredExecutionStatus,
 } from '../src/shared/execution-contract';
+import type { RowErrorKind } from '../src/shared/row-errors';
 import { failFastOnDomainErrors } from './fatal-errors';
 
 export function createBookkeeping(ctx: StorageContext) {
@@ -34,11 +35,17 @@ export function createBookkeeping(ctx: StorageContext) {
     },
 
     /** A row whose activity failed for good (retries used up) keeps an error instead of a score. */
-    async recordRowError(p: { executionUid: number; xUid: string; error: string }): Promise<void> {
+    async recordRowError(p: {
+      executionUid: number;
+      xUid: string;
+      error: string;
+      errorKind: RowErrorKind;
+    }): Promise<void> {
       await upsertResult(db, {
         executionUid: p.executionUid,
         xUid: p.xUid,
         error: p.error,
+        errorKind: p.errorKind,
         attempts: ROW_MAX_ATTEMPTS,
       });
     },

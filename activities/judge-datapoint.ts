@@ -1,18 +1,23 @@
 /**
  * The per-row activity: render the prompt from the row, call the model, parse and validate the answer against
  * the criteria's label scores, upsert the result. Temporal is the only retry layer (the openai client has
- * maxRetries 0): rate limits and transient failures are rethrown as retryable failures, fatal ones (bad key,
- * unknown model) as non-retryable, which fails the execution fast. Answers that cannot be parsed get
- * ANSWER_MAX_ATTEMPTS tries, then become a row error; so does anything still failing at the last attempt.
+ * maxRetries 0). A rate limit or an unreachable PostgreSQL is a deferral: it goes back to the workflow, which
+ * waits and retries without spending the row's attempts, until JUDGEFLOW_RATE_LIMIT_PATIENCE runs out. Fatal
+ * model errors (bad key, unknown model) are non-retryable and fail the execution fast. Transient failures get
+ * ROW_MAX_ATTEMPTS attempts and unusable answers ANSWER_MAX_ATTEMPTS, counted across deferrals; then the row is
+ * stored with an error of its kind (see ROW_ERROR_KINDS) — never with a score.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Config } from '../src/config';
 import type { Db } from '../src/db/pool';
+import { isDatabaseUnavailable } from '../src/db/errors';
 import { upsertResult } from '../src/db/execution.repository';
 import { loadJudgeContext, loadRowsByPosition, type JudgeContext } from '../src/db/judge-context.repository';
+import { UnusableAnswerError } from '../src/llm/answer-errors';
 import type { JudgeClient } from '../src/llm/judge';
 import { buildJudgeMessages } from '../src/llm/messages';
-import { parseJudgeAnswer } from '../src/llm/parse-answer';
+import { parseJudgeCompletion } from '../src/llm/parse-answer';
 import { classifyLlmError, toActivityFailure } from '../src/llm/provider-errors';
 import { compileTemplate } from '../src/prompt/template';
 import {
@@ -21,18 +26,21 @@ import {
   type JudgeDatapointParams,
   type JudgeDatapointResult,
 } from '../src/shared/execution-contract';
+import { DATABASE_UNAVAILABLE_FAILURE, type DeferralDetails, type RowErrorKind } from '../src/shared/row-errors';
 import { AsyncCache } from './async-cache';
+import { retryWhileDatabaseUnavailable } from './database-retry';
 
 /** Rows are read ahead in chunks of this many dataset positions: about one query per chunk, not per row. */
 const ROW_CHUNK = 256;
-const HEARTBEAT_EVERY_MS = 1_000;
+/** With the worker's heartbeat throttle (create-worker.ts), a cancellation reaches a slow model call within ~1 s. */
+const HEARTBEAT_EVERY_MS = 500;
 
 interface CompiledContext extends JudgeContext {
   renderSystem?: (row: Record<string, unknown>) => string;
   renderUser?: (row: Record<string, unknown>) => string;
 }
 
-export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) {
+export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: Db; llm: JudgeClient }) {
   // Prompt versions and criteria are immutable once an execution starts: cache them per worker.
   const contexts = new AsyncCache<number, CompiledContext>(256, async (executionUid) => {
     const ctx = await loadJudgeContext(db, executionUid);
@@ -64,6 +72,14 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
     }, HEARTBEAT_EVERY_MS);
     try {
       return await judge(activity, params);
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      const details: DeferralDetails = { attempt: activity.info.attempt };
+      throw ApplicationFailure.create({
+        message: `PostgreSQL is unavailable: ${(err as Error).message}`,
+        type: DATABASE_UNAVAILABLE_FAILURE,
+        details: [details],
+      });
     } finally {
       clearInterval(heartbeats);
     }
@@ -71,15 +87,18 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
 
   async function judge(
     activity: Context,
-    { executionUid, xUid, position }: JudgeDatapointParams,
+    { executionUid, xUid, position, priorAttempts = 0, rateLimitedSinceMs }: JudgeDatapointParams,
   ): Promise<JudgeDatapointResult> {
-    const attempt = activity.info.attempt;
+    // The row's attempt across deferrals: attempts before a rate limit still count.
+    const attempt = priorAttempts + activity.info.attempt;
     const ctx = await contexts.get(executionUid);
     const row = await loadRow(ctx.datasetUid, xUid, position);
 
-    const rowError = async (error: string): Promise<JudgeDatapointResult> => {
-      await upsertResult(db, { executionUid, xUid, error, attempts: attempt });
-      return { xUid, error };
+    const rowError = async (error: string, errorKind: RowErrorKind): Promise<JudgeDatapointResult> => {
+      await retryWhileDatabaseUnavailable(activity, () =>
+        upsertResult(db, { executionUid, xUid, error, errorKind, attempts: attempt }),
+      );
+      return { xUid, error, errorKind };
     };
 
     let messages;
@@ -91,7 +110,7 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
       });
     } catch (err) {
       // The row itself cannot be rendered (e.g. a missing column value): retrying will not help.
-      return rowError((err as Error).message);
+      return rowError((err as Error).message, 'unrenderable');
     }
 
     let answer;
@@ -103,31 +122,43 @@ export function createJudgeDatapoint({ db, llm }: { db: Db; llm: JudgeClient }) 
         signal: activity.cancellationSignal,
       });
     } catch (err) {
-      const kind = classifyLlmError(err).kind;
-      if (kind === 'aborted') throw err;
-      const failure = toActivityFailure(err);
-      if (failure.nonRetryable || attempt < ROW_MAX_ATTEMPTS) throw failure;
-      return rowError(`${failure.message} (after ${attempt} attempts)`);
+      const c = classifyLlmError(err);
+      if (c.kind === 'aborted') throw err;
+      if (c.kind === 'rate_limited') {
+        const waitedMs = rateLimitedSinceMs === undefined ? 0 : Date.now() - rateLimitedSinceMs;
+        if (waitedMs >= config.llm.rateLimitPatienceMs) {
+          return rowError(
+            `${c.message} — still rate limited after ${Math.round(waitedMs / 1000)} s ` +
+              `(JUDGEFLOW_RATE_LIMIT_PATIENCE), so the row gave up`,
+            'rate_limited',
+          );
+        }
+      }
+      if (c.kind === 'transient' && attempt >= ROW_MAX_ATTEMPTS)
+        return rowError(`${c.message} (after ${attempt} attempts)`, c.rowErrorKind);
+      throw toActivityFailure(err, activity.info.attempt);
     }
 
     let parsed;
     try {
-      parsed = parseJudgeAnswer(answer.content, ctx.criteria);
+      parsed = parseJudgeCompletion(answer, ctx.criteria);
     } catch (err) {
-      const message = (err as Error).message;
-      if (attempt < ANSWER_MAX_ATTEMPTS) throw ApplicationFailure.retryable(message, 'UnusableAnswer');
-      return rowError(`${message} (after ${attempt} attempts)`);
+      if (!(err instanceof UnusableAnswerError)) throw err;
+      if (attempt < ANSWER_MAX_ATTEMPTS) throw ApplicationFailure.retryable(err.message, 'UnusableAnswer');
+      return rowError(`${err.message} (after ${attempt} attempts)`, err.kind);
     }
-    await upsertResult(db, {
-      executionUid,
-      xUid,
-      score: parsed.score,
-      rationale: parsed.rationale,
-      promptTokens: answer.promptTokens,
-      completionTokens: answer.completionTokens,
-      latencyMs: answer.latencyMs,
-      attempts: attempt,
-    });
+    await retryWhileDatabaseUnavailable(activity, () =>
+      upsertResult(db, {
+        executionUid,
+        xUid,
+        score: parsed.score,
+        rationale: parsed.rationale,
+        promptTokens: answer.promptTokens,
+        completionTokens: answer.completionTokens,
+        latencyMs: answer.latencyMs,
+        attempts: attempt,
+      }),
+    );
     return { xUid, score: parsed.score };
   }
 }

@@ -9,6 +9,21 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A duration in milliseconds from `90` (seconds), `500ms`, `45s`, `30m` or `1h`. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(v);
+      const ms = m ? Number(m[1]) * DURATION_UNITS_MS[m[2] ?? 's']! : NaN;
+      if (!(ms > 0)) {
+        ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 90 (seconds), 45s, 30m or 1h' });
+        return z.NEVER;
+      }
+      return Math.round(ms);
+    });
 
 const schema = z.object({
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/judgeflow'),
@@ -28,6 +43,8 @@ const schema = z.object({
   JUDGEFLOW_SECRET_KEY: optionalString,
   JUDGEFLOW_SECRET_KEY_FILE: optionalString,
   JUDGEFLOW_MODELS: optionalString,
+  JUDGEFLOW_RATE_LIMIT_PATIENCE: duration('1h'),
+  JUDGEFLOW_REQUEST_TIMEOUT: duration('120s'),
   JUDGEFLOW_S3_ENDPOINT: optionalString,
   JUDGEFLOW_GCS_API_ENDPOINT: optionalString,
 });
@@ -48,6 +65,12 @@ export type Config = {
   /** Model names executions may use; any model the endpoint serves when not set. */
   models?: string[];
   user: string;
+  /**
+   * How long a row keeps retrying while the provider rate-limits it (JUDGEFLOW_RATE_LIMIT_PATIENCE, default 1 h)
+   * before it becomes a `rate_limited` row error, and how long one model request may take before it is aborted
+   * and retried as a timeout (JUDGEFLOW_REQUEST_TIMEOUT, default 120 s). Both in milliseconds.
+   */
+  llm: { rateLimitPatienceMs: number; requestTimeoutMs: number };
   /** Default rows in flight per execution, and the worker-wide cap on it. */
   concurrency: { default: number; max: number };
   /**
@@ -92,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((m) => m.trim())
       .filter(Boolean),
     user: e.JUDGEFLOW_USER ?? safeOsUser(),
+    llm: { rateLimitPatienceMs: e.JUDGEFLOW_RATE_LIMIT_PATIENCE, requestTimeoutMs: e.JUDGEFLOW_REQUEST_TIMEOUT },
     concurrency: {
       default: Math.min(e.JUDGEFLOW_CONCURRENCY, e.JUDGEFLOW_MAX_CONCURRENCY),
       max: e.JUDGEFLOW_MAX_CONCURRENCY,

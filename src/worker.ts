@@ -15,7 +15,11 @@ await runMain(async () => {
     throw describeDbError(err, config.databaseUrl);
   }
   const connection = await connectWorker(config.temporal);
-  const llm = createJudgeClient({ baseUrl: config.openai.baseUrl, apiKey: config.openai.apiKey });
+  const llm = createJudgeClient({
+    baseUrl: config.openai.baseUrl,
+    apiKey: config.openai.apiKey,
+    timeoutMs: config.llm.requestTimeoutMs,
+  });
   const worker = await createJudgeflowWorker({ config, connection, db, llm });
   console.log(
     `judgeflow worker: task queue "${config.temporal.taskQueue}" on ${config.temporal.address} ` +

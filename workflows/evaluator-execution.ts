@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
+  TimeoutFailure,
   continueAsNew,
   defineQuery,
   defineSignal,
@@ -10,6 +11,7 @@ import {
   log,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -29,6 +31,13 @@ import {
   type RecentResult,
   type StoredExecutionStatus,
 } from '../src/shared/execution-contract';
+import {
+  DEFERRAL_FAILURES,
+  RATE_LIMITED_FAILURE,
+  type DeferralDetails,
+  type RowErrorKind,
+} from '../src/shared/row-errors';
+import { RowAdmission } from './admission';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -38,27 +47,63 @@ const { loadExecutionPlan, listDatapointPage, finishExecution, recordRowError } 
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-// Row activities heartbeat while the model call runs, so cancellation reaches them within seconds.
-const { judgeDatapoint } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '5 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: ROW_MAX_ATTEMPTS,
-  },
-});
+/**
+ * The row activity, for a row that already spent `priorAttempts` on real failures. Rows heartbeat while the model
+ * call runs, so cancellation reaches them within about a second. Deferrals (rate limits, PostgreSQL unreachable)
+ * are not retried by Temporal: they come back to the workflow, which waits and retries without spending attempts.
+ */
+const judgeDatapointProxies = new Map<number, Activities['judgeDatapoint']>();
+function judgeDatapointAfter(priorAttempts: number): Activities['judgeDatapoint'] {
+  let proxy = judgeDatapointProxies.get(priorAttempts);
+  if (!proxy) {
+    proxy = proxyActivities<Activities>({
+      startToCloseTimeout: '5 minutes',
+      heartbeatTimeout: '5 seconds',
+      retry: {
+        initialInterval: '1 second',
+        backoffCoefficient: 2,
+        maximumInterval: '30 seconds',
+        maximumAttempts: Math.max(1, ROW_MAX_ATTEMPTS - priorAttempts),
+        nonRetryableErrorTypes: [...DEFERRAL_FAILURES],
+      },
+    }).judgeDatapoint;
+    judgeDatapointProxies.set(priorAttempts, proxy);
+  }
+  return proxy;
+}
+
+/** Workflow time in ms: deterministic in the workflow sandbox, used for rate-limit episodes and patience. */
+// eslint-disable-next-line no-restricted-properties -- a time, not an id
+const workflowNow = () => Date.now();
+
+/** Wait before retrying a deferred row when the provider did not say how long: 1 s, 2 s, 4 s … at most 30 s. */
+const deferralBackoffMs = (deferrals: number) => Math.min(30_000, 1000 * 2 ** Math.min(deferrals - 1, 5));
+
+/** The deferral a row attempt ended with (rate limit, PostgreSQL unreachable), if that is how it ended. */
+function deferralOf(err: unknown): { type: string; details: DeferralDetails } | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof ApplicationFailure) || !(DEFERRAL_FAILURES as readonly string[]).includes(cause.type ?? ''))
+    return undefined;
+  const details = (cause.details?.[0] ?? { attempt: 1 }) as DeferralDetails;
+  return { type: cause.type!, details };
+}
 
 export const cancelSignal = defineSignal<[{ reason?: string }?]>(CANCEL_SIGNAL);
 export const statusQuery = defineQuery<ExecutionStatus>(STATUS_QUERY);
 export const progressQuery = defineQuery<ExecutionProgress>(PROGRESS_QUERY);
 
-const emptyCounters = (): ExecutionCounters => ({ done: 0, errors: 0, histogram: {}, runs: 0 });
+const emptyCounters = (): ExecutionCounters => ({
+  done: 0,
+  errors: 0,
+  histogram: {},
+  runs: 0,
+  errorsByKind: {},
+  rateLimited: 0,
+});
 
 /**
  * Judges every datapoint of one evaluator execution: pages through datapoint ids, keeps at most `concurrency`
- * `judgeDatapoint` activities in flight, and continues-as-new after each page (or sooner when Temporal suggests
+ * `judgeDatapoint` activities in flight (fewer while the provider rate-limits: see RowAdmission), and continues-as-new after each page (or sooner when Temporal suggests
  * it) so history stays small whatever the row count. Results live in PostgreSQL; this workflow owns progress.
  * Ends by recording the final status in PostgreSQL: completed, failed (a fatal model error such as a bad API
  * key), or cancelled (the `cancel` signal or Temporal cancellation), keeping every result already written.
@@ -66,13 +111,14 @@ const emptyCounters = (): ExecutionCounters => ({ done: 0, errors: 0, histogram:
 export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput): Promise<EvaluatorExecutionOutcome> {
   const { executionUid } = input;
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
-  const counters = input.counters ?? emptyCounters();
+  const counters = { ...emptyCounters(), ...input.counters };
+  const errorsByKind = (counters.errorsByKind = { ...counters.errorsByKind });
   const recent: RecentResult[] = [];
   // Widened on purpose: handlers and callbacks change these, which TypeScript's narrowing does not see.
   let status = 'running' as ExecutionStatus;
   let reason: string | undefined;
   let total = 0;
-  let inFlight = 0;
+  let admission: RowAdmission | undefined;
 
   // Temporal's own cancel (Web UI, CLI) cancels this root scope; the `cancel` signal cancels only rowsScope.
   const root = CancellationScope.current();
@@ -96,7 +142,10 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     total,
     done: counters.done,
     errors: counters.errors,
-    inFlight,
+    errorsByKind: { ...errorsByKind },
+    inFlight: admission?.admitted ?? 0,
+    concurrency: { effective: admission?.effective ?? 0, max: admission?.max ?? 0 },
+    rateLimited: counters.rateLimited ?? 0,
     histogram: { ...counters.histogram },
     run: counters.runs + 1,
     recent: [...recent],
@@ -105,15 +154,40 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
 
   const record = (result: JudgeDatapointResult) => {
     counters.done += 1;
-    if ('error' in result) counters.errors += 1;
-    else counters.histogram[String(result.score)] = (counters.histogram[String(result.score)] ?? 0) + 1;
+    if ('error' in result) {
+      counters.errors += 1;
+      errorsByKind[result.errorKind] = (errorsByKind[result.errorKind] ?? 0) + 1;
+    } else counters.histogram[String(result.score)] = (counters.histogram[String(result.score)] ?? 0) + 1;
     recent.push(result);
     if (recent.length > RECENT_RESULTS) recent.shift();
   };
 
-  const judgeRow = async (xUid: string, position: number): Promise<void> => {
+  /** One row to its end: deferrals wait and retry without spending attempts; failures end as a row error. */
+  const judgeRow = async (rows: RowAdmission, xUid: string, position: number): Promise<void> => {
+    let priorAttempts = 0;
+    let rateLimitedSinceMs: number | undefined;
+    let deferrals = 0;
     try {
-      record(await judgeDatapoint({ executionUid, xUid, position }));
+      for (;;) {
+        const startedAt = workflowNow();
+        try {
+          const judgeDatapoint = judgeDatapointAfter(priorAttempts);
+          record(await judgeDatapoint({ executionUid, xUid, position, priorAttempts, rateLimitedSinceMs }));
+          rows.onSuccess();
+          return;
+        } catch (err) {
+          const deferral = deferralOf(err);
+          if (!deferral) throw err;
+          priorAttempts += deferral.details.attempt - 1;
+          if (deferral.type === RATE_LIMITED_FAILURE) {
+            counters.rateLimited = (counters.rateLimited ?? 0) + 1;
+            rows.onRateLimited(startedAt, workflowNow());
+            rateLimitedSinceMs ??= startedAt;
+          }
+          deferrals += 1;
+          await sleep(deferral.details.retryAfterMs ?? deferralBackoffMs(deferrals));
+        }
+      }
     } catch (err) {
       if (isCancellation(err)) {
         if (root.consideredCancelled) stop('cancelled', 'cancelled through Temporal');
@@ -126,10 +200,11 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
         stop('failed', cause.message);
         return;
       }
-      // Retries used up (e.g. timeouts): the row gets an error, the execution goes on.
+      // Retries used up (e.g. activity timeouts): the row gets an error, the execution goes on.
       const message = cause?.message ?? (err as Error).message;
-      await recordRowError({ executionUid, xUid, error: message });
-      record({ xUid, error: message });
+      const errorKind: RowErrorKind = cause instanceof TimeoutFailure ? 'timeout' : 'provider';
+      await recordRowError({ executionUid, xUid, error: message, errorKind });
+      record({ xUid, error: message, errorKind });
     }
   };
 
@@ -138,24 +213,23 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   try {
     const plan = await loadExecutionPlan({ executionUid });
     total = plan.total;
+    const rows = (admission = new RowAdmission(plan.concurrency, input.admission));
     await rowsScope.run(async () => {
       const page = await listDatapointPage({ executionUid, afterPosition: input.afterPosition ?? -1, limit: pageSize });
-      const running = new Set<Promise<void>>();
+      const judged: Promise<void>[] = [];
       let started = 0;
       for (; started < page.xUids.length; started++) {
-        if (status !== 'running' || (started > 0 && workflowInfo().continueAsNewSuggested)) break;
-        while (running.size >= plan.concurrency) await Promise.race(running);
-        // A signal or a fatal row may have stopped the execution while this loop waited.
-        if (stopped()) break;
-        const p = judgeRow(page.xUids[started]!, page.positions[started]!).finally(() => {
-          running.delete(p);
-          inFlight = running.size;
-        });
-        running.add(p);
-        inFlight = running.size;
+        if (stopped() || (started > 0 && workflowInfo().continueAsNewSuggested)) break;
+        // Waits for a place in the adaptive window; a signal or a fatal row may stop the execution meanwhile.
+        if (!(await rows.admit(stopped))) break;
+        judged.push(
+          judgeRow(rows, page.xUids[started]!, page.positions[started]!).finally(() => {
+            rows.release();
+          }),
+        );
         nextAfter = page.positions[started];
       }
-      await Promise.all(running);
+      await Promise.all(judged);
       pageDone = page.xUids.length < pageSize && started === page.xUids.length;
     });
   } catch (err) {
@@ -171,6 +245,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
       afterPosition: nextAfter,
       counters: { ...counters, runs: counters.runs + 1 },
       pageSize: input.pageSize,
+      admission: admission?.state,
     });
   }
 

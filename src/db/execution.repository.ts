@@ -1,6 +1,7 @@
 /** Evaluator executions and their per-row results. Results are upserted by (execution_uid, x_uid). */
 import type { Queryable } from './pool';
 import type { StoredExecutionStatus } from '../shared/execution-contract';
+import type { RowErrorKind } from '../shared/row-errors';
 
 export interface ExecutionRecord {
   uid: number;
@@ -148,6 +149,7 @@ export interface RowResult {
   score?: number;
   rationale?: string | null;
   error?: string;
+  errorKind?: RowErrorKind;
   promptTokens?: number | null;
   completionTokens?: number | null;
   latencyMs?: number | null;
@@ -158,10 +160,10 @@ export interface RowResult {
 export async function upsertResult(q: Queryable, r: RowResult): Promise<void> {
   await q.query(
     `INSERT INTO evaluator_results
-       (execution_uid, x_uid, score, rationale, error, prompt_tokens, completion_tokens, latency_ms, attempts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       (execution_uid, x_uid, score, rationale, error, error_kind, prompt_tokens, completion_tokens, latency_ms, attempts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (execution_uid, x_uid) DO UPDATE SET
-       score = EXCLUDED.score, rationale = EXCLUDED.rationale, error = EXCLUDED.error,
+       score = EXCLUDED.score, rationale = EXCLUDED.rationale, error = EXCLUDED.error, error_kind = EXCLUDED.error_kind,
        prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens,
        latency_ms = EXCLUDED.latency_ms, attempts = EXCLUDED.attempts, updated_at = now()`,
     [
@@ -170,6 +172,7 @@ export async function upsertResult(q: Queryable, r: RowResult): Promise<void> {
       r.score ?? null,
       r.rationale ?? null,
       r.score === undefined ? (r.error ?? 'unknown error') : null,
+      r.score === undefined ? (r.errorKind ?? 'provider') : null,
       r.promptTokens ?? null,
       r.completionTokens ?? null,
       r.latencyMs ?? null,
@@ -183,12 +186,13 @@ export interface StoredResult {
   score: number | null;
   rationale: string | null;
   error: string | null;
+  errorKind: RowErrorKind | null;
 }
 
 /** All results of an execution so far, in dataset order. */
 export async function listResults(q: Queryable, executionUid: number): Promise<StoredResult[]> {
   const { rows } = await q.query<StoredResult>(
-    `SELECT r.x_uid AS "xUid", r.score, r.rationale, r.error
+    `SELECT r.x_uid AS "xUid", r.score, r.rationale, r.error, r.error_kind AS "errorKind"
        FROM evaluator_results r
        JOIN evaluator_executions e ON e.uid = r.execution_uid
        JOIN evaluators ev ON ev.uid = e.evaluator_uid

@@ -1,10 +1,16 @@
-/** Errors of a model's answer that make it unusable as a judgement. */
+/** Errors of a model's answer that make it unusable as a judgement, each with the row error kind it becomes. */
 import { JudgeflowError } from '../errors';
+import type { RowErrorKind } from '../shared/row-errors';
+
+export abstract class UnusableAnswerError extends JudgeflowError {
+  abstract readonly kind: RowErrorKind;
+}
 
 const MAX_SHOWN = 200;
 const shorten = (s: string) => (s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}…` : s);
 
-export class UnparseableAnswerError extends JudgeflowError {
+export class UnparseableAnswerError extends UnusableAnswerError {
+  readonly kind = 'unparseable';
   constructor(readonly content: string) {
     super(
       `the model's answer is not a score: expected JSON {"score": …, "rationale": …} or a label name, got ${JSON.stringify(shorten(content))}`,
@@ -12,7 +18,8 @@ export class UnparseableAnswerError extends JudgeflowError {
   }
 }
 
-export class ScoreOutOfRangeError extends JudgeflowError {
+export class ScoreOutOfRangeError extends UnusableAnswerError {
+  readonly kind = 'out_of_range';
   constructor(
     readonly score: unknown,
     readonly allowedScores: number[],
@@ -23,8 +30,17 @@ export class ScoreOutOfRangeError extends JudgeflowError {
   }
 }
 
-export class MissingRationaleError extends JudgeflowError {
+export class MissingRationaleError extends UnusableAnswerError {
+  readonly kind = 'unparseable';
   constructor(readonly score: number) {
     super(`the model answered score ${score} without the rationale this criteria requires`);
+  }
+}
+
+/** The model refused (a `refusal`, a content filter) or answered nothing at all. */
+export class RefusedAnswerError extends UnusableAnswerError {
+  readonly kind = 'refusal';
+  constructor(readonly detail: string) {
+    super(`the model gave no judgement: ${shorten(detail)}`);
   }
 }

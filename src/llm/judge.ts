@@ -8,7 +8,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 export interface JudgeClientOptions {
   baseUrl?: string;
   apiKey?: string;
-  /** Per-request timeout (default 120 s). */
+  /** Per-request timeout (default 120 s); a request still unanswered then is aborted and counts as a timeout. */
   timeoutMs?: number;
 }
 
@@ -21,6 +21,10 @@ export interface JudgeRequest {
 
 export interface JudgeCompletion {
   content: string;
+  /** The provider's refusal message (structured outputs), when it refused. */
+  refusal: string | null;
+  /** `stop`, `length`, `content_filter`, … as the provider reported it. */
+  finishReason: string | null;
   promptTokens: number | null;
   completionTokens: number | null;
   latencyMs: number;
@@ -50,8 +54,11 @@ export function createJudgeClient(options: JudgeClientOptions = {}): JudgeClient
         stream: false,
       } as OpenAI.ChatCompletionCreateParamsNonStreaming;
       const completion = await openai.chat.completions.create(body, { signal });
+      const choice = completion.choices[0];
       return {
-        content: completion.choices[0]?.message.content ?? '',
+        content: choice?.message.content ?? '',
+        refusal: choice?.message.refusal ?? null,
+        finishReason: choice?.finish_reason ?? null,
         promptTokens: completion.usage?.prompt_tokens ?? null,
         completionTokens: completion.usage?.completion_tokens ?? null,
         latencyMs: Math.round(performance.now() - started),

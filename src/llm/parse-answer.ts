@@ -3,7 +3,13 @@
  * object (`score` as number or numeric string, or `label` by name; rationale as `rationale`, `reason` or
  * `explanation`), JSON inside a ```json fence or surrounded by prose, or plain text that is a label name or a score.
  */
-import { MissingRationaleError, ScoreOutOfRangeError, UnparseableAnswerError } from './answer-errors';
+import {
+  MissingRationaleError,
+  RefusedAnswerError,
+  ScoreOutOfRangeError,
+  UnparseableAnswerError,
+} from './answer-errors';
+import type { JudgeCompletion } from './judge';
 import type { JudgeCriteriaSpec } from './messages';
 
 export interface JudgeAnswer {
@@ -12,6 +18,18 @@ export interface JudgeAnswer {
 }
 
 type Criteria = Pick<JudgeCriteriaSpec, 'labels' | 'requiresRationale'>;
+
+/** A completion's judgement; a refusal, a filtered or an empty answer is a RefusedAnswerError, not a parse failure. */
+export function parseJudgeCompletion(
+  completion: Pick<JudgeCompletion, 'content' | 'refusal' | 'finishReason'>,
+  criteria: Criteria,
+): JudgeAnswer {
+  if (completion.refusal) throw new RefusedAnswerError(`it refused: ${completion.refusal}`);
+  if (completion.finishReason === 'content_filter' && !completion.content.trim())
+    throw new RefusedAnswerError("the provider's content filter withheld the answer");
+  if (!completion.content.trim()) throw new RefusedAnswerError('the answer was empty');
+  return parseJudgeAnswer(completion.content, criteria);
+}
 
 export function parseJudgeAnswer(content: string, criteria: Criteria): JudgeAnswer {
   const text = content.trim();

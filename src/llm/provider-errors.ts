@@ -1,52 +1,88 @@
 /**
- * Classifies model-call errors for Temporal, the only retry layer: 429 → retry after `retry-after`; 5xx,
- * connection errors and timeouts → retry with backoff; 400/401/403/404/422 → fatal for the whole execution
- * (a bad key or an unknown model fails every row the same way). Messages never carry the API key.
+ * Classifies model-call errors for Temporal, the only retry layer: 429 and 503/529 "overloaded" → rate limited
+ * (the workflow waits `retry-after` and retries without spending an attempt); other 5xx, connection errors and
+ * timeouts → retry with backoff; 400/401/403/404/422 → fatal for the whole execution (a bad key or an unknown
+ * model fails every row the same way). Messages never carry the API key.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { RATE_LIMITED_FAILURE, type DeferralDetails } from '../shared/row-errors';
 
-export const LLM_RATE_LIMITED = 'LlmRateLimited';
 export const LLM_TRANSIENT = 'LlmTransientError';
 export const LLM_FATAL = 'LlmFatalError';
 
 export type LlmErrorClass =
   | { kind: 'rate_limited'; retryAfterMs?: number; message: string }
-  | { kind: 'transient'; message: string }
+  | { kind: 'transient'; rowErrorKind: 'timeout' | 'provider'; message: string }
   | { kind: 'fatal'; reason: string }
   | { kind: 'aborted' };
 
 const FATAL_STATUSES = new Set([400, 401, 403, 404, 422]);
+/** Providers' "overloaded, try later": 503 (OpenAI, most gateways) and 529 (Anthropic). */
+const OVERLOADED_STATUSES = new Set([503, 529]);
 
 export function classifyLlmError(err: unknown): LlmErrorClass {
   if (err instanceof APIUserAbortError) return { kind: 'aborted' };
+  if (err instanceof APIConnectionTimeoutError)
+    return {
+      kind: 'transient',
+      rowErrorKind: 'timeout',
+      message: 'the model did not answer within the request timeout',
+    };
   if (err instanceof APIConnectionError)
-    return { kind: 'transient', message: `the model endpoint did not answer: ${redactKeys(err.message)}` };
+    return {
+      kind: 'transient',
+      rowErrorKind: 'provider',
+      message: `the model endpoint did not answer: ${redactKeys(err.message)}`,
+    };
   if (err instanceof APIError && typeof err.status === 'number') {
     const status: number = err.status;
     const detail = apiMessage(err);
     const headers = err.headers as Headers | undefined;
     if (status === 429)
       return { kind: 'rate_limited', retryAfterMs: retryAfterMs(headers), message: `rate limited (429): ${detail}` };
-    if (status >= 500) return { kind: 'transient', message: `the model endpoint failed (${status}): ${detail}` };
-    if (status === 408 || status === 409)
-      return { kind: 'transient', message: `the model endpoint asked to retry (${status}): ${detail}` };
+    if (OVERLOADED_STATUSES.has(status))
+      return {
+        kind: 'rate_limited',
+        retryAfterMs: retryAfterMs(headers),
+        message: `overloaded (${status}): ${detail}`,
+      };
+    if (status >= 500)
+      return {
+        kind: 'transient',
+        rowErrorKind: 'provider',
+        message: `the model endpoint failed (${status}): ${detail}`,
+      };
+    if (status === 408)
+      return { kind: 'transient', rowErrorKind: 'timeout', message: `the model endpoint timed out (408): ${detail}` };
+    if (status === 409)
+      return {
+        kind: 'transient',
+        rowErrorKind: 'provider',
+        message: `the model endpoint asked to retry (${status}): ${detail}`,
+      };
     if (FATAL_STATUSES.has(status)) return { kind: 'fatal', reason: fatalReason(status, detail) };
-    return { kind: 'transient', message: `the model endpoint answered ${status}: ${detail}` };
+    return { kind: 'transient', rowErrorKind: 'provider', message: `the model endpoint answered ${status}: ${detail}` };
   }
-  return { kind: 'transient', message: redactKeys(err instanceof Error ? err.message : String(err)) };
+  return {
+    kind: 'transient',
+    rowErrorKind: 'provider',
+    message: redactKeys(err instanceof Error ? err.message : String(err)),
+  };
 }
 
-/** The Temporal failure to throw for a model-call error. */
-export function toActivityFailure(err: unknown): ApplicationFailure {
+/**
+ * The Temporal failure to throw for a model-call error. A rate limit is non-retryable for Temporal on purpose
+ * (the row's policy lists it): it returns to the workflow, which slows the execution down, waits and retries
+ * the row without spending its attempts.
+ */
+export function toActivityFailure(err: unknown, attempt: number): ApplicationFailure {
   const c = classifyLlmError(err);
   switch (c.kind) {
-    case 'rate_limited':
-      return ApplicationFailure.create({
-        message: c.message,
-        type: LLM_RATE_LIMITED,
-        nextRetryDelay: c.retryAfterMs !== undefined ? Math.max(c.retryAfterMs, 100) : undefined,
-      });
+    case 'rate_limited': {
+      const details: DeferralDetails = { attempt, retryAfterMs: c.retryAfterMs };
+      return ApplicationFailure.create({ message: c.message, type: RATE_LIMITED_FAILURE, details: [details] });
+    }
     case 'fatal':
       return ApplicationFailure.create({ message: c.reason, type: LLM_FATAL, nonRetryable: true });
     case 'aborted':

@@ -17,6 +17,7 @@ import {
 } from '../db/execution.repository';
 import type { Queryable } from '../db/pool';
 import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
+import type { RowErrorKind } from '../shared/row-errors';
 import { evaluatorExecutionSearchAttributes } from '../shared/search-attributes';
 import { evaluatorExecutionWorkflowId, workflowUrl } from '../shared/workflow-ids';
 import { startWorkflow } from '../temporal/start-workflow';
@@ -46,6 +47,8 @@ export interface ExecutionResult {
   rationale: string | null;
   /** Set when the row could not be judged (the score is then null). */
   error?: string;
+  /** Which kind of error (see ROW_ERROR_KINDS): unparseable, out_of_range, refusal, timeout, provider, … */
+  errorKind?: RowErrorKind;
 }
 export type ExecutionResults = Record<string, ExecutionResult>;
 
@@ -201,7 +204,9 @@ async function readResults(ctx: ServiceContext, executionUid: number): Promise<E
   const results: ExecutionResults = {};
   for (const r of await listResults(ctx.db, executionUid)) {
     results[r.xUid] =
-      r.error === null ? { score: r.score, rationale: r.rationale } : { score: null, rationale: null, error: r.error };
+      r.error === null
+        ? { score: r.score, rationale: r.rationale }
+        : { score: null, rationale: null, error: r.error, errorKind: r.errorKind ?? 'provider' };
   }
   return results;
 }

@@ -2,6 +2,7 @@
  * What evaluator-execution workflows, activities and the SDK agree on. Side-effect free (workflows import it):
  * only types and constants. Everything here is small: uids, counters and ids, never row contents or prompts.
  */
+import type { RowErrorKind } from './row-errors';
 
 export const EXECUTION_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'unknown'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
@@ -18,7 +19,10 @@ export const PROGRESS_QUERY = 'progress';
  * stays near 3,500 events per run, below Temporal's continue-as-new suggestion and far below its 51,200 limit.
  */
 export const DEFAULT_PAGE_SIZE = 1000;
-/** Attempts of one row's judge activity before its failure is recorded as a row error. */
+/**
+ * Attempts of one row's judge activity before its failure is recorded as a row error. Rate limits and an
+ * unreachable PostgreSQL do not count: they are retried until JUDGEFLOW_RATE_LIMIT_PATIENCE / for as long as it takes.
+ */
 export const ROW_MAX_ATTEMPTS = 5;
 /** Attempts an unparseable or out-of-range answer gets before it becomes a row error. */
 export const ANSWER_MAX_ATTEMPTS = 3;
@@ -34,6 +38,18 @@ export interface ExecutionCounters {
   histogram: Record<string, number>;
   /** How many runs (continue-as-new) this execution has had before the current one. */
   runs: number;
+  /** Row errors per kind (absent in counters carried over from before kinds existed). */
+  errorsByKind?: Partial<Record<RowErrorKind, number>>;
+  /** Model calls the provider answered with a rate limit (429, 503/529 overloaded). */
+  rateLimited?: number;
+}
+
+/** The adaptive concurrency window, carried across continue-as-new. */
+export interface AdmissionState {
+  /** Rows allowed in flight now (1..max). */
+  limit: number;
+  /** Successes counted towards the next increase of `limit`. */
+  credit: number;
 }
 
 export interface EvaluatorExecutionInput {
@@ -43,12 +59,14 @@ export interface EvaluatorExecutionInput {
   counters?: ExecutionCounters;
   /** Test hook: smaller pages make continue-as-new happen on small runs. */
   pageSize?: number;
+  admission?: AdmissionState;
 }
 
 export interface RecentResult {
   xUid: string;
   score?: number;
   error?: string;
+  errorKind?: RowErrorKind;
 }
 
 export interface ExecutionProgress {
@@ -57,7 +75,14 @@ export interface ExecutionProgress {
   total: number;
   done: number;
   errors: number;
+  /** Row errors per kind, e.g. `{ unparseable: 2, timeout: 1 }`. */
+  errorsByKind: Partial<Record<RowErrorKind, number>>;
+  /** Rows in flight now, including rows waiting out a rate limit. */
   inFlight: number;
+  /** The adaptive concurrency: rows allowed in flight now (halved on rate limits) and the requested maximum. */
+  concurrency: { effective: number; max: number };
+  /** Model calls answered with a rate limit so far; they are retried and cost no row. */
+  rateLimited: number;
   histogram: Record<string, number>;
   /** 1-based number of the current run (continue-as-new chain). */
   run: number;
@@ -87,6 +112,11 @@ export interface JudgeDatapointParams {
   executionUid: number;
   xUid: string;
   position: number;
+  /** Attempts this row already spent on real failures in earlier activities (before a rate limit). */
+  priorAttempts?: number;
+  /** Workflow time (epoch ms) of the row's first rate limit, to give up after the configured patience. */
+  rateLimitedSinceMs?: number;
 }
 /** Kept tiny: it lands in workflow history for every row. */
-export type JudgeDatapointResult = { xUid: string; score: number } | { xUid: string; error: string };
+export type JudgeDatapointResult =
+  { xUid: string; score: number } | { xUid: string; error: string; errorKind: RowErrorKind };

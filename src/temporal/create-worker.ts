@@ -27,7 +27,8 @@ export function createJudgeflowWorker(o: JudgeflowWorkerOptions): Promise<Worker
     activities: createActivities({ config: o.config, db: o.db, llm: o.llm }),
     // Room for every row window of a few executions at the worker-wide concurrency cap.
     maxConcurrentActivityTaskExecutions: Math.max(100, 2 * o.config.concurrency.max),
-    maxHeartbeatThrottleInterval: '4 seconds',
+    // Heartbeats reach the server at least every 500 ms, so a cancellation aborts slow model calls within ~1 s.
+    maxHeartbeatThrottleInterval: '500 milliseconds',
     // Short row activities arrive fast: more pollers keep the concurrency window full.
     maxConcurrentActivityTaskPolls: 32,
     maxConcurrentWorkflowTaskPolls: 10,

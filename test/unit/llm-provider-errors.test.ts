@@ -1,12 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import {
-  classifyLlmError,
-  LLM_FATAL,
-  LLM_RATE_LIMITED,
-  LLM_TRANSIENT,
-  toActivityFailure,
-} from '../../src/llm/provider-errors';
+import { classifyLlmError, LLM_FATAL, LLM_TRANSIENT, toActivityFailure } from '../../src/llm/provider-errors';
+import { RATE_LIMITED_FAILURE } from '../../src/shared/row-errors';
 
 /** An APIError as the openai client builds it from an HTTP response body `{ error: { message } }`. */
 function apiError(status: number, message: string, headers: Record<string, string> = {}): APIError {
@@ -54,45 +49,60 @@ describe('classifyLlmError: 429', () => {
 });
 
 describe('toActivityFailure: 429', () => {
-  it('is a retryable LlmRateLimited failure with nextRetryDelay from retry-after', () => {
-    const f = toActivityFailure(apiError(429, 'Rate limit reached', { 'retry-after': '3' }));
-    expect(f.type).toBe(LLM_RATE_LIMITED);
+  it('is an LlmRateLimited deferral carrying retry-after and the attempt, for the workflow to wait out', () => {
+    const f = toActivityFailure(apiError(429, 'Rate limit reached', { 'retry-after': '3' }), 2);
+    expect(f.type).toBe(RATE_LIMITED_FAILURE);
     expect(f.type).toBe('LlmRateLimited');
-    expect(f.nonRetryable).toBe(false);
-    expect(f.nextRetryDelay).toBe(3000);
+    expect(f.details).toEqual([{ attempt: 2, retryAfterMs: 3000 }]);
     expect(f.message).toBe('rate limited (429): Rate limit reached');
   });
 
-  it('raises a tiny retry delay to at least 100 ms', () => {
-    expect(toActivityFailure(apiError(429, 'x', { 'retry-after-ms': '5' })).nextRetryDelay).toBe(100);
-    expect(toActivityFailure(apiError(429, 'x', { 'retry-after': '0' })).nextRetryDelay).toBe(100);
+  it('leaves retryAfterMs unset without a retry header (the workflow backs off)', () => {
+    const f = toActivityFailure(apiError(429, 'x'), 1);
+    expect(f.type).toBe(RATE_LIMITED_FAILURE);
+    expect(f.details).toEqual([{ attempt: 1, retryAfterMs: undefined }]);
   });
+});
 
-  it('leaves nextRetryDelay unset without a retry header', () => {
-    const f = toActivityFailure(apiError(429, 'x'));
-    expect(f.type).toBe(LLM_RATE_LIMITED);
-    expect(f.nextRetryDelay).toBeUndefined();
+describe('classifyLlmError: overloaded', () => {
+  it.each([503, 529])('treats %i as a rate limit, with its retry-after', (status) => {
+    const c = classifyLlmError(apiError(status, 'Overloaded', { 'retry-after': '2' }));
+    expect(c).toEqual({ kind: 'rate_limited', retryAfterMs: 2000, message: `overloaded (${status}): Overloaded` });
+    expect(toActivityFailure(apiError(status, 'Overloaded'), 1).type).toBe(RATE_LIMITED_FAILURE);
   });
 });
 
 describe('classifyLlmError: transient statuses', () => {
-  it.each([500, 502, 503])('treats %i as transient, naming the status', (status) => {
+  it.each([500, 502, 504])('treats %i as a transient provider error, naming the status', (status) => {
     const c = classifyLlmError(apiError(status, 'upstream broke'));
-    expect(c).toEqual({ kind: 'transient', message: `the model endpoint failed (${status}): upstream broke` });
-    const f = toActivityFailure(apiError(status, 'upstream broke'));
+    expect(c).toEqual({
+      kind: 'transient',
+      rowErrorKind: 'provider',
+      message: `the model endpoint failed (${status}): upstream broke`,
+    });
+    const f = toActivityFailure(apiError(status, 'upstream broke'), 1);
     expect(f.type).toBe(LLM_TRANSIENT);
     expect(f.nonRetryable).toBe(false);
   });
 
-  it.each([408, 409])('treats %i as transient (retry requested)', (status) => {
-    const c = classifyLlmError(apiError(status, 'try again'));
-    expect(c).toEqual({ kind: 'transient', message: `the model endpoint asked to retry (${status}): try again` });
-    expect(toActivityFailure(apiError(status, 'try again')).nonRetryable).toBe(false);
+  it('treats 408 as a transient timeout and 409 as a transient provider error', () => {
+    expect(classifyLlmError(apiError(408, 'try again'))).toEqual({
+      kind: 'transient',
+      rowErrorKind: 'timeout',
+      message: 'the model endpoint timed out (408): try again',
+    });
+    expect(classifyLlmError(apiError(409, 'try again'))).toEqual({
+      kind: 'transient',
+      rowErrorKind: 'provider',
+      message: 'the model endpoint asked to retry (409): try again',
+    });
+    expect(toActivityFailure(apiError(409, 'try again'), 1).nonRetryable).toBe(false);
   });
 
   it('treats other unlisted statuses as transient', () => {
     expect(classifyLlmError(apiError(418, 'teapot'))).toEqual({
       kind: 'transient',
+      rowErrorKind: 'provider',
       message: 'the model endpoint answered 418: teapot',
     });
   });
@@ -108,7 +118,7 @@ describe('classifyLlmError: fatal statuses', () => {
   });
 
   it.each([400, 401, 403, 404, 422])('turns %i into a non-retryable LlmFatalError failure', (status) => {
-    const f = toActivityFailure(apiError(status, 'nope'));
+    const f = toActivityFailure(apiError(status, 'nope'), 1);
     expect(f.type).toBe(LLM_FATAL);
     expect(f.type).toBe('LlmFatalError');
     expect(f.nonRetryable).toBe(true);
@@ -129,7 +139,7 @@ describe('classifyLlmError: fatal statuses', () => {
     expect(reason).not.toContain('sk-abc123XYZ');
     expect(reason).toContain('<redacted>');
     expect(reason).toContain('Incorrect API key provided');
-    expect(toActivityFailure(err).message).not.toContain('sk-abc123XYZ');
+    expect(toActivityFailure(err, 1).message).not.toContain('sk-abc123XYZ');
   });
 
   it('redacts a key fragment in the error message when the body has no message', () => {
@@ -150,9 +160,14 @@ describe('key redaction (regressions)', () => {
 
   it('redacts keys in connection errors and other errors too', () => {
     const c = classifyLlmError(new APIConnectionError({ message: 'proxy refused sk-proj-1234abcd' }));
-    expect(c).toEqual({ kind: 'transient', message: 'the model endpoint did not answer: proxy refused <redacted>' });
+    expect(c).toEqual({
+      kind: 'transient',
+      rowErrorKind: 'provider',
+      message: 'the model endpoint did not answer: proxy refused <redacted>',
+    });
     expect(classifyLlmError(new Error('bad header key-9f8e7d6c5b'))).toEqual({
       kind: 'transient',
+      rowErrorKind: 'provider',
       message: 'bad header <redacted>',
     });
   });
@@ -161,35 +176,44 @@ describe('key redaction (regressions)', () => {
 describe('classifyLlmError: non-HTTP errors', () => {
   it('treats a connection error as transient', () => {
     const c = classifyLlmError(new APIConnectionError({ message: 'ECONNREFUSED 127.0.0.1:8000' }));
-    expect(c).toEqual({ kind: 'transient', message: 'the model endpoint did not answer: ECONNREFUSED 127.0.0.1:8000' });
-    const f = toActivityFailure(new APIConnectionError({ message: 'ECONNREFUSED' }));
+    expect(c).toEqual({
+      kind: 'transient',
+      rowErrorKind: 'provider',
+      message: 'the model endpoint did not answer: ECONNREFUSED 127.0.0.1:8000',
+    });
+    const f = toActivityFailure(new APIConnectionError({ message: 'ECONNREFUSED' }), 1);
     expect(f.type).toBe(LLM_TRANSIENT);
     expect(f.nonRetryable).toBe(false);
   });
 
-  it('treats a timeout (a connection error subclass) as transient', () => {
+  it('treats a request timeout as a transient timeout', () => {
     expect(classifyLlmError(new APIConnectionTimeoutError())).toEqual({
       kind: 'transient',
-      message: 'the model endpoint did not answer: Request timed out.',
+      rowErrorKind: 'timeout',
+      message: 'the model did not answer within the request timeout',
     });
   });
 
   it('treats a user abort as aborted, and its failure as a retryable transient one', () => {
     expect(classifyLlmError(new APIUserAbortError())).toEqual({ kind: 'aborted' });
-    const f = toActivityFailure(new APIUserAbortError());
+    const f = toActivityFailure(new APIUserAbortError(), 1);
     expect(f.type).toBe(LLM_TRANSIENT);
     expect(f.message).toBe('the model call was aborted');
     expect(f.nonRetryable).toBe(false);
   });
 
   it('treats a plain Error as transient with its message', () => {
-    expect(classifyLlmError(new Error('socket hang up'))).toEqual({ kind: 'transient', message: 'socket hang up' });
-    const f = toActivityFailure(new Error('socket hang up'));
+    expect(classifyLlmError(new Error('socket hang up'))).toEqual({
+      kind: 'transient',
+      rowErrorKind: 'provider',
+      message: 'socket hang up',
+    });
+    const f = toActivityFailure(new Error('socket hang up'), 1);
     expect(f.type).toBe(LLM_TRANSIENT);
     expect(f.message).toBe('socket hang up');
   });
 
   it('treats a thrown non-Error value as transient with its string form', () => {
-    expect(classifyLlmError('boom')).toEqual({ kind: 'transient', message: 'boom' });
+    expect(classifyLlmError('boom')).toEqual({ kind: 'transient', rowErrorKind: 'provider', message: 'boom' });
   });
 });

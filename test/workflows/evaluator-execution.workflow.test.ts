@@ -18,6 +18,7 @@ import { resolveTemporalCli } from '../../tools/temporal-cli';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { WORKFLOWS_PATH } from '../../src/temporal/workflows-path';
 import { ROW_MAX_ATTEMPTS } from '../../src/shared/execution-contract';
+import { RATE_LIMITED_FAILURE, type DeferralDetails } from '../../src/shared/row-errors';
 import type { BenchmarkChild } from '../../src/shared/benchmark-contract';
 import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 import {
@@ -109,6 +110,16 @@ async function listRuns(workflowId: string): Promise<WorkflowExecutionInfo[]> {
   const runs: WorkflowExecutionInfo[] = [];
   for await (const run of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(run);
   return runs;
+}
+
+/** The failure judgeDatapoint throws when the provider rate-limits a call. */
+function rateLimited(p: { xUid: string }, retryAfterMs: number, attempt = 1): ApplicationFailure {
+  const details: DeferralDetails = { attempt, retryAfterMs };
+  return ApplicationFailure.create({
+    message: `rate limited (429): ${p.xUid}`,
+    type: RATE_LIMITED_FAILURE,
+    details: [details],
+  });
 }
 
 /** A worker whose rows 0 and 1 are scored at once, while every later row hangs until its activity is cancelled. */
@@ -244,12 +255,94 @@ describe('evaluator execution workflow', () => {
       // The dev server still spaces these retries about 1 s apart: ~4 s instead of 15 s.
       const started = calls.judge.filter((j) => j.position === 3).map((j) => j.startedAt);
       expect(started.at(-1)! - started[0]!).toBeLessThan(10_000);
-      expect(calls.rowErrors).toEqual([{ executionUid: uid, xUid: 'x3', error: 'model overloaded' }]);
+      expect(calls.rowErrors).toEqual([
+        { executionUid: uid, xUid: 'x3', errorKind: 'provider', error: 'model overloaded' },
+      ]);
       expect(sortedJudged(calls)).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
       expect(calls.finished).toEqual([{ executionUid: uid, status: 'completed' }]);
       const progress = await handle.query(progressQuery);
       expect(progress.histogram).toEqual({ 1: 2, 2: 2, 3: 2, 4: 1, 5: 2 });
-      expect(progress.recent).toContainEqual({ xUid: 'x3', error: 'model overloaded' });
+      expect(progress.recent).toContainEqual({ xUid: 'x3', error: 'model overloaded', errorKind: 'provider' });
+      expect(progress.errorsByKind).toEqual({ provider: 1 });
+    });
+  });
+
+  it('rate limits cost no attempt and no row: the rows wait, retry and are all scored', async () => {
+    const uid = nextUid();
+    let rateLimits = 12;
+    const options: FakeOptions = {
+      executions: { [uid]: { rows: 20, concurrency: 8 } },
+      judge: async (p) => {
+        if (rateLimits-- > 0) throw rateLimited(p, 50);
+        return { xUid: p.xUid, score: 1 };
+      },
+    };
+    await withWorker(options, async ({ taskQueue, calls }) => {
+      const handle = await startExecution(taskQueue, uid);
+      expect(await handle.result()).toEqual({ executionUid: uid, status: 'completed', done: 20, errors: 0 });
+      expect(calls.rowErrors).toEqual([]);
+      expect(sortedJudged(calls)).toEqual(positions(20));
+      // Each rate-limited call was a new activity at attempt 1: no attempt was spent on it.
+      expect(calls.judge.every((j) => j.attempt === 1)).toBe(true);
+      expect(calls.judge).toHaveLength(20 + 12);
+      const progress = await handle.query(progressQuery);
+      expect(progress.rateLimited).toBe(12);
+      expect(progress.errorsByKind).toEqual({});
+    });
+  });
+
+  it('halves the window on a rate limit and grows it back on successes (AIMD)', async () => {
+    const uid = nextUid();
+    const told = new Set<number>();
+    const options: FakeOptions = {
+      executions: { [uid]: { rows: 60, concurrency: 8 } },
+      judge: async (p) => {
+        await sleep(30);
+        // One burst: the first calls of rows 8..15 are told to wait 300 ms.
+        if (p.position >= 8 && p.position < 16 && !told.has(p.position)) {
+          told.add(p.position);
+          throw rateLimited(p, 300);
+        }
+        return { xUid: p.xUid, score: 1 };
+      },
+    };
+    await withWorker(options, async ({ taskQueue, calls }) => {
+      const handle = await startExecution(taskQueue, uid);
+      await waitFor('the burst is over', async () => (await handle.query(progressQuery)).rateLimited > 0);
+      const during = await handle.query(progressQuery);
+      // One episode halves once, however many calls of the burst were rate-limited: 8 → 4.
+      expect(during.concurrency).toEqual({ effective: 4, max: 8 });
+      expect(await handle.result()).toMatchObject({ status: 'completed', done: 60, errors: 0 });
+      const after = await handle.query(progressQuery);
+      expect(after.concurrency.effective).toBeGreaterThan(4);
+      expect(after.concurrency.effective).toBeLessThanOrEqual(8);
+      expect(calls.maxInFlight).toBeLessThanOrEqual(8);
+    });
+  });
+
+  it('attempts spent on real failures before a rate limit still count towards the row', async () => {
+    const uid = nextUid();
+    const options: FakeOptions = {
+      executions: { [uid]: { rows: 3, concurrency: 3 } },
+      judge: async (p, attempt) => {
+        if (p.position !== 1) return { xUid: p.xUid, score: 1 };
+        // Two real failures, then a rate limit, then real failures until the row's attempts are spent.
+        if ((p.priorAttempts ?? 0) === 0 && attempt === 3) throw rateLimited(p, 10, attempt);
+        throw ApplicationFailure.create({ message: 'upstream broke', type: 'LlmTransientError', nextRetryDelay: 10 });
+      },
+    };
+    await withWorker(options, async ({ taskQueue, calls }) => {
+      const handle = await startExecution(taskQueue, uid);
+      expect(await handle.result()).toMatchObject({ status: 'completed', done: 3, errors: 1 });
+      const row = calls.judge.filter((j) => j.position === 1);
+      // 2 failures + the rate limit in the first activity, then ROW_MAX_ATTEMPTS - 2 more failures.
+      expect(row.map((j) => [j.priorAttempts ?? 0, j.attempt])).toEqual([
+        [0, 1],
+        [0, 2],
+        [0, 3],
+        ...Array.from({ length: ROW_MAX_ATTEMPTS - 2 }, (_, i) => [2, i + 1]),
+      ]);
+      expect(calls.rowErrors).toMatchObject([{ xUid: 'x1', errorKind: 'provider' }]);
     });
   });
 

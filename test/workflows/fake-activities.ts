@@ -38,7 +38,14 @@ export interface FakeOptions {
 export interface FakeCalls {
   pages: { executionUid: number; afterPosition: number; limit: number }[];
   /** Every judgeDatapoint attempt, in start order. */
-  judge: { executionUid: number; xUid: string; position: number; attempt: number; startedAt: number }[];
+  judge: {
+    executionUid: number;
+    xUid: string;
+    position: number;
+    attempt: number;
+    startedAt: number;
+    priorAttempts?: number;
+  }[];
   /** Attempts that returned a result (score or row error value). */
   judged: { executionUid: number; xUid: string }[];
   rowErrors: { executionUid: number; xUid: string; error: string }[];
