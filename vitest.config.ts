@@ -23,6 +23,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Workers, servers and PostgreSQL fail on purpose. Short inside `npm test`; `npm run test:chaos` runs
+          // the full scale (JUDGEFLOW_CHAOS=full) and writes the table of docs/reliability.md.
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           name: 'workflows',
           include: ['test/workflows/**/*.test.ts'],
           testTimeout: 60_000,

@@ -6,14 +6,18 @@
  * instruction (see messages.ts), else [0, 1]. A user message containing `[[judge:score=N]]` gets N.
  *
  * Fault switches, server-wide (options / `configure()`): latencyMs, rateLimit, serverErrors, malformed,
- * outOfRange (each `{ firstN?, everyNth? }`, counting the requests that reach that fault's check since the last
- * `configure()`; checked in that order), requireApiKey, knownModels.
+ * outOfRange, empty, refusal (each `{ firstN?, everyNth?, fraction? }`, counting the requests that reach that
+ * fault's check since the last `configure()`; `fraction` draws from a seeded generator, so runs repeat; checked
+ * in that order), requireApiKey, knownModels.
  * And per request through the model name, so concurrent tests need not reconfigure it:
  *   local-judge                     normal
  *   local-judge:latency=200         answer after 200 ms (abort-aware)
  *   local-judge:malformed           content that is not JSON
  *   local-judge:out-of-range        a score outside the allowed ones
+ *   local-judge:empty               an empty answer
+ *   local-judge:refusal             a refusal (`message.refusal`, no content)
  *   local-judge:status=500          answer that HTTP status (429 comes with `retry-after: 1`; 404 as model_not_found)
+ *   local-judge:429=0.3             a random 30 % of requests get 429 with `retry-after: 1` (likewise 500=0.1)
  * Switches combine: `local-judge:latency=50:malformed`.
  */
 import http from 'node:http';
@@ -25,6 +29,8 @@ export interface FaultSchedule {
   firstN?: number;
   /** Every Nth request gets the fault. */
   everyNth?: number;
+  /** This share of requests (0..1), drawn from a generator seeded at `configure()`. */
+  fraction?: number;
 }
 
 export interface JudgeServerBehaviour {
@@ -33,6 +39,8 @@ export interface JudgeServerBehaviour {
   serverErrors?: FaultSchedule;
   malformed?: FaultSchedule;
   outOfRange?: FaultSchedule;
+  empty?: FaultSchedule;
+  refusal?: FaultSchedule;
   /** When set, requests whose bearer token differs get 401. */
   requireApiKey?: string;
   /** When set, other base model names get 404 model_not_found. */
@@ -105,6 +113,7 @@ function parseModel(model: string): { baseModel: string; switches: Map<string, s
 function faultReply(
   behaviour: JudgeServerBehaviour,
   due: (s: FaultSchedule | undefined) => boolean,
+  chance: (fraction: string | undefined) => boolean,
   authorization: string | undefined,
   model: string,
 ): Reply | undefined {
@@ -116,7 +125,7 @@ function faultReply(
   if (status === 404 || (behaviour.knownModels && !behaviour.knownModels.includes(baseModel))) {
     return { status: 404, body: apiError(`The model \`${model}\` does not exist.`, 'model_not_found') };
   }
-  if (status === 429 || due(behaviour.rateLimit)) {
+  if (status === 429 || due(behaviour.rateLimit) || chance(switches.get('429'))) {
     const retryAfter = String(behaviour.rateLimit?.retryAfterSeconds ?? 1);
     return {
       status: 429,
@@ -127,7 +136,8 @@ function faultReply(
   if (status !== undefined && status !== 200) {
     return { status, body: apiError(`simulated status ${status}`, 'server_error') };
   }
-  if (due(behaviour.serverErrors)) return { status: 500, body: apiError('simulated server error', 'server_error') };
+  if (due(behaviour.serverErrors) || chance(switches.get('500')))
+    return { status: 500, body: apiError('simulated server error', 'server_error') };
   return undefined;
 }
 
@@ -146,8 +156,14 @@ function completionReply(
     .join('\n');
   const allowed = allowedScores(body);
   let content: string;
+  let refusal: string | null = null;
   if (switches.has('malformed') || due(behaviour.malformed)) {
     content = 'I think this answer is rather good, but I cannot say more.';
+  } else if (switches.has('empty') || due(behaviour.empty)) {
+    content = '';
+  } else if (switches.has('refusal') || due(behaviour.refusal)) {
+    content = '';
+    refusal = "I'm sorry, but I can't help with grading this.";
   } else {
     const outOfRange = switches.has('out-of-range') || due(behaviour.outOfRange);
     const score = outOfRange ? Math.max(...allowed) + 1000 : localJudgeScore(userText, allowed);
@@ -162,7 +178,14 @@ function completionReply(
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model,
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: refusal ? null : content, refusal },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
       usage: {
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,
@@ -180,6 +203,7 @@ export async function startJudgeServer(
   let counter = 0;
   // Each fault counts the requests that reached its check, so `firstN` schedules of several faults add up.
   let faultCounters = new Map<FaultSchedule, number>();
+  let random = seededRandom(1);
   let stats = emptyStats();
   const open = new Set<http.ServerResponse>();
 
@@ -187,8 +211,13 @@ export async function startJudgeServer(
     if (!s) return false;
     const n = (faultCounters.get(s) ?? 0) + 1;
     faultCounters.set(s, n);
-    return (s.firstN !== undefined && n <= s.firstN) || (!!s.everyNth && n % s.everyNth === 0);
+    return (
+      (s.firstN !== undefined && n <= s.firstN) ||
+      (!!s.everyNth && n % s.everyNth === 0) ||
+      (s.fraction !== undefined && random() < s.fraction)
+    );
   };
+  const chance = (fraction: string | undefined) => fraction !== undefined && random() < Number(fraction);
 
   /** Counts a request in flight; the returned `finish` replies once, unless the client went away first. */
   const track = (res: http.ServerResponse) => {
@@ -235,7 +264,10 @@ export async function startJudgeServer(
     const { switches } = parseModel(model);
     const latency = switches.has('latency') ? Number(switches.get('latency')) : behaviour.latencyMs;
     later(Math.max(0, latency || 0), () => {
-      finish(faultReply(behaviour, due, req.headers.authorization, model) ?? completionReply(body, n, behaviour, due));
+      finish(
+        faultReply(behaviour, due, chance, req.headers.authorization, model) ??
+          completionReply(body, n, behaviour, due),
+      );
     });
   };
 
@@ -277,6 +309,7 @@ export async function startJudgeServer(
     configure(change) {
       behaviour = { ...behaviour, ...change };
       faultCounters = new Map();
+      random = seededRandom(1);
     },
     stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, byModel: { ...stats.byModel } }),
     resetStats() {
@@ -290,6 +323,18 @@ export async function startJudgeServer(
         });
         server.closeAllConnections();
       }),
+  };
+}
+
+/** mulberry32: a tiny seeded generator, so a fault `fraction` hits the same requests on every run. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
