@@ -1,11 +1,12 @@
 /**
  * The admission path of an execution's rows: it decides when the next row may call the model. Deterministic
  * (workflow code). The stage here is the execution's adaptive concurrency: AIMD, as TCP does it — the window
- * halves when the provider rate-limits a call that started after the last decrease (one decrease per episode, not
- * one per 429 of the same burst) and grows by one row per window of successes, up to the requested concurrency.
- * Rows waiting out a rate limit keep their place in the window, so a halved window admits nothing new until
- * enough rows have finished. Execution budgets and the provider limit shared by all workers are stages of this
- * same path, checked before the window.
+ * halves when the provider rate-limits a call, once per episode: not again for calls that started before the last
+ * decrease, nor before the wait the provider asked for has passed (the smaller window needs that long to show);
+ * it grows by one row per window of successes, up to the requested concurrency.
+ * The window counts model calls in flight: a row waiting out a rate limit gives its place back while it waits,
+ * and gets in again before any new row does. Execution budgets and the provider limit shared by all workers are
+ * stages of this same path, checked before the window.
  */
 import { condition } from '@temporalio/workflow';
 import type { AdmissionState } from '../src/shared/execution-contract';
@@ -14,6 +15,8 @@ export class RowAdmission {
   private limit: number;
   private credit: number;
   private inFlight = 0;
+  /** Rows back from a rate-limit wait, waiting for a place: they go before new rows. */
+  private returning = 0;
   /** Workflow time of the last decrease: a 429 of a call started before it belongs to the same episode. */
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
 
@@ -25,15 +28,30 @@ export class RowAdmission {
     this.credit = state?.credit ?? 0;
   }
 
-  /** Waits until a row may start and takes its place; false (and no place) once `stopped()` says so. */
+  /** Waits until a new row may start and takes its place; false (and no place) once `stopped()` says so. */
   async admit(stopped: () => boolean): Promise<boolean> {
-    await condition(() => stopped() || this.inFlight < this.limit);
+    await condition(() => stopped() || (this.returning === 0 && this.inFlight < this.limit));
+    return this.take(stopped);
+  }
+
+  /** Like admit, for a row retrying after a rate-limit wait: it goes before new rows. */
+  async readmit(stopped: () => boolean): Promise<boolean> {
+    this.returning += 1;
+    try {
+      await condition(() => stopped() || this.inFlight < this.limit);
+    } finally {
+      this.returning -= 1;
+    }
+    return this.take(stopped);
+  }
+
+  private take(stopped: () => boolean): boolean {
     if (stopped()) return false;
     this.inFlight += 1;
     return true;
   }
 
-  /** A row finished (scored, errored or cancelled): its place is free. */
+  /** A row's call ended (scored, errored, cancelled, or waiting out a rate limit): its place is free. */
   release(): void {
     this.inFlight -= 1;
   }
@@ -53,9 +71,12 @@ export class RowAdmission {
     }
   }
 
-  /** A call that started at `callStartedAt` (workflow time) was rate-limited: multiplicative decrease. */
-  onRateLimited(callStartedAt: number, now: number): void {
-    if (callStartedAt < this.lastDecreaseAt) return;
+  /**
+   * A call that started at `callStartedAt` (workflow time) was rate-limited and asked to wait `waitMs`:
+   * multiplicative decrease, unless this 429 belongs to the episode of the last decrease.
+   */
+  onRateLimited(callStartedAt: number, now: number, waitMs: number): void {
+    if (callStartedAt < this.lastDecreaseAt || now < this.lastDecreaseAt + waitMs) return;
     this.limit = Math.max(1, Math.floor(this.limit / 2));
     this.credit = 0;
     this.lastDecreaseAt = now;

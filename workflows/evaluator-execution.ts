@@ -162,11 +162,15 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     if (recent.length > RECENT_RESULTS) recent.shift();
   };
 
-  /** One row to its end: deferrals wait and retry without spending attempts; failures end as a row error. */
+  /**
+   * One row to its end, holding a place in the window while its model call runs. Deferrals give the place back,
+   * wait and retry without spending attempts; failures end as a row error.
+   */
   const judgeRow = async (rows: RowAdmission, xUid: string, position: number): Promise<void> => {
     let priorAttempts = 0;
     let rateLimitedSinceMs: number | undefined;
     let deferrals = 0;
+    let holding = true;
     try {
       for (;;) {
         const startedAt = workflowNow();
@@ -179,13 +183,18 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
           const deferral = deferralOf(err);
           if (!deferral) throw err;
           priorAttempts += deferral.details.attempt - 1;
+          deferrals += 1;
+          const waitMs = deferral.details.retryAfterMs ?? deferralBackoffMs(deferrals);
           if (deferral.type === RATE_LIMITED_FAILURE) {
             counters.rateLimited = (counters.rateLimited ?? 0) + 1;
-            rows.onRateLimited(startedAt, workflowNow());
+            rows.onRateLimited(startedAt, workflowNow(), waitMs);
             rateLimitedSinceMs ??= startedAt;
           }
-          deferrals += 1;
-          await sleep(deferral.details.retryAfterMs ?? deferralBackoffMs(deferrals));
+          holding = false;
+          rows.release();
+          await sleep(waitMs);
+          if (!(await rows.readmit(stopped))) return;
+          holding = true;
         }
       }
     } catch (err) {
@@ -205,6 +214,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
       const errorKind: RowErrorKind = cause instanceof TimeoutFailure ? 'timeout' : 'provider';
       await recordRowError({ executionUid, xUid, error: message, errorKind });
       record({ xUid, error: message, errorKind });
+    } finally {
+      if (holding) rows.release();
     }
   };
 
@@ -222,11 +233,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
         if (stopped() || (started > 0 && workflowInfo().continueAsNewSuggested)) break;
         // Waits for a place in the adaptive window; a signal or a fatal row may stop the execution meanwhile.
         if (!(await rows.admit(stopped))) break;
-        judged.push(
-          judgeRow(rows, page.xUids[started]!, page.positions[started]!).finally(() => {
-            rows.release();
-          }),
-        );
+        judged.push(judgeRow(rows, page.xUids[started]!, page.positions[started]!));
         nextAfter = page.positions[started];
       }
       await Promise.all(judged);
