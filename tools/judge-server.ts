@@ -35,7 +35,8 @@ export interface FaultSchedule {
 
 export interface JudgeServerBehaviour {
   latencyMs: number;
-  rateLimit?: FaultSchedule & { retryAfterSeconds?: number };
+  /** 429 with `retry-after` (or `status` 503 / 529, how providers say "overloaded"). */
+  rateLimit?: FaultSchedule & { retryAfterSeconds?: number; status?: number };
   serverErrors?: FaultSchedule;
   malformed?: FaultSchedule;
   outOfRange?: FaultSchedule;
@@ -125,10 +126,11 @@ function faultReply(
   if (status === 404 || (behaviour.knownModels && !behaviour.knownModels.includes(baseModel))) {
     return { status: 404, body: apiError(`The model \`${model}\` does not exist.`, 'model_not_found') };
   }
-  if (status === 429 || due(behaviour.rateLimit) || chance(switches.get('429'))) {
+  const scheduled = due(behaviour.rateLimit);
+  if (status === 429 || scheduled || chance(switches.get('429'))) {
     const retryAfter = String(behaviour.rateLimit?.retryAfterSeconds ?? 1);
     return {
-      status: 429,
+      status: scheduled ? (behaviour.rateLimit?.status ?? 429) : 429,
       body: apiError('Rate limit reached, retry later.', 'rate_limit_exceeded'),
       headers: { 'retry-after': retryAfter },
     };

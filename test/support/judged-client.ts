@@ -2,6 +2,7 @@
  * What most integration files start: the local judge server, a Judgeflow client on the run's test database and dev
  * server, and an in-process worker on the client's task queue that calls the judge through the real openai client.
  */
+import type { Config } from '../../src/config';
 import type { Judgeflow } from '../../src/sdk/Judgeflow';
 import { createJudgeClient } from '../../src/llm/judge';
 import { startJudgeServer, type JudgeServer, type JudgeServerBehaviour } from '../../tools/judge-server';
@@ -18,14 +19,16 @@ export interface JudgedClient {
 
 export async function startJudgedClient(
   taskQueue: string,
-  options: { apiKey?: string; judge?: Partial<JudgeServerBehaviour> } = {},
+  options: { apiKey?: string; judge?: Partial<JudgeServerBehaviour>; llm?: Partial<Config['llm']> } = {},
 ): Promise<JudgedClient> {
   const apiKey = options.apiKey ?? 'test-key';
   const judge = await startJudgeServer(options.judge);
   const jf = await connectTestClient(taskQueue);
   jf.config.openai.baseUrl = judge.url;
   jf.config.openai.apiKey = apiKey;
-  const worker = await startTestWorker(jf, createJudgeClient({ baseUrl: judge.url, apiKey }));
+  jf.config.llm = { ...jf.config.llm, ...options.llm };
+  const llm = createJudgeClient({ baseUrl: judge.url, apiKey, timeoutMs: jf.config.llm.requestTimeoutMs });
+  const worker = await startTestWorker(jf, llm);
   return {
     jf,
     judge,
