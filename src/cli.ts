@@ -3,6 +3,7 @@
  * Errors are one clear line (exit code 1); results are printed as JSON.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { MAX_UID } from './errors';
 import { Judgeflow } from './sdk/Judgeflow';
 import { runMain } from './run-main';
 import { Benchmark } from './sdk/Benchmark';
@@ -13,12 +14,14 @@ import { recordAbandonedExecutions } from './services/repair';
 
 const uid = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer uid, got "${value}"`);
+  if (!/^\d+$/.test(value) || n <= 0 || n > MAX_UID)
+    throw new InvalidArgumentError(`expected a positive integer uid (at most ${MAX_UID}), got "${value}"`);
   return n;
 };
 const positiveInt = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  if (!/^\d+$/.test(value) || n <= 0 || n > MAX_UID)
+    throw new InvalidArgumentError(`expected a positive integer (at most ${MAX_UID}), got "${value}"`);
   return n;
 };
 const print = (value: unknown) => {

@@ -101,7 +101,7 @@ export class UnknownSplitError extends ValidationError {
 
 export class InvalidNumRowsError extends ValidationError {
   constructor(readonly numRows: unknown) {
-    super(`numRows must be a positive integer, got ${show(numRows)}`);
+    super(`numRows must be an integer from 1 to ${MAX_UID}, got ${show(numRows)}`);
   }
 }
 
@@ -171,16 +171,50 @@ export class InvalidGroundTruthError extends ValidationError {}
 /** A slice filter that is not of the documented form. */
 export class InvalidSliceFilterError extends ValidationError {}
 
-/** Throws a ValidationError naming `what` unless `value` is a non-empty string. */
-export function requireNonEmptyString(what: string, value: unknown): asserts value is string {
+/** Uids are PostgreSQL `integer` identities: 1 to 2,147,483,647. */
+export const MAX_UID = 2_147_483_647;
+/** Names (datasets, benchmarks, criteria, slices, versions, connector configs, models) are for people. */
+export const MAX_NAME_LENGTH = 256;
+/** A prompt template far beyond any model's context window is a mistake, not a prompt. */
+export const MAX_PROMPT_LENGTH = 200_000;
+
+/** Throws a ValidationError naming `what` unless `value` is a non-empty string of at most `maxLength` characters. */
+export function requireNonEmptyString(
+  what: string,
+  value: unknown,
+  maxLength = MAX_NAME_LENGTH,
+): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ValidationError(`${what} must be a non-empty string, got ${show(value)}`);
+  }
+  requireMaxLength(what, value, maxLength);
+}
+
+/** Throws a ValidationError unless the string has at most `maxLength` characters. */
+export function requireMaxLength(what: string, value: string, maxLength: number): void {
+  if (value.length > maxLength) {
+    throw new ValidationError(
+      `${what} must be at most ${maxLength.toLocaleString('en')} characters, got ${show(value)}`,
+    );
+  }
+}
+
+/** Throws a ValidationError naming `what` unless `value` is a uid: an integer from 1 to MAX_UID. */
+export function requireUid(what: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_UID) {
+    throw new ValidationError(`${what} must be an integer uid from 1 to ${MAX_UID}, got ${show(value)}`);
   }
 }
 
 /** Turns `value` into a short, quoted form for error messages. */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') {
+    // A long string is shown by its start and its length, so a 1 MB value does not become a 1 MB message.
+    return value.length > 80
+      ? `${JSON.stringify(value.slice(0, 60))}… (a ${value.length.toLocaleString('en')}-character string)`
+      : JSON.stringify(value);
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (value === undefined) return 'undefined';
   try {
     // JSON.stringify answers undefined for functions and symbols, whatever its declared type says.

@@ -33,7 +33,7 @@ export class InvalidDestinationError extends ValidationError {
 
 export class InvalidExportConfigError extends ValidationError {
   constructor(readonly value: unknown) {
-    super(`config must be a JsonExportConfig or a CsvExportConfig, got ${Object.prototype.toString.call(value)}`);
+    super(`config must be a JsonExportConfig or a CsvExportConfig, got ${show(value)}`);
   }
 }
 

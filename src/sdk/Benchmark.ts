@@ -1,6 +1,6 @@
 /** A benchmark: a dataset with ground truth, plus criteria, evaluators and slices; and its executions. */
 import { Judgeflow } from './Judgeflow';
-import { NotFoundError, requireNonEmptyString } from '../errors';
+import { NotFoundError, requireNonEmptyString, requireUid } from '../errors';
 import { findBenchmark, insertBenchmark, listBenchmarks, type BenchmarkRecord } from '../db/benchmark.repository';
 import { findDataset } from '../db/dataset.repository';
 import {
@@ -40,6 +40,7 @@ export class Benchmark {
   static async create(params: CreateBenchmarkParams, client?: Judgeflow): Promise<Benchmark> {
     const jf = Judgeflow.resolve(client);
     requireNonEmptyString('benchmark name', params.name);
+    requireUid('datasetUid', params.datasetUid);
     if (!(await findDataset(jf.db, params.datasetUid))) throw new NotFoundError('dataset', params.datasetUid);
     const uid = await insertBenchmark(jf.db, {
       name: params.name,
@@ -50,6 +51,7 @@ export class Benchmark {
   }
 
   static async get(benchmarkUid: number, client?: Judgeflow): Promise<Benchmark> {
+    requireUid('benchmarkUid', benchmarkUid);
     const jf = Judgeflow.resolve(client);
     const record = await findBenchmark(jf.db, benchmarkUid);
     if (!record) throw new NotFoundError('benchmark', benchmarkUid);

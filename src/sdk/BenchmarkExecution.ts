@@ -1,4 +1,5 @@
 /** One execution run of a benchmark (reference: BenchmarkExecution), and its export. */
+import { requireUid } from '../errors';
 import { Judgeflow } from './Judgeflow';
 import type { BenchmarkExecutionRecord } from '../db/benchmark-execution.repository';
 import {
@@ -46,6 +47,7 @@ export class BenchmarkExecution {
   }
 
   static async get(benchmarkExecutionUid: number, client?: Judgeflow): Promise<BenchmarkExecution> {
+    requireUid('benchmarkExecutionUid', benchmarkExecutionUid);
     const jf = Judgeflow.resolve(client);
     return new BenchmarkExecution(jf, await requireBenchmarkExecution(jf, benchmarkExecutionUid));
   }

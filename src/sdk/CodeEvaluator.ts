@@ -3,7 +3,7 @@
  * of several types (and `PromptEvaluator.get` can refuse them); running code evaluators is not supported yet.
  */
 import { Judgeflow } from './Judgeflow';
-import { NotFoundError, WrongEvaluatorTypeError } from '../errors';
+import { NotFoundError, WrongEvaluatorTypeError, requireUid } from '../errors';
 import { findCriteria } from '../db/criteria.repository';
 import { findEvaluator, insertEvaluator } from '../db/evaluator.repository';
 
@@ -16,6 +16,7 @@ export class CodeEvaluator {
   ) {}
 
   static async create(params: { criteriaUid: number; name: string }, client?: Judgeflow): Promise<CodeEvaluator> {
+    requireUid('criteriaUid', params.criteriaUid);
     const jf = Judgeflow.resolve(client);
     const criteria = await findCriteria(jf.db, params.criteriaUid);
     if (!criteria) throw new NotFoundError('criteria', params.criteriaUid);
@@ -30,6 +31,7 @@ export class CodeEvaluator {
   }
 
   static async get(evaluatorUid: number, client?: Judgeflow): Promise<CodeEvaluator> {
+    requireUid('evaluatorUid', evaluatorUid);
     const jf = Judgeflow.resolve(client);
     const e = await findEvaluator(jf.db, evaluatorUid);
     if (!e) throw new NotFoundError('evaluator', evaluatorUid);

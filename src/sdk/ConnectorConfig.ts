@@ -3,6 +3,7 @@
  * `BenchmarkExecution.export`). Credentials are encrypted at rest with JUDGEFLOW_SECRET_KEY and never returned:
  * a connector config shows its type, options and a masked hint only.
  */
+import { requireUid } from '../errors';
 import { Judgeflow } from './Judgeflow';
 import type { ConnectorConfigRecord } from '../db/connector-config.repository';
 import {
@@ -41,6 +42,7 @@ export class ConnectorConfig {
   }
 
   static async get(connectorConfigUid: number, client?: Judgeflow): Promise<ConnectorConfig> {
+    requireUid('connectorConfigUid', connectorConfigUid);
     const jf = Judgeflow.resolve(client);
     return new ConnectorConfig(jf, await requireConnectorConfig(jf, connectorConfigUid));
   }
@@ -52,6 +54,7 @@ export class ConnectorConfig {
 
   /** Deletes it; refused (ConnectorConfigInUseError) while an export using it runs. */
   static async delete(connectorConfigUid: number, client?: Judgeflow): Promise<void> {
+    requireUid('connectorConfigUid', connectorConfigUid);
     await deleteConnectorConfig(Judgeflow.resolve(client), connectorConfigUid);
   }
 

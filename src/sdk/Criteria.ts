@@ -1,6 +1,16 @@
 /** A criteria (e.g. "helpfulness"): labels with integer scores, a description, whether a rationale is required. */
 import { Judgeflow } from './Judgeflow';
-import { InvalidGroundTruthError, InvalidLabelsError, NotFoundError, requireNonEmptyString, show } from '../errors';
+import {
+  MAX_NAME_LENGTH,
+  MAX_UID,
+  requireMaxLength,
+  InvalidGroundTruthError,
+  InvalidLabelsError,
+  NotFoundError,
+  requireNonEmptyString,
+  show,
+  requireUid,
+} from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import {
   findCriteria,
@@ -54,6 +64,7 @@ export class Criteria {
 
   static async create(params: CreateCriteriaParams, client?: Judgeflow): Promise<Criteria> {
     const jf = Judgeflow.resolve(client);
+    requireUid('benchmarkUid', params.benchmarkUid);
     requireNonEmptyString('criteria name', params.name);
     const labels = validateLabels(params.labels);
     if (!(await findBenchmark(jf.db, params.benchmarkUid))) throw new NotFoundError('benchmark', params.benchmarkUid);
@@ -70,6 +81,7 @@ export class Criteria {
   }
 
   static async get(criteriaUid: number, client?: Judgeflow): Promise<Criteria> {
+    requireUid('criteriaUid', criteriaUid);
     const jf = Judgeflow.resolve(client);
     const record = await findCriteria(jf.db, criteriaUid);
     if (!record) throw new NotFoundError('criteria', criteriaUid);
@@ -77,7 +89,9 @@ export class Criteria {
   }
 
   static async list(benchmarkUid: number, client?: Judgeflow): Promise<Criteria[]> {
+    requireUid('benchmarkUid', benchmarkUid);
     const jf = Judgeflow.resolve(client);
+    if (!(await findBenchmark(jf.db, benchmarkUid))) throw new NotFoundError('benchmark', benchmarkUid);
     return (await listCriteria(jf.db, benchmarkUid)).map((r) => new Criteria(jf, r));
   }
 
@@ -132,7 +146,7 @@ export class Criteria {
 function validateLabels(labels: unknown): LabelRecord[] {
   if (!Array.isArray(labels) || labels.length < 2) {
     throw new InvalidLabelsError(
-      `a criteria needs at least two labels { name, score, description? }, got ${JSON.stringify(labels)}`,
+      `a criteria needs at least two labels { name, score, description? }, got ${show(labels)}`,
     );
   }
   const scores = new Set<number>();
@@ -141,11 +155,12 @@ function validateLabels(labels: unknown): LabelRecord[] {
     if (typeof l?.name !== 'string' || !l.name.trim()) {
       throw new InvalidLabelsError(`labels[${i}].name must be a non-empty string, got ${show(l?.name)}`);
     }
-    if (typeof l.score !== 'number' || !Number.isInteger(l.score)) {
+    if (typeof l.score !== 'number' || !Number.isInteger(l.score) || Math.abs(l.score) > MAX_UID) {
       throw new InvalidLabelsError(
-        `labels[${i}].score must be an integer, got ${JSON.stringify(l.score)} (label "${l.name}")`,
+        `labels[${i}].score must be an integer from -${MAX_UID} to ${MAX_UID}, got ${show(l.score)} (label "${l.name}")`,
       );
     }
+    requireMaxLength(`labels[${i}].name`, l.name, MAX_NAME_LENGTH);
     if (scores.has(l.score))
       throw new InvalidLabelsError(`labels[${i}].score ${l.score} is used by another label; scores must be unique`);
     if (names.has(l.name.toLowerCase()))

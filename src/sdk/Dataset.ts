@@ -11,6 +11,8 @@ import {
   NotFoundError,
   ValidationError,
   requireNonEmptyString,
+  requireUid,
+  show,
 } from '../errors';
 import { readCsvFile, readJsonlFile, type ReadDataset, type SourceRow } from '../dataset/readers';
 import {
@@ -58,7 +60,7 @@ export class Dataset {
   ): Promise<Dataset> {
     // JavaScript callers can pass anything: check the values, not their declared types.
     const given: unknown = options.rows;
-    if (!Array.isArray(given)) throw new ValidationError(`rows must be an array of objects, got ${typeof given}`);
+    if (!Array.isArray(given)) throw new ValidationError(`rows must be an array of objects, got ${show(given)}`);
     const columns: string[] = [];
     const seen = new Set<string>();
     const rows: SourceRow[] = (given as unknown[]).map((values, i) => {
@@ -90,6 +92,7 @@ export class Dataset {
   }
 
   static async get(datasetUid: number, client?: Judgeflow): Promise<Dataset> {
+    requireUid('datasetUid', datasetUid);
     const jf = Judgeflow.resolve(client);
     const record = await findDataset(jf.db, datasetUid);
     if (!record) throw new NotFoundError('dataset', datasetUid);

@@ -11,7 +11,11 @@ import {
   UnknownColumnError,
   ValidationError,
   WrongEvaluatorTypeError,
+  requireMaxLength,
   requireNonEmptyString,
+  requireUid,
+  MAX_NAME_LENGTH,
+  MAX_PROMPT_LENGTH,
   show,
 } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
@@ -84,6 +88,7 @@ export class PromptEvaluator {
 
   /** Creates a prompt evaluator for a criteria, with its first prompt version. */
   static async create(params: CreatePromptEvaluatorParams, client?: Judgeflow): Promise<PromptEvaluator> {
+    requireUid('criteriaUid', params.criteriaUid);
     const jf = Judgeflow.resolve(client);
     const criteria = await findCriteria(jf.db, params.criteriaUid);
     if (!criteria) throw new NotFoundError('criteria', params.criteriaUid);
@@ -107,6 +112,7 @@ export class PromptEvaluator {
 
   /** Throws NotFoundError for an unknown uid, WrongEvaluatorTypeError for an evaluator of another type. */
   static async get(evaluatorUid: number, client?: Judgeflow): Promise<PromptEvaluator> {
+    requireUid('evaluatorUid', evaluatorUid);
     const jf = Judgeflow.resolve(client);
     const e = await findEvaluator(jf.db, evaluatorUid);
     if (!e) throw new NotFoundError('evaluator', evaluatorUid);
@@ -146,15 +152,17 @@ export class PromptEvaluator {
   }
 
   /** `[status, results so far]`; status is running, completed, failed, cancelled or unknown. */
-  pollExecutionResult(
+  async pollExecutionResult(
     executionUid: number,
     options: { sync?: boolean } = {},
   ): Promise<[ExecutionStatus, ExecutionResults]> {
+    requireUid('executionUid', executionUid);
     return pollEvaluatorExecution(this.client, this.evaluatorUid, executionUid, options);
   }
 
   /** All results of an execution so far: `{ xUid: { score, rationale } }` (plus `error` for failed rows). */
-  getExecutionResult(executionUid: number): Promise<ExecutionResults> {
+  async getExecutionResult(executionUid: number): Promise<ExecutionResults> {
+    requireUid('executionUid', executionUid);
     return getEvaluatorExecutionResults(this.client, this.evaluatorUid, executionUid);
   }
 
@@ -164,17 +172,20 @@ export class PromptEvaluator {
   }
 
   /** Live counts, score histogram and recent rows of a running execution. */
-  getExecutionProgress(executionUid: number): Promise<ExecutionProgress> {
+  async getExecutionProgress(executionUid: number): Promise<ExecutionProgress> {
+    requireUid('executionUid', executionUid);
     return getEvaluatorExecutionProgress(this.client, this.evaluatorUid, executionUid);
   }
 
   /** Stops an execution: no new rows, in-flight model calls aborted, results kept, status cancelled. */
-  cancelExecution(executionUid: number): Promise<void> {
+  async cancelExecution(executionUid: number): Promise<void> {
+    requireUid('executionUid', executionUid);
     return cancelEvaluatorExecution(this.client, this.evaluatorUid, executionUid);
   }
 
   /** Web UI link of an execution's workflow. */
   executionUrl(executionUid: number): string {
+    requireUid('executionUid', executionUid);
     return evaluatorExecutionUrl(this.client.config, this.evaluatorUid, executionUid);
   }
 }
@@ -189,6 +200,9 @@ async function validateVersion(
   const systemPrompt = p.systemPrompt?.trim() ? p.systemPrompt : undefined;
   if (!userPrompt && !systemPrompt) throw new MissingPromptError();
   if (typeof p.modelName !== 'string' || !p.modelName.trim()) throw new MissingModelNameError(p.modelName);
+  requireMaxLength('modelName', p.modelName, MAX_NAME_LENGTH);
+  if (userPrompt) requireMaxLength('userPrompt', userPrompt, MAX_PROMPT_LENGTH);
+  if (systemPrompt) requireMaxLength('systemPrompt', systemPrompt, MAX_PROMPT_LENGTH);
   // JavaScript callers can pass anything: check the value, not its declared type.
   const hyperparameters: unknown = p.fmHyperparameters;
   if (

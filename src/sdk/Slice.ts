@@ -1,6 +1,6 @@
 /** A slice: a named subset of a benchmark's datapoints, by explicit xUids or a column filter; membership is stored. */
 import { Judgeflow } from './Judgeflow';
-import { InvalidSliceFilterError, NotFoundError, ValidationError, requireNonEmptyString } from '../errors';
+import { InvalidSliceFilterError, NotFoundError, ValidationError, requireNonEmptyString, requireUid } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import { countBySplit, findDataset, listDatapoints, unknownXUids } from '../db/dataset.repository';
 import {
@@ -48,6 +48,7 @@ export class Slice {
 
   static async create(params: CreateSliceParams, client?: Judgeflow): Promise<Slice> {
     const jf = Judgeflow.resolve(client);
+    requireUid('benchmarkUid', params.benchmarkUid);
     requireNonEmptyString('slice name', params.name);
     if ((params.xUids === undefined) === (params.filter === undefined)) {
       throw new InvalidSliceFilterError('a slice needs exactly one of xUids (explicit membership) or filter');
@@ -90,6 +91,7 @@ export class Slice {
   }
 
   static async get(sliceUid: number, client?: Judgeflow): Promise<Slice> {
+    requireUid('sliceUid', sliceUid);
     const jf = Judgeflow.resolve(client);
     const r = await findSlice(jf.db, sliceUid);
     if (!r) throw new NotFoundError('slice', sliceUid);
@@ -97,12 +99,15 @@ export class Slice {
   }
 
   static async list(benchmarkUid: number, client?: Judgeflow): Promise<Slice[]> {
+    requireUid('benchmarkUid', benchmarkUid);
     const jf = Judgeflow.resolve(client);
+    if (!(await findBenchmark(jf.db, benchmarkUid))) throw new NotFoundError('benchmark', benchmarkUid);
     return (await listSlices(jf.db, benchmarkUid)).map((r) => new Slice(jf, r));
   }
 
   /** The slices of a benchmark that a datapoint belongs to. */
   static async ofDatapoint(benchmarkUid: number, xUid: string, client?: Judgeflow): Promise<Slice[]> {
+    requireUid('benchmarkUid', benchmarkUid);
     const jf = Judgeflow.resolve(client);
     return (await slicesOfDatapoint(jf.db, benchmarkUid, xUid)).map((r) => new Slice(jf, r));
   }

@@ -1,9 +1,12 @@
 /** Checks of the options shared by evaluator and benchmark executions, and of the model a version uses. */
 import type { Config } from '../config';
-import { InvalidConcurrencyError, InvalidNumRowsError, ModelNotConfiguredError } from '../errors';
+import { InvalidConcurrencyError, InvalidNumRowsError, MAX_UID, ModelNotConfiguredError } from '../errors';
 
 export function checkNumRows(numRows: unknown): asserts numRows is number | undefined {
-  if (numRows !== undefined && (typeof numRows !== 'number' || !Number.isInteger(numRows) || numRows <= 0)) {
+  if (
+    numRows !== undefined &&
+    (typeof numRows !== 'number' || !Number.isInteger(numRows) || numRows <= 0 || numRows > MAX_UID)
+  ) {
     throw new InvalidNumRowsError(numRows);
   }
 }

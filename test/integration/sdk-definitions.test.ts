@@ -132,7 +132,7 @@ describe('Benchmark, Criteria and ground truth', () => {
       InvalidLabelsError,
     );
     await expect(Criteria.create({ benchmarkUid: b.benchmarkUid, name: 'x', labels: two(1, 1.5) })).rejects.toThrow(
-      /labels\[1\]\.score must be an integer, got 1\.5/,
+      /labels\[1\]\.score must be an integer from -2147483647 to 2147483647, got 1\.5/,
     );
     await expect(Criteria.create({ benchmarkUid: 999999, name: 'x', labels: two(0, 1) })).rejects.toThrow(
       NotFoundError,
