@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import prettier from 'prettier';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dir = path.join(root, '.data', 'chaos');
@@ -55,6 +56,9 @@ if (process.argv.includes('--update')) {
   const from = text.indexOf(START);
   const to = text.indexOf(END);
   if (from < 0 || to < from) throw new Error(`${doc} has no ${START} … ${END} markers`);
-  fs.writeFileSync(doc, `${text.slice(0, from + START.length)}\n${table}\n${text.slice(to)}`);
+  const updated = `${text.slice(0, from + START.length)}\n${table}\n${text.slice(to)}`;
+  // Formatted as `npm run lint` expects, so the updated page passes prettier --check.
+  const options = (await prettier.resolveConfig(doc)) ?? {};
+  fs.writeFileSync(doc, await prettier.format(updated, { ...options, filepath: doc }));
   console.log(`\nupdated ${path.relative(root, doc)}`);
 }

@@ -126,7 +126,7 @@ describe.concurrent('each fault ends as its row error kind, never as a score', (
     recordOutcome(`5-${kind}-${modelName.replaceAll(/[^a-z0-9]+/gi, '-')}`, {
       scenario: `5. judge: ${what}`,
       runs: `${rows} rows`,
-      outcome: `completed; every row a \`${kind}\` error, no score`,
+      outcome: `completed; every row an error of kind \`${kind}\`, no score`,
       rowsLost: 0,
       duplicated: 0,
       extraCalls: '—',

@@ -147,7 +147,7 @@ it("a worker SIGKILLed during a benchmark execution's evaluator executions: the 
   }
   recordOutcome('1b-benchmark-worker-sigkill', {
     scenario: "1b. worker SIGKILLed during a benchmark execution's evaluator executions",
-    runs: `${children.length} evaluator execution(s) × ${rows} rows, 200 ms judge`,
+    runs: `${children.length === 1 ? 'one evaluator execution' : `${children.length} evaluator executions`} of ${rows} rows, 200 ms judge`,
     outcome: 'benchmark execution completed; every child completed',
     rowsLost: lost,
     duplicated,
