@@ -5,23 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import prettier from 'prettier';
+import { REPORT_DIR as dir, type RecordedOutcome } from '../test/chaos/chaos-support';
 
 const root = path.resolve(import.meta.dirname, '..');
-const dir = path.join(root, '.data', 'chaos');
 const doc = path.join(root, 'docs', 'reliability.md');
 const START = '<!-- chaos-table:start -->';
 const END = '<!-- chaos-table:end -->';
-
-interface Outcome {
-  scenario: string;
-  runs: string;
-  outcome: string;
-  rowsLost: number;
-  duplicated: number;
-  extraCalls: number | string;
-  mode: string;
-  at: string;
-}
 
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
 if (files.length === 0) {
@@ -30,7 +19,7 @@ if (files.length === 0) {
 }
 const outcomes = files
   .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
-  .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Outcome);
+  .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as RecordedOutcome);
 
 const cell = (v: unknown) => String(v).replaceAll('|', '\\|');
 const modes = [...new Set(outcomes.map((o) => o.mode))].join(' and ');

@@ -14,7 +14,7 @@ import type { JudgeServer } from '../../tools/judge-server';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { waitUntil } from '../support/results';
-import { accountRows, recordOutcome, sleep } from './chaos-support';
+import { accountRows, benchmarkResultCount, recordOutcome, sleep } from './chaos-support';
 
 let stack: JudgedClient;
 let jf: Judgeflow;
@@ -116,14 +116,7 @@ describe('an evaluator execution', () => {
 it('a benchmark execution cancelled during its evaluator executions: all cancelled, results kept', async () => {
   const f = await createEvaluatorFixture(jf, { rows: 200, modelName: 'local-judge:latency=200' });
   const run = await (await Benchmark.get(f.benchmarkUid, jf)).execute({ splits: ['test'] });
-  const results = async () =>
-    (
-      await jf.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM evaluator_results r JOIN evaluator_executions e ON e.uid = r.execution_uid
-          WHERE e.benchmark_execution_uid = $1`,
-        [run.benchmarkExecutionUid],
-      )
-    ).rows[0]!.n;
+  const results = () => benchmarkResultCount(jf.db, run.benchmarkExecutionUid);
   await waitUntil('the evaluator executions are judging', async () => (await results()) >= 10);
   await run.cancel();
   expect(await run.wait()).toBe('cancelled');

@@ -25,9 +25,12 @@ export interface ChaosOutcome {
   extraCalls: number | string;
 }
 
+/** What `.data/chaos/<id>.json` holds: the outcome, the scale it ran at and when. */
+export type RecordedOutcome = ChaosOutcome & { mode: 'short' | 'full'; at: string };
+
 export function recordOutcome(id: string, o: ChaosOutcome): void {
   fs.mkdirSync(REPORT_DIR, { recursive: true });
-  const record = { ...o, mode: FULL ? 'full' : 'short', at: new Date().toISOString() };
+  const record: RecordedOutcome = { ...o, mode: FULL ? 'full' : 'short', at: new Date().toISOString() };
   fs.writeFileSync(path.join(REPORT_DIR, `${id}.json`), `${JSON.stringify(record, null, 2)}\n`);
 }
 
@@ -65,6 +68,16 @@ export async function accountRows(db: Db, executionUid: number): Promise<RowAcco
     lost: r.expected - r.distinct,
     duplicated: r.results - r.distinct,
   };
+}
+
+/** Result rows, scored or not, of every evaluator execution of a benchmark execution. */
+export async function benchmarkResultCount(db: Db, benchmarkExecutionUid: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM evaluator_results r JOIN evaluator_executions e ON e.uid = r.execution_uid
+      WHERE e.benchmark_execution_uid = $1`,
+    [benchmarkExecutionUid],
+  );
+  return rows[0]!.n;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -12,7 +12,7 @@ import { spawnWorkerProcess, type WorkerProcess } from '../../tools/worker-proce
 import { connectTestClient } from '../support/context';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { waitUntil } from '../support/results';
-import { accountRows, recordOutcome, scale } from './chaos-support';
+import { accountRows, benchmarkResultCount, recordOutcome, scale } from './chaos-support';
 
 let jf: Judgeflow;
 let judge: JudgeServer;
@@ -119,14 +119,7 @@ it("a worker SIGKILLed during a benchmark execution's evaluator executions: the 
   const worker = await startWorker();
   judge.resetStats();
   const run = await (await Benchmark.get(f.benchmarkUid, jf)).execute({ splits: ['test'] });
-  const total = async () =>
-    (
-      await jf.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM evaluator_results r JOIN evaluator_executions e ON e.uid = r.execution_uid
-          WHERE e.benchmark_execution_uid = $1`,
-        [run.benchmarkExecutionUid],
-      )
-    ).rows[0]!.n;
+  const total = () => benchmarkResultCount(jf.db, run.benchmarkExecutionUid);
   await waitUntil('the evaluator executions are under way', async () => (await total()) >= rows / 3, 120_000);
   await worker.kill();
   await startWorker();
