@@ -44,7 +44,10 @@ const schema = z.object({
   JUDGEFLOW_SECRET_KEY_FILE: optionalString,
   JUDGEFLOW_MODELS: optionalString,
   JUDGEFLOW_RATE_LIMIT_PATIENCE: duration('1h'),
-  JUDGEFLOW_REQUEST_TIMEOUT: duration('120s'),
+  // Below the row activity's 5-minute start-to-close timeout, so a slow answer ends as a request timeout.
+  JUDGEFLOW_REQUEST_TIMEOUT: duration('120s').refine((ms) => ms <= 270_000, {
+    message: 'at most 270 s (4.5 min): a row activity may run 5 minutes in all',
+  }),
   JUDGEFLOW_S3_ENDPOINT: optionalString,
   JUDGEFLOW_GCS_API_ENDPOINT: optionalString,
 });
