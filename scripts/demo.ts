@@ -129,7 +129,10 @@ async function showProgress(evaluator: PromptEvaluator, executionUid: number) {
     // total is 0 until the workflow has read its plan.
     if (p && p.total > 0) {
       const filled = p.total ? Math.round((p.done / p.total) * width) : 0;
-      const line = `  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} rows, ${p.errors} errors, ${p.inFlight} in flight`;
+      const limited = p.rateLimited
+        ? `, ${p.rateLimited} rate-limited (window ${p.concurrency.effective}/${p.concurrency.max})`
+        : '';
+      const line = `  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} rows, ${p.errors} errors, ${p.inFlight} in flight${limited}`;
       if (line !== last) process.stdout.write(tty ? `\r${line}` : `${line}\n`);
       last = line;
       if (p.status !== 'running') break;
