@@ -5,9 +5,7 @@
  * value, with no row written and no workflow started; values that are merely unusual (unicode names, quotes)
  * must work and round-trip intact.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Benchmark,
   BenchmarkExecution,
@@ -21,6 +19,7 @@ import {
   Slice,
   type Judgeflow,
 } from '../../src';
+import { runCli } from '../support/cli';
 import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { recordOutcome } from './chaos-support';
@@ -28,7 +27,6 @@ import { recordOutcome } from './chaos-support';
 let stack: JudgedClient;
 let jf: Judgeflow;
 let f: EvaluatorFixture;
-const root = path.resolve(import.meta.dirname, '../..');
 
 beforeAll(async () => {
   stack = await startJudgedClient(`chaos-bad-input-${process.pid}`);
@@ -237,28 +235,16 @@ describe('unusual but valid values', () => {
 });
 
 describe('the command line', () => {
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], {
-      cwd: root,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TEMPORAL_TASK_QUEUE: jf.config.temporal.taskQueue,
-      },
-    });
-
   it.each([
     ['poll', '-1', '1', '-1'],
     ['poll', '1', '1.5', '1.5'],
     ['poll', INJECTION, '1', INJECTION],
     ['progress', '1', 'NaN', 'NaN'],
     ['cancel', '9007199254740993', '1', '9007199254740993'],
-  ])('%s %s %s: one line naming the value, exit code 1', (command, a, b, bad) => {
-    const r = cli(command, a, b);
+  ])('%s %s %s: one line naming the value, exit code 1', async (command, a, b, bad) => {
+    const r = await runCli(jf.config.temporal.taskQueue, [command, a, b]);
     expect(r.stderr).toContain(bad);
-    expect(r.status).not.toBe(0);
+    expect(r.code).not.toBe(0);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(r.stderr).toMatch(/expected a positive integer/);

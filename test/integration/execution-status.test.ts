@@ -3,19 +3,14 @@
  * `repair` records it), a benchmark execution's status reconciles with Temporal, `Benchmark.execute` refuses a
  * disallowed model up front, and the CLI prints benchmark executions (it crashed on circular JSON).
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Benchmark, BenchmarkExecution, ModelNotConfiguredError, type Judgeflow } from '../../src';
 import { recordAbandonedExecutions } from '../../src/services/repair';
 import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { scoredRows, waitUntil } from '../support/results';
+import { runCli } from '../support/cli';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 
 let stack: JudgedClient;
 let jf: Judgeflow;
@@ -94,20 +89,7 @@ describe('the command line', () => {
   it('benchmark-executions prints the executions as JSON (it crashed on the SDK object before)', async () => {
     const f = await createEvaluatorFixture(jf, { rows: 3 });
     const execution = await (await Benchmark.get(f.benchmarkUid, jf)).execute({ sync: true });
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', 'benchmark-executions', String(f.benchmarkUid)],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          DATABASE_URL: inject('databaseUrl'),
-          TEMPORAL_ADDRESS: inject('temporalAddress'),
-          TEMPORAL_TASK_QUEUE: jf.config.temporal.taskQueue,
-        },
-        timeout: 60_000,
-      },
-    );
+    const { stdout } = await runCli(jf.config.temporal.taskQueue, ['benchmark-executions', String(f.benchmarkUid)]);
     const printed = JSON.parse(stdout) as { benchmarkExecutionUid: number; status: string }[];
     expect(printed).toEqual([
       expect.objectContaining({ benchmarkExecutionUid: execution.benchmarkExecutionUid, status: 'completed' }),
