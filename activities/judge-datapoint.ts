@@ -18,7 +18,8 @@ import { UnusableAnswerError } from '../src/llm/answer-errors';
 import type { JudgeClient } from '../src/llm/judge';
 import { buildJudgeMessages } from '../src/llm/messages';
 import { parseJudgeCompletion } from '../src/llm/parse-answer';
-import { classifyLlmError, toActivityFailure } from '../src/llm/provider-errors';
+import { classifyLlmError, LLM_FATAL, toActivityFailure } from '../src/llm/provider-errors';
+import { workerModelProblem } from '../src/services/execute-options';
 import { compileTemplate } from '../src/prompt/template';
 import {
   ANSWER_MAX_ATTEMPTS,
@@ -112,6 +113,10 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
       // The row itself cannot be rendered (e.g. a missing column value): retrying will not help.
       return rowError((err as Error).message, 'unrenderable');
     }
+
+    // The worker holds the model configuration: a model it cannot call fails the execution once, with the reason.
+    const modelProblem = workerModelProblem(config, ctx.version.modelName);
+    if (modelProblem) throw ApplicationFailure.create({ message: modelProblem, type: LLM_FATAL, nonRetryable: true });
 
     let answer;
     try {

@@ -1,6 +1,7 @@
 /**
  * Reference BenchmarkExecution.export, Example 1: export a benchmark's latest execution to a local file.
- * `npm run example:export [-- <benchmarkUid> [<file>]]` (default: the newest benchmark, benchmark_execution.json).
+ * `npm run example:export [-- <benchmarkUid> [<file>]]` (default: the newest benchmark, .data/benchmark_execution.json,
+ * inside the git-ignored .data/ so the example leaves nothing untracked in the repository).
  */
 import { Benchmark } from '../src';
 import { JudgeflowError } from '../src/errors';
@@ -16,7 +17,7 @@ await runMain(async () => {
     if (!benchmarkUid) throw new JudgeflowError('no benchmark yet: run `npm run demo` first, or pass a benchmark uid');
     const benchmark = await Benchmark.get(benchmarkUid);
     const execution = (await benchmark.listExecutions())[0] ?? (await benchmark.execute({ sync: true }));
-    const file = process.argv[3] ?? 'benchmark_execution.json';
+    const file = process.argv[3] ?? '.data/benchmark_execution.json';
     await execution.export(file);
     console.log(`exported benchmark execution ${execution.benchmarkExecutionUid} ("${execution.name}") to ${file}`);
   } finally {

@@ -11,6 +11,8 @@ import { BenchmarkExecution } from './sdk/BenchmarkExecution';
 import { CsvExportConfig, JsonExportConfig } from './export/config';
 import { PromptEvaluator } from './sdk/PromptEvaluator';
 import { recordAbandonedExecutions } from './services/repair';
+import { requireExecution } from './services/evaluator-executions';
+import { requireWorker } from './services/worker-presence';
 
 const uid = (value: string): number => {
   const n = Number(value);
@@ -29,20 +31,33 @@ const print = (value: unknown) => {
 };
 
 /** Parsed options of each command (commander gives them untyped). */
-interface ExecuteCliOptions {
+/** Commands that need a worker check for one first; `--wait` waits for one instead of failing. */
+interface WaitOption {
+  wait?: boolean;
+}
+const WAIT_HELP = 'wait for a worker to poll the task queue instead of failing at once';
+const needWorker = (jf: Judgeflow, o: WaitOption) =>
+  requireWorker(jf, {
+    wait: o.wait,
+    onWait: (message) => {
+      console.error(message);
+    },
+  });
+
+interface ExecuteCliOptions extends WaitOption {
   split: string;
   numRows?: number;
   versionName?: string;
   concurrency?: number;
   sync?: boolean;
 }
-interface BenchmarkExecuteCliOptions {
+interface BenchmarkExecuteCliOptions extends WaitOption {
   name?: string;
   splits?: string[];
   numRows?: number;
   sync?: boolean;
 }
-interface ExportCliOptions {
+interface ExportCliOptions extends WaitOption {
   csv?: boolean;
   sep: string;
   quotechar: string;
@@ -88,9 +103,11 @@ program
   .option('--version-name <name>', 'prompt version (default: the latest)')
   .option('--concurrency <n>', 'rows judged at once', positiveInt)
   .option('--sync', 'wait for the end and print the results')
+  .option('--wait', WAIT_HELP)
   .action((evaluatorUid: number, o: ExecuteCliOptions) =>
     withClient(async (jf) => {
       const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
+      await needWorker(jf, o);
       const executionUid = await evaluator.execute({
         split: o.split,
         numRows: o.numRows,
@@ -114,9 +131,13 @@ program
   .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
   .argument('<executionUid>', 'execution uid', uid)
   .option('--sync', 'wait for the end first')
-  .action((evaluatorUid: number, executionUid: number, o: { sync?: boolean }) =>
+  .option('--wait', WAIT_HELP)
+  .action((evaluatorUid: number, executionUid: number, o: { sync?: boolean } & WaitOption) =>
     withClient(async (jf) => {
       const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
+      // The SDK answers `unknown` for an unknown uid, as documented; on the command line that is an error.
+      const execution = await requireExecution(jf, evaluatorUid, executionUid);
+      if (o.sync && execution.status === 'running') await needWorker(jf, o);
       const [status, results] = await evaluator.pollExecutionResult(executionUid, { sync: o.sync });
       print({ status, results });
     }),
@@ -127,9 +148,14 @@ program
   .description('live progress of a running execution (workflow query)')
   .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
   .argument('<executionUid>', 'execution uid', uid)
-  .action((evaluatorUid: number, executionUid: number) =>
+  .option('--wait', WAIT_HELP)
+  .action((evaluatorUid: number, executionUid: number, o: WaitOption) =>
     withClient(async (jf) => {
-      print(await (await PromptEvaluator.get(evaluatorUid, jf)).getExecutionProgress(executionUid));
+      const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
+      await requireExecution(jf, evaluatorUid, executionUid);
+      // The workflow answers the query from a worker's cache: without a worker the query would hang ~30 s.
+      await needWorker(jf, o);
+      print(await evaluator.getExecutionProgress(executionUid));
     }),
   );
 
@@ -140,7 +166,14 @@ program
   .argument('<executionUid>', 'execution uid', uid)
   .action((evaluatorUid: number, executionUid: number) =>
     withClient(async (jf) => {
-      await (await PromptEvaluator.get(evaluatorUid, jf)).cancelExecution(executionUid);
+      const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
+      await requireExecution(jf, evaluatorUid, executionUid);
+      const [status] = await evaluator.pollExecutionResult(executionUid);
+      if (status !== 'running') {
+        console.error(`execution ${executionUid} already finished: ${status}; nothing to cancel`);
+        return;
+      }
+      await evaluator.cancelExecution(executionUid);
       console.error(`cancellation of execution ${executionUid} requested`);
     }),
   );
@@ -165,9 +198,11 @@ program
   )
   .option('--num-rows <n>', 'only the first n rows of each split', positiveInt)
   .option('--sync', 'wait for the end')
+  .option('--wait', WAIT_HELP)
   .action((benchmarkUid: number, o: BenchmarkExecuteCliOptions) =>
     withClient(async (jf) => {
       const benchmark = await Benchmark.get(benchmarkUid, jf);
+      await needWorker(jf, o);
       const execution = await benchmark.execute({ name: o.name, splits: o.splits, numRows: o.numRows, sync: o.sync });
       console.error(`benchmark execution ${execution.benchmarkExecutionUid}: ${execution.url}`);
       print(await describeBenchmarkExecution(execution));
@@ -195,9 +230,11 @@ program
   .option('--quotechar <char>', 'CSV quote character', '"')
   .option('--escapechar <char>', 'CSV escape character', '\\')
   .option('--connector-config-uid <uid>', 'credentials for a private bucket', uid)
+  .option('--wait', WAIT_HELP)
   .action((benchmarkExecutionUid: number, filepath: string, o: ExportCliOptions) =>
     withClient(async (jf) => {
       const execution = await BenchmarkExecution.get(benchmarkExecutionUid, jf);
+      await needWorker(jf, o);
       const config = o.csv
         ? new CsvExportConfig({ sep: o.sep, quotechar: o.quotechar, escapechar: o.escapechar })
         : new JsonExportConfig();

@@ -85,6 +85,19 @@ export class UnavailableError extends JudgeflowError {
   }
 }
 
+/** No judgeflow worker polls the task queue: nothing would run the work. */
+export class NoWorkerError extends JudgeflowError {
+  constructor(
+    readonly taskQueue: string,
+    readonly address: string,
+  ) {
+    super(
+      `no judgeflow worker is polling task queue "${taskQueue}" on ${address}: start one with \`npm run worker\` ` +
+        '(same TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and TEMPORAL_TASK_QUEUE), or pass --wait to wait for one',
+    );
+  }
+}
+
 // --- execute / benchmark execute ---
 
 export class UnknownSplitError extends ValidationError {

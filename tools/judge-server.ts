@@ -388,7 +388,7 @@ function allowedScores(body: ChatRequest): number[] {
 
 /** The answer object: the judge shape, or the minimal object a custom json_schema requires, plus score/rationale. */
 function answerFor(body: ChatRequest, score: number, userText: string): Record<string, unknown> {
-  const rationale = `Local judge (deterministic, not a real model): score ${score} for a ${userText.length}-character prompt.`;
+  const rationale = `Local judge (deterministic, not a real model): score ${score} for a prompt of ${userText.length} characters.`;
   const schema = body.response_format?.type === 'json_schema' ? body.response_format.json_schema?.schema : undefined;
   if (!schema?.properties || schema.properties.score) return { score, rationale };
   const answer: Record<string, unknown> = {};

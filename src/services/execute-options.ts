@@ -20,20 +20,31 @@ export function resolveConcurrency(config: Config, concurrency: unknown): number
   return value;
 }
 
-/** Refuses a model that cannot be called: no endpoint configured, or not in the JUDGEFLOW_MODELS allow-list. */
+/**
+ * Refuses, before anything starts, a model outside the JUDGEFLOW_MODELS allow-list when the caller has one. Whether
+ * a model endpoint is configured is the worker's business (`workerModelProblem`): the worker holds the endpoint
+ * and the key, a client script or the CLI need not.
+ */
 export function checkModelAllowed(config: Config, modelName: string): void {
-  const { openai, models } = config;
-  if (!openai.apiKey && !openai.baseUrl) {
-    throw new ModelNotConfiguredError(
-      modelName,
-      'no model endpoint is configured; set OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint), ' +
-        'or start the local judge server (`npm run judge-server`) and set OPENAI_BASE_URL to it',
+  const problem = allowListProblem(config, modelName);
+  if (problem) throw new ModelNotConfiguredError(modelName, problem);
+}
+
+/** Why this worker cannot call the model, if it cannot: not in its allow-list, or no endpoint configured. */
+export function workerModelProblem(config: Config, modelName: string): string | undefined {
+  const problem = allowListProblem(config, modelName);
+  if (problem) return `model ${JSON.stringify(modelName)} is not configured on the worker: ${problem}`;
+  if (!config.openai.apiKey && !config.openai.baseUrl) {
+    return (
+      'the worker has no model endpoint: set OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint) in the ' +
+      "worker's environment, or start the local judge server (`npm run judge-server`) and set OPENAI_BASE_URL to it"
     );
   }
-  if (models && !models.includes(modelName)) {
-    throw new ModelNotConfiguredError(
-      modelName,
-      `JUDGEFLOW_MODELS allows ${models.map((m) => JSON.stringify(m)).join(', ')}`,
-    );
-  }
+  return undefined;
+}
+
+function allowListProblem({ models }: Config, modelName: string): string | undefined {
+  if (models && !models.includes(modelName))
+    return `JUDGEFLOW_MODELS allows ${models.map((m) => JSON.stringify(m)).join(', ')}`;
+  return undefined;
 }

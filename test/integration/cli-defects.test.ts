@@ -1,0 +1,110 @@
+/**
+ * Regression tests of command-line defects found when it was tried as a new user would: commands that need a
+ * worker hung or printed a stack trace without one; `execute` was refused in a shell without the model endpoint
+ * the worker has; unknown uids and finished executions were answered as if all was well.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Benchmark, PromptEvaluator, type Judgeflow } from '../../src';
+import { runCli } from '../support/cli';
+import { connectTestClient } from '../support/context';
+import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
+import { startJudgedClient, type JudgedClient } from '../support/judged-client';
+import { startTestWorker } from '../support/worker';
+import { createJudgeClient } from '../../src/llm/judge';
+
+let stack: JudgedClient;
+let jf: Judgeflow;
+let f: EvaluatorFixture;
+/** A task queue no worker polls. */
+const idleQueue = `cli-no-worker-${process.pid}`;
+/** Neither the endpoint nor the key in the CLI's shell: the worker has them. */
+const noModelEnv = { OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };
+
+beforeAll(async () => {
+  stack = await startJudgedClient(`cli-defects-${process.pid}`);
+  jf = stack.jf;
+  f = await createEvaluatorFixture(jf, { rows: 4 });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const oneLine = (stderr: string) => stderr.trim().split('\n');
+
+describe('commands that need a worker', () => {
+  it('export with no worker on the task queue says so in one line within seconds, naming the command to start one', async () => {
+    const execution = await (await Benchmark.get(f.benchmarkUid, jf)).execute({ sync: true, splits: ['test'] });
+    const r = await runCli(idleQueue, ['export', String(execution.benchmarkExecutionUid), '/tmp/never-written.json']);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/no judgeflow worker is polling task queue "cli-no-worker-\d+".*npm run worker.*--wait/);
+    expect(r.ms).toBeLessThan(20_000);
+  });
+
+  it('progress of an execution whose worker is gone: one line, no ServiceError stack', async () => {
+    const uid = await f.evaluator.execute({ split: 'test', sync: true });
+    const r = await runCli(idleQueue, ['progress', String(f.evaluatorUid), String(uid)]);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/no judgeflow worker is polling/);
+    expect(r.stderr).not.toMatch(/ServiceError|FAILED_PRECONDITION|\n\s+at /);
+  });
+
+  it('execute from a shell without OPENAI_BASE_URL works: the worker holds the model endpoint', async () => {
+    const r = await runCli(
+      jf.config.temporal.taskQueue,
+      ['execute', String(f.evaluatorUid), '--split', 'test', '--sync'],
+      noModelEnv,
+    );
+    expect(r.stderr).not.toMatch(/not configured/);
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as { status: string; results: Record<string, { score: number }> };
+    expect(printed.status).toBe('completed');
+    expect(Object.keys(printed.results)).toHaveLength(4);
+  });
+
+  it('a worker without a model endpoint fails the execution once, saying what the worker lacks', async () => {
+    const bare = await connectTestClient(`cli-bare-worker-${process.pid}`);
+    bare.config.openai = {};
+    const worker = await startTestWorker(bare, createJudgeClient({}));
+    try {
+      const evaluator = await PromptEvaluator.get(f.evaluatorUid, bare);
+      const uid = await evaluator.execute({ split: 'test', sync: true });
+      const [status, results] = await evaluator.pollExecutionResult(uid);
+      expect(status).toBe('failed');
+      expect(results).toEqual({});
+      const { rows } = await bare.db.query<{ error: string }>(`SELECT error FROM evaluator_executions WHERE uid = $1`, [
+        uid,
+      ]);
+      expect(rows[0]?.error).toMatch(/the worker has no model endpoint: set OPENAI_API_KEY/);
+    } finally {
+      await worker.stop();
+      await bare.close();
+    }
+  });
+});
+
+describe('unknown uids and finished executions', () => {
+  it('poll of an unknown execution is an error, not {"status":"unknown"}', async () => {
+    const r = await runCli(jf.config.temporal.taskQueue, ['poll', String(f.evaluatorUid), '987654']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/987654.*does not exist/);
+  });
+
+  it('benchmark-executions of an unknown benchmark is an error, not []', async () => {
+    const r = await runCli(jf.config.temporal.taskQueue, ['benchmark-executions', '999999']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/benchmark 999999 does not exist/);
+  });
+
+  it('cancel of a completed execution says it already finished', async () => {
+    const uid = await f.evaluator.execute({ split: 'test', sync: true });
+    const r = await runCli(jf.config.temporal.taskQueue, ['cancel', String(f.evaluatorUid), String(uid)]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`execution ${uid} already finished: completed`));
+    expect(r.stderr).not.toMatch(/cancellation .* requested/);
+  });
+});
