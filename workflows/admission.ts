@@ -29,26 +29,33 @@ export class RowAdmission {
   }
 
   /** Waits until a new row may start and takes its place; false (and no place) once `stopped()` says so. */
-  async admit(stopped: () => boolean): Promise<boolean> {
-    await condition(() => stopped() || (this.returning === 0 && this.inFlight < this.limit));
-    return this.take(stopped);
+  admit(stopped: () => boolean): Promise<boolean> {
+    return this.take(stopped, () => this.returning === 0 && this.inFlight < this.limit);
   }
 
   /** Like admit, for a row retrying after a rate-limit wait: it goes before new rows. */
   async readmit(stopped: () => boolean): Promise<boolean> {
     this.returning += 1;
     try {
-      await condition(() => stopped() || this.inFlight < this.limit);
+      return await this.take(stopped, () => this.inFlight < this.limit);
     } finally {
       this.returning -= 1;
     }
-    return this.take(stopped);
   }
 
-  private take(stopped: () => boolean): boolean {
-    if (stopped()) return false;
-    this.inFlight += 1;
-    return true;
+  /**
+   * Takes a place once `free()` holds. Several waiters can be woken by the same activation: each checks again
+   * when its turn comes, so only as many as there are places get in.
+   */
+  private async take(stopped: () => boolean, free: () => boolean): Promise<boolean> {
+    for (;;) {
+      await condition(() => stopped() || free());
+      if (stopped()) return false;
+      if (free()) {
+        this.inFlight += 1;
+        return true;
+      }
+    }
   }
 
   /** A row's call ended (scored, errored, cancelled, or waiting out a rate limit): its place is free. */
