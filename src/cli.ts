@@ -66,14 +66,17 @@ interface ExportCliOptions extends WaitOption {
 }
 
 async function withClient(fn: (jf: Judgeflow) => Promise<void>): Promise<void> {
-  await runMain(async () => {
-    const jf = await Judgeflow.connect();
-    try {
-      await fn(jf);
-    } finally {
-      await jf.close();
-    }
-  });
+  await runMain(
+    async () => {
+      const jf = await Judgeflow.connect();
+      try {
+        await fn(jf);
+      } finally {
+        await jf.close();
+      }
+    },
+    { verbose: program.opts<{ verbose?: boolean }>().verbose ?? false },
+  );
 }
 
 /** A benchmark execution as plain data (the SDK object also holds its client, which is not printable). */
@@ -92,7 +95,9 @@ async function describeBenchmarkExecution(e: BenchmarkExecution) {
   };
 }
 
-const program = new Command('judgeflow').description('Durable LLM-as-a-judge evaluation on Temporal');
+const program = new Command('judgeflow')
+  .description('Durable LLM-as-a-judge evaluation on Temporal')
+  .option('--verbose', 'print the stack of an error, not just its message');
 
 program
   .command('execute')

@@ -1,14 +1,20 @@
-/** Runs a script's main function; a judgeflow error becomes one clear line and exit code 1, not a stack trace. */
+/**
+ * Runs a script's main function. A judgeflow error becomes one clear line and exit code 1. Any other error (a bug,
+ * an unexpected failure of a dependency) shows its stack when `verbose` (the default for scripts), else one line
+ * that says how to see the stack (the command line's `--verbose`).
+ */
 import { JudgeflowError } from './errors';
 
-export async function runMain(main: () => Promise<void>): Promise<void> {
+export async function runMain(main: () => Promise<void>, options: { verbose?: boolean } = {}): Promise<void> {
+  const verbose = options.verbose ?? true;
   try {
     await main();
   } catch (err) {
-    if (err instanceof JudgeflowError) {
-      console.error(`error: ${err.message}`);
-    } else {
-      console.error(err);
+    if (err instanceof JudgeflowError) console.error(`error: ${err.message}`);
+    else if (verbose) console.error(err);
+    else {
+      const message = err instanceof Error ? err.message : String(err);
+      console.error(`error: ${message.split('\n')[0]} (run with --verbose for details)`);
     }
     process.exitCode = 1;
   }

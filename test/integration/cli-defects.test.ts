@@ -1,8 +1,12 @@
 /**
  * Regression tests of command-line defects found when it was tried as a new user would: commands that need a
  * worker hung or printed a stack trace without one; `execute` was refused in a shell without the model endpoint
- * the worker has; unknown uids and finished executions were answered as if all was well.
+ * the worker has; unknown uids and finished executions were answered as if all was well; and the `npx judgeflow`
+ * bin with one-line errors (stack only with --verbose).
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Benchmark, PromptEvaluator, type Judgeflow } from '../../src';
 import { runCli } from '../support/cli';
@@ -106,5 +110,27 @@ describe('unknown uids and finished executions', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`execution ${uid} already finished: completed`));
     expect(r.stderr).not.toMatch(/cancellation .* requested/);
+  });
+});
+
+describe('running the command line', () => {
+  it('npx judgeflow runs it (the package bin)', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['--no-install', 'judgeflow', '--help'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      timeout: 60_000,
+    });
+    expect(stdout).toMatch(/^Usage: judgeflow/);
+    expect(stdout).toMatch(/--verbose/);
+  });
+
+  it('an unexpected error is one line, with its stack only under --verbose', async () => {
+    // A database without judgeflow's tables: PostgreSQL's own error, not a typed judgeflow one.
+    const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' };
+    const plain = await runCli(idleQueue, ['executions', '1'], env);
+    expect(plain.code).toBe(1);
+    expect(oneLine(plain.stderr)).toEqual([expect.stringMatching(/^error: .*\(run with --verbose for details\)$/)]);
+    const verbose = await runCli(idleQueue, ['--verbose', 'executions', '1'], env);
+    expect(verbose.code).toBe(1);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
   });
 });
