@@ -13,6 +13,7 @@ import { PromptEvaluator } from './sdk/PromptEvaluator';
 import { recordAbandonedExecutions } from './services/repair';
 import { requireExecution } from './services/evaluator-executions';
 import { requireWorker } from './services/worker-presence';
+import { watchExecution } from './cli/watch';
 
 const uid = (value: string): number => {
   const n = Number(value);
@@ -161,6 +162,48 @@ program
       // The workflow answers the query from a worker's cache: without a worker the query would hang ~30 s.
       await needWorker(jf, o);
       print(await evaluator.getExecutionProgress(executionUid));
+    }),
+  );
+
+program
+  .command('watch')
+  .description(
+    'follow an execution until it ends: a live progress bar (plain lines when not a terminal); Ctrl-C detaches',
+  )
+  .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
+  .argument('<executionUid>', 'execution uid', uid)
+  .option('--wait', WAIT_HELP)
+  .action((evaluatorUid: number, executionUid: number, o: WaitOption) =>
+    withClient(async (jf) => {
+      const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
+      await requireExecution(jf, evaluatorUid, executionUid);
+      await needWorker(jf, o);
+      // Ctrl-C stops watching, not the execution.
+      const detach = new AbortController();
+      const onInterrupt = () => {
+        detach.abort();
+      };
+      process.once('SIGINT', onInterrupt);
+      try {
+        const outcome = await watchExecution(evaluator, executionUid, { signal: detach.signal });
+        if (outcome.detached) {
+          console.error(
+            `detached; execution ${executionUid} keeps running. Re-attach: npx judgeflow watch ${evaluatorUid} ${executionUid}` +
+              ` — cancel: npx judgeflow cancel ${evaluatorUid} ${executionUid}`,
+          );
+          return;
+        }
+        const p = await evaluator.getExecutionProgress(executionUid).catch(() => undefined);
+        print({
+          executionUid,
+          status: outcome.status,
+          done: p?.done,
+          errors: p?.errors,
+          errorsByKind: p?.errorsByKind,
+        });
+      } finally {
+        process.off('SIGINT', onInterrupt);
+      }
     }),
   );
 

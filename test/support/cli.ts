@@ -1,5 +1,5 @@
 /** Runs the judgeflow command line as a user would (a child process), against the run's PostgreSQL and Temporal. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
 
@@ -14,27 +14,41 @@ export interface CliRun {
   ms: number;
 }
 
+const cliArgs = (args: string[]) => ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args];
+const cliEnv = (taskQueue: string, env: Record<string, string>) => ({
+  ...process.env,
+  DATABASE_URL: inject('databaseUrl'),
+  TEMPORAL_ADDRESS: inject('temporalAddress'),
+  TEMPORAL_TASK_QUEUE: taskQueue,
+  ...env,
+});
+
 export function runCli(taskQueue: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args],
-      {
-        cwd: root,
-        timeout: 90_000,
-        env: {
-          ...process.env,
-          DATABASE_URL: inject('databaseUrl'),
-          TEMPORAL_ADDRESS: inject('temporalAddress'),
-          TEMPORAL_TASK_QUEUE: taskQueue,
-          ...env,
-        },
-      },
+      cliArgs(args),
+      { cwd: root, timeout: 90_000, env: cliEnv(taskQueue, env) },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
         resolve({ code, stdout, stderr, ms: Date.now() - started });
       },
     );
   });
+}
+
+/** A running command (to signal it while it runs); `output()` is what it printed so far, `exited` its end. */
+export function spawnCli(taskQueue: string, args: string[]) {
+  const child: ChildProcess = spawn(process.execPath, cliArgs(args), {
+    cwd: root,
+    env: cliEnv(taskQueue, {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
+  return { child, exited, output: () => ({ stdout, stderr }) };
 }
