@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  type ActivityOptions,
   CancellationScope,
   CancelledFailure,
   TimeoutFailure,
@@ -10,6 +11,7 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   sleep,
   workflowInfo,
@@ -47,29 +49,27 @@ const { loadExecutionPlan, listDatapointPage, finishExecution, recordRowError } 
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
+const { judgeDatapoint } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
+
 /**
- * The row activity, for a row that already spent `priorAttempts` on real failures. Rows heartbeat while the model
- * call runs, so cancellation reaches them within about a second. Deferrals (rate limits, PostgreSQL unreachable)
- * are not retried by Temporal: they come back to the workflow, which waits and retries without spending attempts.
+ * Options of a row's activity when it already spent `priorAttempts` on real failures. Rows heartbeat while the
+ * model call runs, so cancellation reaches them within about a second. Deferrals (rate limits, PostgreSQL
+ * unreachable) are not retried by Temporal: they come back to the workflow, which waits and retries without
+ * spending attempts. The summary names the datapoint in the Web UI's event history.
  */
-const judgeDatapointProxies = new Map<number, Activities['judgeDatapoint']>();
-function judgeDatapointAfter(priorAttempts: number): Activities['judgeDatapoint'] {
-  let proxy = judgeDatapointProxies.get(priorAttempts);
-  if (!proxy) {
-    proxy = proxyActivities<Activities>({
-      startToCloseTimeout: '5 minutes',
-      heartbeatTimeout: '5 seconds',
-      retry: {
-        initialInterval: '1 second',
-        backoffCoefficient: 2,
-        maximumInterval: '30 seconds',
-        maximumAttempts: Math.max(1, ROW_MAX_ATTEMPTS - priorAttempts),
-        nonRetryableErrorTypes: [...DEFERRAL_FAILURES],
-      },
-    }).judgeDatapoint;
-    judgeDatapointProxies.set(priorAttempts, proxy);
-  }
-  return proxy;
+function rowActivityOptions(priorAttempts: number, xUid: string): ActivityOptions {
+  return {
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '5 seconds',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '30 seconds',
+      maximumAttempts: Math.max(1, ROW_MAX_ATTEMPTS - priorAttempts),
+      nonRetryableErrorTypes: [...DEFERRAL_FAILURES],
+    },
+    summary: `judge datapoint ${xUid}`,
+  };
 }
 
 /** Workflow time in ms: deterministic in the workflow sandbox, used for rate-limit episodes and patience. */
@@ -125,11 +125,23 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   // Rows run in their own scope: cancelling it stops scheduling and cancels in-flight activities.
   const rowsScope = new CancellationScope();
   const stopped = () => status !== 'running';
+  // What the Web UI shows as the workflow's current details, kept up to date as rows finish.
+  const publishDetails = () => {
+    const kinds = Object.entries(errorsByKind).map(([kind, n]) => `${n} ${kind}`);
+    const limited = counters.rateLimited ? ` · ${counters.rateLimited} rate-limited calls` : '';
+    const window = admission ? ` · window ${admission.effective}/${admission.max}` : '';
+    setCurrentDetails(
+      `**${status}**${reason ? `: ${reason}` : ''} · ${counters.done} / ${total} rows judged · ` +
+        `${counters.errors} errors${kinds.length ? ` (${kinds.join(', ')})` : ''}${window}${limited}`,
+    );
+  };
+
   const stop = (why: 'cancelled' | 'failed', message: string) => {
     if (status !== 'running') return;
     status = why;
     reason = message;
     rowsScope.cancel();
+    publishDetails();
   };
 
   setHandler(cancelSignal, (args) => {
@@ -160,6 +172,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     } else counters.histogram[String(result.score)] = (counters.histogram[String(result.score)] ?? 0) + 1;
     recent.push(result);
     if (recent.length > RECENT_RESULTS) recent.shift();
+    publishDetails();
   };
 
   /**
@@ -175,8 +188,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
       for (;;) {
         const startedAt = workflowNow();
         try {
-          const judgeDatapoint = judgeDatapointAfter(priorAttempts);
-          record(await judgeDatapoint({ executionUid, xUid, position, priorAttempts, rateLimitedSinceMs }));
+          const params = { executionUid, xUid, position, priorAttempts, rateLimitedSinceMs };
+          record(await judgeDatapoint.executeWithOptions(rowActivityOptions(priorAttempts, xUid), [params]));
           rows.onSuccess();
           return;
         } catch (err) {
@@ -225,6 +238,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     const plan = await loadExecutionPlan({ executionUid });
     total = plan.total;
     const rows = (admission = new RowAdmission(plan.concurrency, input.admission));
+    publishDetails();
     await rowsScope.run(async () => {
       const page = await listDatapointPage({ executionUid, afterPosition: input.afterPosition ?? -1, limit: pageSize });
       const judged: Promise<void>[] = [];
@@ -260,6 +274,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   // Recording the outcome must happen even when this workflow itself is being cancelled.
   await CancellationScope.nonCancellable(() => finishExecution({ executionUid, status: final, error: reason }));
   status = final;
+  publishDetails();
   // Thrown so the Web UI shows the workflow as Canceled, not Completed.
   if (root.consideredCancelled) throw new CancelledFailure(reason ?? 'cancelled through Temporal');
   if (final === 'failed') throw ApplicationFailure.nonRetryable(reason ?? 'execution failed', 'ExecutionFailed');

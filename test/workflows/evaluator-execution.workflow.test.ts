@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   bundleWorkflowCode,
@@ -348,6 +348,22 @@ describe('evaluator execution workflow', () => {
         ...Array.from({ length: ROW_MAX_ATTEMPTS - 2 }, (_, i) => [2, i + 1]),
       ]);
       expect(calls.rowErrors).toMatchObject([{ xUid: 'x1', errorKind: 'provider' }]);
+    });
+  });
+
+  it('tells the story in the Web UI: progress as current details, each row activity named by its datapoint', async () => {
+    const uid = nextUid();
+    await withWorker({ executions: { [uid]: { rows: 6, concurrency: 2 } } }, async ({ taskQueue }) => {
+      const handle = await startExecution(taskQueue, uid);
+      await handle.result();
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      expect(metadata.currentDetails).toBe('**completed** · 6 / 6 rows judged · 0 errors · window 2/2');
+      const { events } = await handle.fetchHistory();
+      const summaries = (events ?? [])
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'judgeDatapoint')
+        .map((e) => defaultPayloadConverter.fromPayload<string>(e.userMetadata!.summary!))
+        .sort();
+      expect(summaries).toEqual(positions(6).map((p) => `judge datapoint x${p}`));
     });
   });
 
