@@ -45,6 +45,17 @@ const needWorker = (jf: Judgeflow, o: WaitOption) =>
     },
   });
 
+/**
+ * The evaluator of an execution whose workflow is to be queried: the execution must exist, and a worker must poll
+ * (queries are answered from a worker's cache; without one a query hangs ~30 s).
+ */
+async function liveExecution(jf: Judgeflow, evaluatorUid: number, executionUid: number, o: WaitOption) {
+  const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
+  await requireExecution(jf, evaluatorUid, executionUid);
+  await needWorker(jf, o);
+  return evaluator;
+}
+
 interface ExecuteCliOptions extends WaitOption {
   split: string;
   numRows?: number;
@@ -157,10 +168,7 @@ program
   .option('--wait', WAIT_HELP)
   .action((evaluatorUid: number, executionUid: number, o: WaitOption) =>
     withClient(async (jf) => {
-      const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
-      await requireExecution(jf, evaluatorUid, executionUid);
-      // The workflow answers the query from a worker's cache: without a worker the query would hang ~30 s.
-      await needWorker(jf, o);
+      const evaluator = await liveExecution(jf, evaluatorUid, executionUid, o);
       print(await evaluator.getExecutionProgress(executionUid));
     }),
   );
@@ -175,9 +183,7 @@ program
   .option('--wait', WAIT_HELP)
   .action((evaluatorUid: number, executionUid: number, o: WaitOption) =>
     withClient(async (jf) => {
-      const evaluator = await PromptEvaluator.get(evaluatorUid, jf);
-      await requireExecution(jf, evaluatorUid, executionUid);
-      await needWorker(jf, o);
+      const evaluator = await liveExecution(jf, evaluatorUid, executionUid, o);
       // Ctrl-C stops watching, not the execution.
       const detach = new AbortController();
       const onInterrupt = () => {
