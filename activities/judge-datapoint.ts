@@ -88,7 +88,7 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
 
   async function judge(
     activity: Context,
-    { executionUid, xUid, position, priorAttempts = 0, rateLimitedSinceMs }: JudgeDatapointParams,
+    { executionUid, xUid, position, priorAttempts = 0, rateLimitedForMs = 0 }: JudgeDatapointParams,
   ): Promise<JudgeDatapointResult> {
     // The row's attempt across deferrals: attempts before a rate limit still count.
     const attempt = priorAttempts + activity.info.attempt;
@@ -130,10 +130,9 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
       const c = classifyLlmError(err);
       if (c.kind === 'aborted') throw err;
       if (c.kind === 'rate_limited') {
-        const waitedMs = rateLimitedSinceMs === undefined ? 0 : Date.now() - rateLimitedSinceMs;
-        if (waitedMs >= config.llm.rateLimitPatienceMs) {
+        if (rateLimitedForMs >= config.llm.rateLimitPatienceMs) {
           return rowError(
-            `${c.message} — still rate limited after ${Math.round(waitedMs / 1000)} s ` +
+            `${c.message} — still rate limited after ${Math.round(rateLimitedForMs / 1000)} s ` +
               `(JUDGEFLOW_RATE_LIMIT_PATIENCE), so the row gave up`,
             'rate_limited',
           );

@@ -2,7 +2,8 @@
  * The admission path of an execution's rows: it decides when the next row may call the model. Deterministic
  * (workflow code). The stage here is the execution's adaptive concurrency: AIMD, as TCP does it — the window
  * halves when the provider rate-limits a call, once per episode: not again for calls that started before the last
- * decrease, nor before the wait the provider asked for has passed (the smaller window needs that long to show);
+ * decrease, nor before the row that caused it has waited as long as the provider asked (the smaller window needs
+ * that long to show); episodes are counted, not timed, so no clock is read;
  * it grows by one row per window of successes, up to the requested concurrency.
  * The window counts model calls in flight: a row waiting out a rate limit gives its place back while it waits,
  * and gets in again before any new row does. Execution budgets and the provider limit shared by all workers are
@@ -17,8 +18,10 @@ export class RowAdmission {
   private inFlight = 0;
   /** Rows back from a rate-limit wait, waiting for a place: they go before new rows. */
   private returning = 0;
-  /** Workflow time of the last decrease: a 429 of a call started before it belongs to the same episode. */
-  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  /** Decreases so far: a call that started in an earlier episode cannot cause another one. */
+  private decreases = 0;
+  /** The row that caused the last decrease is still waiting out its rate limit. */
+  private cooling = false;
 
   constructor(
     readonly max: number,
@@ -78,15 +81,27 @@ export class RowAdmission {
     }
   }
 
+  /** The episode a call starts in; pass it to onRateLimited if the call is rate-limited. */
+  get episode(): number {
+    return this.decreases;
+  }
+
   /**
-   * A call that started at `callStartedAt` (workflow time) was rate-limited and asked to wait `waitMs`:
-   * multiplicative decrease, unless this 429 belongs to the episode of the last decrease.
+   * A call that started in `callEpisode` was rate-limited: multiplicative decrease, unless this 429 belongs to the
+   * episode of the last decrease. True when it decreased: the caller ends the episode after its wait (endEpisode).
    */
-  onRateLimited(callStartedAt: number, now: number, waitMs: number): void {
-    if (callStartedAt < this.lastDecreaseAt || now < this.lastDecreaseAt + waitMs) return;
+  onRateLimited(callEpisode: number): boolean {
+    if (callEpisode !== this.decreases || this.cooling) return false;
     this.limit = Math.max(1, Math.floor(this.limit / 2));
     this.credit = 0;
-    this.lastDecreaseAt = now;
+    this.decreases += 1;
+    this.cooling = true;
+    return true;
+  }
+
+  /** The row that caused the last decrease has waited as long as the provider asked. */
+  endEpisode(): void {
+    this.cooling = false;
   }
 
   get effective(): number {

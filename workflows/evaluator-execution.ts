@@ -72,10 +72,6 @@ function rowActivityOptions(priorAttempts: number, xUid: string): ActivityOption
   };
 }
 
-/** Workflow time in ms: deterministic in the workflow sandbox, used for rate-limit episodes and patience. */
-// eslint-disable-next-line no-restricted-properties -- a time, not an id
-const workflowNow = () => Date.now();
-
 /** Wait before retrying a deferred row when the provider did not say how long: 1 s, 2 s, 4 s … at most 30 s. */
 const deferralBackoffMs = (deferrals: number) => Math.min(30_000, 1000 * 2 ** Math.min(deferrals - 1, 5));
 
@@ -181,14 +177,14 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
    */
   const judgeRow = async (rows: RowAdmission, xUid: string, position: number): Promise<void> => {
     let priorAttempts = 0;
-    let rateLimitedSinceMs: number | undefined;
+    let rateLimitedForMs = 0;
     let deferrals = 0;
     let holding = true;
     try {
       for (;;) {
-        const startedAt = workflowNow();
+        const episode = rows.episode;
         try {
-          const params = { executionUid, xUid, position, priorAttempts, rateLimitedSinceMs };
+          const params = { executionUid, xUid, position, priorAttempts, rateLimitedForMs };
           record(await judgeDatapoint.executeWithOptions(rowActivityOptions(priorAttempts, xUid), [params]));
           rows.onSuccess();
           return;
@@ -198,14 +194,14 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
           priorAttempts += deferral.details.attempt - 1;
           deferrals += 1;
           const waitMs = deferral.details.retryAfterMs ?? deferralBackoffMs(deferrals);
-          if (deferral.type === RATE_LIMITED_FAILURE) {
-            counters.rateLimited = (counters.rateLimited ?? 0) + 1;
-            rows.onRateLimited(startedAt, workflowNow(), waitMs);
-            rateLimitedSinceMs ??= startedAt;
-          }
+          const rateLimited = deferral.type === RATE_LIMITED_FAILURE;
+          if (rateLimited) counters.rateLimited = (counters.rateLimited ?? 0) + 1;
+          const decreased = rateLimited && rows.onRateLimited(episode);
           holding = false;
           rows.release();
           await sleep(waitMs);
+          if (decreased) rows.endEpisode();
+          if (rateLimited) rateLimitedForMs += waitMs;
           if (!(await rows.readmit(stopped))) return;
           holding = true;
         }

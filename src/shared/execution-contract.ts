@@ -114,8 +114,8 @@ export interface JudgeDatapointParams {
   position: number;
   /** Attempts this row already spent on real failures in earlier activities (before a rate limit). */
   priorAttempts?: number;
-  /** Workflow time (epoch ms) of the row's first rate limit, to give up after the configured patience. */
-  rateLimitedSinceMs?: number;
+  /** How long the row has waited out rate limits so far, to give up after the configured patience. */
+  rateLimitedForMs?: number;
 }
 /** Kept tiny: it lands in workflow history for every row. */
 export type JudgeDatapointResult =
