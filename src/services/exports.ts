@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { findBenchmarkExecution } from '../db/benchmark-execution.repository';
 import { findExport, finishExport, forEachExportRow, insertExport, loadExportSource } from '../db/export.repository';
-import { NotFoundError, ValidationError, show } from '../errors';
+import { NotFoundError, requireUid } from '../errors';
 import { connectorTypeOfScheme } from '../connectors/connector-spec';
 import { CsvExportConfig, JsonExportConfig } from '../export/config';
 import { parseDestination } from '../export/destination';
@@ -164,9 +164,7 @@ async function checkConnectorFor(
   scheme: 's3' | 'gs',
   filepath: string,
 ): Promise<number> {
-  if (typeof uid !== 'number' || !Number.isInteger(uid) || uid <= 0) {
-    throw new ValidationError(`connectorConfigUid must be a positive integer, got ${show(uid)}`);
-  }
+  requireUid('connectorConfigUid', uid);
   const connector = await requireConnectorConfig(ctx, uid);
   const expected = connectorTypeOfScheme(scheme);
   if (connector.type !== expected) {

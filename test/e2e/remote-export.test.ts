@@ -225,7 +225,7 @@ describe('exports to s3:// and gs://', () => {
       /is for s3, not gs:\/\//,
     );
     await expect(execution.export('s3://exports/x.json', { connectorConfigUid: -1 })).rejects.toThrow(
-      /connectorConfigUid must be a positive integer, got -1/,
+      /connectorConfigUid must be an integer uid from 1 to 2147483647, got -1/,
     );
     expect(await exports()).toBe(before);
   });
