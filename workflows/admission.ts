@@ -66,11 +66,6 @@ export class RowAdmission {
     this.inFlight -= 1;
   }
 
-  /** Waits until every admitted row has been released. */
-  async drained(): Promise<void> {
-    await condition(() => this.inFlight === 0);
-  }
-
   /** A call the provider answered: additive increase, one more row per window of successes. */
   onSuccess(): void {
     if (this.limit >= this.max) return;
