@@ -1,0 +1,130 @@
+/**
+ * What a benchmark execution's report reads beyond its export source and agreement summary: per evaluator
+ * execution, timing, token usage and row errors by kind; and the datapoints where a judge and the ground truth
+ * part ways (a different score, or a row error), with their input columns and slices.
+ */
+import type { Queryable } from './pool';
+import type { RowErrorKind } from '../shared/row-errors';
+
+export interface ReportExecutionStats {
+  executionUid: number;
+  evaluatorUid: number;
+  rows: number;
+  errors: number;
+  errorsByKind: Partial<Record<RowErrorKind, number>>;
+  /** Sums over rows whose provider reported usage; null when none did. */
+  promptTokens: number | null;
+  completionTokens: number | null;
+  meanLatencyMs: number | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export async function listReportExecutionStats(
+  q: Queryable,
+  benchmarkExecutionUid: number,
+): Promise<ReportExecutionStats[]> {
+  const { rows } = await q.query<ReportExecutionStats>(
+    `SELECT e.uid AS "executionUid", e.evaluator_uid AS "evaluatorUid", e.created_at AS "createdAt",
+            e.finished_at AS "finishedAt",
+            count(r.x_uid)::int AS rows, count(r.error)::int AS errors,
+            coalesce((SELECT json_object_agg(k.error_kind, k.n) FROM
+                        (SELECT error_kind, count(*)::int AS n FROM evaluator_results
+                          WHERE execution_uid = e.uid AND error IS NOT NULL GROUP BY error_kind) k), '{}') AS "errorsByKind",
+            sum(r.prompt_tokens)::float8 AS "promptTokens", sum(r.completion_tokens)::float8 AS "completionTokens",
+            avg(r.latency_ms)::float8 AS "meanLatencyMs"
+       FROM evaluator_executions e LEFT JOIN evaluator_results r ON r.execution_uid = e.uid
+      WHERE e.benchmark_execution_uid = $1
+      GROUP BY e.uid ORDER BY e.uid`,
+    [benchmarkExecutionUid],
+  );
+  return rows;
+}
+
+export interface ReportRow {
+  evaluatorUid: number;
+  xUid: string;
+  split: string;
+  data: Record<string, unknown>;
+  truth: number | null;
+  score: number | null;
+  rationale: string | null;
+  error: string | null;
+  errorKind: RowErrorKind | null;
+  slices: string[];
+}
+
+/**
+ * Rows of a benchmark execution where the judge errored, or scored differently from the ground truth; at most
+ * `limit` (in evaluator and dataset order), with the count of all such rows.
+ */
+export async function listDisagreements(
+  q: Queryable,
+  benchmarkExecutionUid: number,
+  limit: number,
+): Promise<{ rows: ReportRow[]; total: number }> {
+  const from = `
+      FROM evaluator_executions e
+      JOIN evaluators ev ON ev.uid = e.evaluator_uid
+      JOIN benchmarks b ON b.uid = ev.benchmark_uid
+      JOIN evaluator_results r ON r.execution_uid = e.uid
+      JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.x_uid = r.x_uid
+      LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = r.x_uid
+     WHERE e.benchmark_execution_uid = $1 AND (r.error IS NOT NULL OR (g.score IS NOT NULL AND g.score <> r.score))`;
+  const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, [benchmarkExecutionUid]);
+  const { rows } = await q.query<ReportRow>(
+    `SELECT e.evaluator_uid AS "evaluatorUid", d.x_uid AS "xUid", d.split, d.data, g.score AS truth, r.score,
+            r.rationale, r.error, r.error_kind AS "errorKind",
+            coalesce((SELECT array_agg(s.name ORDER BY s.uid) FROM slice_members m JOIN slices s ON s.uid = m.slice_uid
+                       WHERE s.benchmark_uid = b.uid AND m.dataset_uid = d.dataset_uid AND m.x_uid = d.x_uid), '{}') AS slices
+       ${from}
+      ORDER BY e.evaluator_uid, d.position
+      LIMIT $2`,
+    [benchmarkExecutionUid, limit],
+  );
+  return { rows, total: total.rows[0]!.n };
+}
+
+export interface ChangedVerdict {
+  evaluatorUid: number;
+  xUid: string;
+  split: string;
+  data: Record<string, unknown>;
+  truth: number | null;
+  before: number | null;
+  after: number | null;
+  rationaleAfter: string | null;
+}
+
+/**
+ * Datapoints an evaluator scored differently in benchmark execution `after` than in `before` (a row error counts
+ * as no score): at most `limit`, with the count of all of them. What `report A B` lists as changed verdicts.
+ */
+export async function listChangedVerdicts(
+  q: Queryable,
+  before: number,
+  after: number,
+  limit: number,
+): Promise<{ rows: ChangedVerdict[]; total: number }> {
+  const from = `
+      FROM evaluator_executions ea
+      JOIN evaluator_executions eb ON eb.evaluator_uid = ea.evaluator_uid AND eb.split = ea.split
+      JOIN evaluator_results ra ON ra.execution_uid = ea.uid
+      JOIN evaluator_results rb ON rb.execution_uid = eb.uid AND rb.x_uid = ra.x_uid
+      JOIN evaluators ev ON ev.uid = ea.evaluator_uid
+      JOIN benchmarks b ON b.uid = ev.benchmark_uid
+      JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.x_uid = ra.x_uid
+      LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = ra.x_uid
+     WHERE ea.benchmark_execution_uid = $1 AND eb.benchmark_execution_uid = $2
+       AND ra.score IS DISTINCT FROM rb.score`;
+  const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, [before, after]);
+  const { rows } = await q.query<ChangedVerdict>(
+    `SELECT ea.evaluator_uid AS "evaluatorUid", d.x_uid AS "xUid", d.split, d.data, g.score AS truth,
+            ra.score AS before, rb.score AS after, rb.rationale AS "rationaleAfter"
+       ${from}
+      ORDER BY ea.evaluator_uid, d.position
+      LIMIT $3`,
+    [before, after, limit],
+  );
+  return { rows, total: total.rows[0]!.n };
+}

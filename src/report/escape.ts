@@ -1,0 +1,11 @@
+/** Text and attribute values placed into the report's HTML and SVG: user data (prompts, rationales, columns) is never markup. */
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+/** JSON for a <script type="application/json"> block: `<` escaped so no value can close the script element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}

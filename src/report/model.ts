@@ -1,0 +1,94 @@
+/**
+ * What a results report shows, as plain data: built from PostgreSQL by services/report.ts, rendered to one
+ * self-contained HTML file by report/render-html.ts (which knows nothing of where the numbers came from).
+ */
+import type { AgreementSummary } from '../metrics/agreement';
+import type { RowErrorKind } from '../shared/row-errors';
+
+export interface ReportLabel {
+  name: string;
+  score: number;
+}
+
+export interface ReportEvaluatorRun {
+  executionUid: number;
+  split: string;
+  status: string;
+  promptVersionName: string;
+  modelName: string;
+  totalRows: number;
+  rowsJudged: number;
+  seconds: number | null;
+  url: string;
+}
+
+export interface ReportEvaluator {
+  evaluatorUid: number;
+  name: string;
+  criteriaName: string;
+  labels: ReportLabel[];
+  runs: ReportEvaluatorRun[];
+  overall: AgreementSummary;
+  bySlice: Record<string, AgreementSummary>;
+  errorsByKind: Partial<Record<RowErrorKind, number>>;
+  /** Sums over the rows whose provider reported usage; null when none did. */
+  promptTokens: number | null;
+  completionTokens: number | null;
+  meanLatencyMs: number | null;
+  /** Cost is shown only from a configured price; none is configured yet, so always null (never a guess). */
+  costUsd: number | null;
+}
+
+export interface ReportDatapoint {
+  evaluatorUid: number;
+  xUid: string;
+  split: string;
+  data: Record<string, unknown>;
+  truth: number | null;
+  score: number | null;
+  rationale: string | null;
+  error: string | null;
+  errorKind: RowErrorKind | null;
+  slices: string[];
+}
+
+export interface BenchmarkExecutionReport {
+  benchmark: { uid: number; name: string; description: string };
+  dataset: { uid: number; name: string; columns: string[] };
+  execution: {
+    uid: number;
+    name: string;
+    status: string;
+    error: string | null;
+    createdBy: string;
+    createdAt: string;
+    finishedAt: string | null;
+    seconds: number | null;
+    splits: string[];
+    numRows: number | null;
+    url: string;
+  };
+  evaluators: ReportEvaluator[];
+  /** Rows where a judge errored or disagreed with ground truth (at most `limit` of `total`). */
+  disagreements: { rows: ReportDatapoint[]; total: number; limit: number };
+  generatedAt: string;
+}
+
+export interface ChangedVerdictRow {
+  evaluatorUid: number;
+  xUid: string;
+  split: string;
+  data: Record<string, unknown>;
+  truth: number | null;
+  before: number | null;
+  after: number | null;
+  rationaleAfter: string | null;
+}
+
+/** Two benchmark executions of one benchmark side by side (`judgeflow report A B`). */
+export interface ComparisonReport {
+  before: BenchmarkExecutionReport;
+  after: BenchmarkExecutionReport;
+  changed: { rows: ChangedVerdictRow[]; total: number; limit: number };
+  generatedAt: string;
+}

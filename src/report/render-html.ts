@@ -1,0 +1,324 @@
+/**
+ * A results report as one self-contained HTML file: inline CSS, inline SVG charts, and a few lines of inline
+ * script for searching and filtering the datapoint tables. Nothing is loaded at view time, so it opens offline
+ * and can be mailed or attached to a ticket. Laid out for a laptop (1366 px) and a phone alike.
+ */
+import type { AgreementSummary } from '../metrics/agreement';
+import { escapeHtml as h } from './escape';
+import type {
+  BenchmarkExecutionReport,
+  ChangedVerdictRow,
+  ComparisonReport,
+  ReportDatapoint,
+  ReportEvaluator,
+} from './model';
+import { confusionHeatmap, horizontalBars, scoreDistribution } from './svg-charts';
+import { REPORT_SCRIPT, REPORT_STYLE } from './report-assets';
+
+const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+const num3 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+const int = (v: number | null) => (v === null ? 'unknown' : Math.round(v).toLocaleString('en-US'));
+const duration = (s: number | null) =>
+  s === null ? 'still running' : s < 90 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+
+/** A metric cell the report test (and a reader's script) can find: data-metric and data-evaluator. */
+const metric = (name: string, evaluatorUid: number, text: string) =>
+  `<td data-metric="${name}" data-evaluator="${evaluatorUid}">${h(text)}</td>`;
+
+export function renderBenchmarkExecutionReport(r: BenchmarkExecutionReport): string {
+  const title = `${r.benchmark.name} — ${r.execution.name}`;
+  const body = [
+    header(r),
+    nav(r.evaluators),
+    overviewTable(r),
+    ...r.evaluators.map((e) => evaluatorSection(e)),
+    disagreementSection(r),
+    footer(r.generatedAt),
+  ].join('\n');
+  return page(title, body);
+}
+
+export function renderComparisonReport(c: ComparisonReport): string {
+  const title = `${c.before.benchmark.name} — ${c.before.execution.name} vs ${c.after.execution.name}`;
+  const body = [
+    `<header><p class="eyebrow">judgeflow report · comparison</p><h1>${h(c.before.benchmark.name)}</h1>`,
+    `<p class="sub">${runLink(c.before)} <b>→</b> ${runLink(c.after)}</p>`,
+    `<p class="sub muted">A = before, B = after. Dataset ${h(c.before.dataset.name)}.</p></header>`,
+    comparisonTable(c),
+    ...comparisonSliceSections(c),
+    changedSection(c),
+    footer(c.generatedAt),
+  ].join('\n');
+  return page(title, body);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>${h(title)}</title>
+<style>${REPORT_STYLE}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+<script>${REPORT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function runLink(r: BenchmarkExecutionReport): string {
+  return `<a href="${h(r.execution.url)}">${h(r.execution.name)} (#${r.execution.uid})</a> <span class="badge ${h(r.execution.status)}">${h(r.execution.status)}</span>`;
+}
+
+function header(r: BenchmarkExecutionReport): string {
+  const x = r.execution;
+  return `<header>
+<p class="eyebrow">judgeflow report · benchmark execution ${x.uid}</p>
+<h1>${h(r.benchmark.name)}</h1>
+${r.benchmark.description ? `<p class="sub">${h(r.benchmark.description)}</p>` : ''}
+<dl class="facts">
+<div><dt>execution</dt><dd>${runLink(r)}</dd></div>
+<div><dt>dataset</dt><dd>${h(r.dataset.name)} (#${r.dataset.uid})</dd></div>
+<div><dt>splits</dt><dd>${h(x.splits.join(', '))}${x.numRows ? ` · first ${x.numRows} rows` : ''}</dd></div>
+<div><dt>run by</dt><dd>${h(x.createdBy)}</dd></div>
+<div><dt>started</dt><dd>${h(x.createdAt)}</dd></div>
+<div><dt>took</dt><dd>${h(duration(x.seconds))}</dd></div>
+</dl>
+${x.error ? `<p class="error-box">${h(x.error)}</p>` : ''}
+</header>`;
+}
+
+function nav(evaluators: ReportEvaluator[]): string {
+  const links = evaluators.map((e) => `<a href="#evaluator-${e.evaluatorUid}">${h(e.name)}</a>`);
+  return `<nav>${[...links, '<a href="#disagreements">disagreements</a>'].join(' ')}</nav>`;
+}
+
+function overviewTable(r: BenchmarkExecutionReport): string {
+  const rows = r.evaluators.map((e) => {
+    const o = e.overall;
+    return `<tr><th scope="row"><a href="#evaluator-${e.evaluatorUid}">${h(e.name)}</a><div class="muted">${h(e.criteriaName)} · ${h(versions(e))}</div></th>
+${metric('accuracy', e.evaluatorUid, pct(o.accuracy))}${metric('kappa', e.evaluatorUid, num3(o.kappa))}${metric('weighted-kappa-linear', e.evaluatorUid, num3(o.weightedKappa.linear))}${metric('weighted-kappa-quadratic', e.evaluatorUid, num3(o.weightedKappa.quadratic))}${metric('coverage', e.evaluatorUid, pct(o.coverage))}${metric('compared', e.evaluatorUid, String(o.compared))}${metric('errors', e.evaluatorUid, String(o.errors))}</tr>`;
+  });
+  return `<section id="overview"><h2>Agreement with ground truth</h2>
+<div class="table-wrap"><table class="metrics">
+<thead><tr><th>evaluator</th><th>accuracy</th><th>Cohen's κ</th><th>weighted κ (linear)</th><th>weighted κ (quadratic)</th><th>coverage</th><th>compared</th><th>errors</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>
+<p class="muted">Accuracy and κ over the datapoints that have both a judge score and ground truth (“compared”); coverage is the share of the datapoints run that got a score. κ is n/a when only one label occurs on both sides.</p>
+</section>`;
+}
+
+const versions = (e: ReportEvaluator) =>
+  [...new Set(e.runs.map((run) => `${run.promptVersionName} · ${run.modelName}`))].join(', ');
+
+function evaluatorSection(e: ReportEvaluator): string {
+  const o = e.overall;
+  const truthCounts = o.confusion.matrix.map((row) => row.reduce((a, b) => a + b, 0));
+  const judgeCounts = o.confusion.labels.map((_, j) => o.confusion.matrix.reduce((a, row) => a + row[j]!, 0));
+  const labelsInOrder = o.confusion.labels.map(
+    (score) => e.labels.find((l) => l.score === score) ?? { name: String(score), score },
+  );
+  const slices = Object.entries(e.bySlice);
+  return `<section id="evaluator-${e.evaluatorUid}" class="evaluator">
+<h2>${h(e.name)} <span class="muted">evaluator ${e.evaluatorUid} · criteria ${h(e.criteriaName)}</span></h2>
+<div class="cards">
+${card('accuracy', pct(o.accuracy))}${card("Cohen's κ", num3(o.kappa))}${card('weighted κ (quadratic)', num3(o.weightedKappa.quadratic))}${card('coverage', pct(o.coverage), `${o.scored} of ${o.total} rows`)}${card('row errors', String(o.errors), errorKinds(e))}
+</div>
+<div class="charts">
+<figure><figcaption>Confusion matrix (${o.compared} compared rows)</figcaption>${confusionHeatmap(`Confusion matrix of ${e.name}`, labelsInOrder, o.confusion.matrix)}</figure>
+<figure><figcaption>Score distribution (compared rows)</figcaption>${scoreDistribution(`Score distribution of ${e.name}`, labelsInOrder, judgeCounts, truthCounts)}</figure>
+</div>
+${slices.length > 0 ? sliceBlock(e, slices) : '<p class="muted">The benchmark has no slices.</p>'}
+${runsTable(e)}
+</section>`;
+}
+
+function card(label: string, value: string, note = ''): string {
+  return `<div class="card"><div class="card-label">${h(label)}</div><div class="card-value">${h(value)}</div>${note ? `<div class="card-note">${h(note)}</div>` : ''}</div>`;
+}
+
+function errorKinds(e: ReportEvaluator): string {
+  const kinds = Object.entries(e.errorsByKind);
+  return kinds.length === 0 ? 'none' : kinds.map(([k, n]) => `${k} ${n}`).join(', ');
+}
+
+function sliceBlock(e: ReportEvaluator, slices: [string, AgreementSummary][]): string {
+  const rows = slices.map(
+    ([name, s]) =>
+      `<tr data-slice="${h(name)}"><th scope="row">${h(name)}</th>${metric('slice-accuracy', e.evaluatorUid, pct(s.accuracy))}<td>${num3(s.kappa)}</td><td>${num3(s.weightedKappa.quadratic)}</td><td>${pct(s.coverage)}</td><td>${s.compared}</td><td>${s.errors}</td></tr>`,
+  );
+  const overall = `<tr class="overall"><th scope="row">all rows</th><td>${pct(e.overall.accuracy)}</td><td>${num3(e.overall.kappa)}</td><td>${num3(e.overall.weightedKappa.quadratic)}</td><td>${pct(e.overall.coverage)}</td><td>${e.overall.compared}</td><td>${e.overall.errors}</td></tr>`;
+  const bars = horizontalBars(`Accuracy per slice of ${e.name}`, [
+    { label: 'all rows', value: e.overall.accuracy, note: `n=${e.overall.compared}` },
+    ...slices.map(([name, s]) => ({ label: name, value: s.accuracy, note: `n=${s.compared}` })),
+  ]);
+  return `<h3>Per slice</h3>
+<div class="charts"><figure><figcaption>Accuracy per slice</figcaption>${bars}</figure>
+<div class="table-wrap"><table class="slices"><thead><tr><th>slice</th><th>accuracy</th><th>κ</th><th>weighted κ (quadratic)</th><th>coverage</th><th>compared</th><th>errors</th></tr></thead>
+<tbody>${overall}${rows.join('')}</tbody></table></div></div>`;
+}
+
+function runsTable(e: ReportEvaluator): string {
+  const rows = e.runs.map((run) => {
+    const rate = run.seconds && run.seconds > 0 ? `${(run.rowsJudged / run.seconds).toFixed(1)} rows/s` : '';
+    return `<tr><td><a href="${h(run.url)}">${run.executionUid}</a></td><td>${h(run.split)}</td><td>${h(run.promptVersionName)}</td><td>${h(run.modelName)}</td><td><span class="badge ${h(run.status)}">${h(run.status)}</span></td><td>${run.rowsJudged} / ${run.totalRows}</td><td>${h(duration(run.seconds))}</td><td>${rate}</td></tr>`;
+  });
+  const total = (e.promptTokens ?? 0) + (e.completionTokens ?? 0);
+  const tokens =
+    e.promptTokens === null && e.completionTokens === null
+      ? 'tokens: not reported by the provider'
+      : `tokens: ${int(e.promptTokens)} prompt + ${int(e.completionTokens)} completion = ${int(total)}`;
+  const latency = e.meanLatencyMs === null ? '' : ` · mean model latency ${Math.round(e.meanLatencyMs)} ms`;
+  const cost =
+    e.costUsd === null ? ' · cost: unknown (no price configured for the model)' : ` · cost $${e.costUsd.toFixed(4)}`;
+  return `<h3>Runs and timing</h3>
+<div class="table-wrap"><table class="runs"><thead><tr><th>execution (Temporal)</th><th>split</th><th>version</th><th>model</th><th>status</th><th>rows</th><th>took</th><th>rate</th></tr></thead>
+<tbody>${rows.join('')}</tbody></table></div>
+<p class="muted" data-usage-evaluator="${e.evaluatorUid}">${h(tokens + latency + cost)}</p>`;
+}
+
+function disagreementSection(r: BenchmarkExecutionReport): string {
+  const d = r.disagreements;
+  const names = new Map(r.evaluators.map((e) => [e.evaluatorUid, e]));
+  const rows = d.rows.map((row) => datapointRow(row, names.get(row.evaluatorUid)));
+  const shown = d.total > d.rows.length ? `the first ${d.rows.length} of ${d.total}` : `all ${d.total}`;
+  return `<section id="disagreements"><h2>Where the judge and the ground truth part ways</h2>
+<p class="muted">Datapoints a judge scored differently from the ground truth, or could not score (row errors): ${shown}. The full list is in the export.</p>
+${filters(r.evaluators, 'disagreements-table', true)}
+<div class="table-wrap"><table id="disagreements-table" class="rows filterable">
+<thead><tr><th>evaluator</th><th>x_uid</th><th>split</th><th>slices</th><th>ground truth</th><th>judge</th><th>rationale / error</th><th>input</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>
+<p class="muted filter-count" data-for="disagreements-table"></p>
+</section>`;
+}
+
+function labelText(e: ReportEvaluator | undefined, score: number | null): string {
+  if (score === null) return '—';
+  const label = e?.labels.find((l) => l.score === score);
+  return label ? `${label.name} (${score})` : String(score);
+}
+
+function datapointRow(row: ReportDatapoint, e: ReportEvaluator | undefined): string {
+  const kind = row.error !== null ? `error ${row.errorKind ?? 'provider'}` : 'disagree';
+  const detail =
+    row.error !== null
+      ? `<span class="badge failed">${h(row.errorKind ?? 'error')}</span> ${h(row.error)}`
+      : h(row.rationale ?? '');
+  return `<tr data-evaluator="${row.evaluatorUid}" data-kind="${h(kind)}"><td>${h(e?.name ?? row.evaluatorUid)}</td><td class="mono">${h(row.xUid)}</td><td>${h(row.split)}</td><td>${h(row.slices.join(', '))}</td><td>${h(labelText(e, row.truth))}</td><td>${h(labelText(e, row.score))}</td><td class="text">${detail}</td><td>${inputColumns(row.data)}</td></tr>`;
+}
+
+function inputColumns(data: Record<string, unknown>): string {
+  const entries = Object.entries(data);
+  if (entries.length === 0) return '';
+  const items = entries
+    .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(typeof v === 'string' ? v : JSON.stringify(v))}</dd>`)
+    .join('');
+  return `<details><summary>${entries.length} columns</summary><dl class="columns">${items}</dl></details>`;
+}
+
+function filters(evaluators: { evaluatorUid: number; name: string }[], tableId: string, withKinds: boolean): string {
+  const evaluatorOptions = evaluators.map((e) => `<option value="${e.evaluatorUid}">${h(e.name)}</option>`).join('');
+  const kindSelect = withKinds
+    ? `<label>show <select data-filter="kind" data-for="${tableId}"><option value="">disagreements and errors</option><option value="disagree">disagreements only</option><option value="error">row errors only</option></select></label>`
+    : '';
+  return `<div class="filters"><label>search <input type="search" data-filter="text" data-for="${tableId}" placeholder="x_uid, text, rationale…"></label>
+<label>evaluator <select data-filter="evaluator" data-for="${tableId}"><option value="">all</option>${evaluatorOptions}</select></label>${kindSelect}</div>`;
+}
+
+function comparisonTable(c: ComparisonReport): string {
+  const rows = c.after.evaluators.map((b) => {
+    const a = c.before.evaluators.find((e) => e.evaluatorUid === b.evaluatorUid);
+    const cells = (
+      [
+        ['accuracy', (s: AgreementSummary) => s.accuracy, pct],
+        ['kappa', (s: AgreementSummary) => s.kappa, num3],
+        ['weighted-kappa-quadratic', (s: AgreementSummary) => s.weightedKappa.quadratic, num3],
+        ['coverage', (s: AgreementSummary) => s.coverage, pct],
+      ] as const
+    ).map(([name, get, fmt]) => {
+      const before = a ? get(a.overall) : null;
+      const after = get(b.overall);
+      return `<td data-metric="${name}-before" data-evaluator="${b.evaluatorUid}">${h(fmt(before))}</td><td data-metric="${name}-after" data-evaluator="${b.evaluatorUid}">${h(fmt(after))}</td>${delta(before, after, name === 'accuracy' || name === 'coverage')}`;
+    });
+    return `<tr><th scope="row">${h(b.name)}<div class="muted">A: ${h(a ? versions(a) : 'not run')}<br>B: ${h(versions(b))}</div></th>${cells.join('')}</tr>`;
+  });
+  return `<section id="overview"><h2>What changed</h2>
+<div class="table-wrap"><table class="metrics compare"><thead><tr><th rowspan="2">evaluator</th><th colspan="3">accuracy</th><th colspan="3">Cohen's κ</th><th colspan="3">weighted κ (quadratic)</th><th colspan="3">coverage</th></tr>
+<tr>${'<th>A</th><th>B</th><th>Δ</th>'.repeat(4)}</tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div></section>`;
+}
+
+function delta(before: number | null, after: number | null, percent: boolean): string {
+  if (before === null || after === null) return '<td class="delta">n/a</td>';
+  const d = after - before;
+  const text = percent ? `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)} pt` : `${d >= 0 ? '+' : ''}${d.toFixed(3)}`;
+  const cls = Math.abs(d) < 1e-9 ? 'same' : d > 0 ? 'up' : 'down';
+  return `<td class="delta ${cls}">${text}</td>`;
+}
+
+function comparisonSliceSections(c: ComparisonReport): string[] {
+  return c.after.evaluators.map((b) => {
+    const a = c.before.evaluators.find((e) => e.evaluatorUid === b.evaluatorUid);
+    const names = [...new Set([...Object.keys(a?.bySlice ?? {}), ...Object.keys(b.bySlice)])];
+    const row = (name: string, before: AgreementSummary | undefined, after: AgreementSummary | undefined) =>
+      `<tr><th scope="row">${h(name)}</th><td>${pct(before?.accuracy ?? null)}</td><td>${pct(after?.accuracy ?? null)}</td>${delta(before?.accuracy ?? null, after?.accuracy ?? null, true)}<td>${after?.compared ?? 0}</td></tr>`;
+    const bars = horizontalBars(
+      `Accuracy per slice of ${b.name}, A and B`,
+      ['all rows', ...names].flatMap((name) => {
+        const pick = (r: ReportEvaluator | undefined) => (name === 'all rows' ? r?.overall : r?.bySlice[name]);
+        return [
+          { label: `${name} · A`, value: pick(a)?.accuracy ?? null },
+          { label: `${name} · B`, value: pick(b)?.accuracy ?? null },
+        ];
+      }),
+    );
+    return `<section class="evaluator"><h2>${h(b.name)} <span class="muted">per slice</span></h2>
+<div class="charts"><figure><figcaption>Accuracy, A and B</figcaption>${bars}</figure>
+<div class="table-wrap"><table><thead><tr><th>slice</th><th>A</th><th>B</th><th>Δ</th><th>compared (B)</th></tr></thead>
+<tbody>${row('all rows', a?.overall, b.overall)}${names.map((n) => row(n, a?.bySlice[n], b.bySlice[n])).join('')}</tbody></table></div></div>
+<div class="charts"><figure><figcaption>Confusion matrix, A</figcaption>${a ? confusionHeatmap(`Confusion matrix of ${a.name}, A`, orderedLabels(a), a.overall.confusion.matrix) : 'not run'}</figure>
+<figure><figcaption>Confusion matrix, B</figcaption>${confusionHeatmap(`Confusion matrix of ${b.name}, B`, orderedLabels(b), b.overall.confusion.matrix)}</figure></div>
+</section>`;
+  });
+}
+
+const orderedLabels = (e: ReportEvaluator) =>
+  e.overall.confusion.labels.map((score) => e.labels.find((l) => l.score === score) ?? { name: String(score), score });
+
+function changedSection(c: ComparisonReport): string {
+  const byUid = new Map(c.after.evaluators.map((e) => [e.evaluatorUid, e]));
+  const rows = c.changed.rows.map((row) => changedRow(row, byUid.get(row.evaluatorUid)));
+  const shown =
+    c.changed.total > c.changed.rows.length
+      ? `the first ${c.changed.rows.length} of ${c.changed.total}`
+      : `all ${c.changed.total}`;
+  return `<section id="changed"><h2>Changed verdicts</h2>
+<p class="muted">Datapoints whose score differs between A and B (no score = row error): ${shown}.</p>
+${filters(c.after.evaluators, 'changed-table', false)}
+<div class="table-wrap"><table id="changed-table" class="rows filterable"><thead><tr><th>evaluator</th><th>x_uid</th><th>split</th><th>ground truth</th><th>A</th><th>B</th><th>effect</th><th>B's rationale</th><th>input</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div>
+<p class="muted filter-count" data-for="changed-table"></p></section>`;
+}
+
+function changedRow(row: ChangedVerdictRow, e: ReportEvaluator | undefined): string {
+  const right = (s: number | null) => row.truth !== null && s === row.truth;
+  const effect =
+    row.truth === null
+      ? 'changed (no ground truth)'
+      : right(row.after) && !right(row.before)
+        ? 'fixed'
+        : right(row.before) && !right(row.after)
+          ? 'broken'
+          : 'changed, still wrong';
+  const cls = effect === 'fixed' ? 'up' : effect === 'broken' ? 'down' : 'same';
+  return `<tr data-evaluator="${row.evaluatorUid}"><td>${h(e?.name ?? row.evaluatorUid)}</td><td class="mono">${h(row.xUid)}</td><td>${h(row.split)}</td><td>${h(labelText(e, row.truth))}</td><td>${h(labelText(e, row.before))}</td><td>${h(labelText(e, row.after))}</td><td class="delta ${cls}">${effect}</td><td class="text">${h(row.rationaleAfter ?? '')}</td><td>${inputColumns(row.data)}</td></tr>`;
+}
+
+function footer(generatedAt: string): string {
+  return `<footer>Generated by judgeflow at ${h(generatedAt)}. Links open the executions' workflows in the Temporal Web UI.</footer>`;
+}
