@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config';
 import { startJudgeServer, type JudgeServer } from './judge-server';
 import { Judgeflow } from '../src/sdk/Judgeflow';
 import { resolveTemporalCli } from './temporal-cli';
-import { ensureDevServer } from './temporal-dev-server';
+import { ensureDevServer, stopDevServer } from './temporal-dev-server';
 import { spawnWorkerProcess } from './worker-process';
 
 export const DEMO_TASK_QUEUE = 'judgeflow-demo';
@@ -21,7 +21,18 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export async function startLocalStack(say: (line: string) => void = console.log): Promise<LocalStack> {
+export interface LocalStackOptions {
+  /** Task queue of the worker and the client (default the demo's own). */
+  taskQueue?: string;
+  /** Stop the dev server on `stop()` when this call started it (`judgeflow dev`); the demo leaves it running. */
+  stopServer?: boolean;
+}
+
+export async function startLocalStack(
+  say: (line: string) => void = console.log,
+  options: LocalStackOptions = {},
+): Promise<LocalStack> {
+  const taskQueue = options.taskQueue ?? DEMO_TASK_QUEUE;
   const config = loadConfig();
   const server = await ensureDevServer({
     address: config.temporal.address,
@@ -31,7 +42,9 @@ export async function startLocalStack(say: (line: string) => void = console.log)
   });
   say(
     server.started
-      ? `• started the Temporal dev server at ${config.temporal.address} (state in .data/temporal.db; stop it with \`npm run temporal -- stop\`)`
+      ? `• started the Temporal dev server at ${config.temporal.address} (state in .data/temporal.db; ${
+          options.stopServer ? 'stopped on exit' : 'stop it with `npm run temporal -- stop`'
+        })`
       : `• using the Temporal server already running at ${config.temporal.address}`,
   );
 
@@ -50,12 +63,12 @@ export async function startLocalStack(say: (line: string) => void = console.log)
   }
 
   const worker = await spawnWorkerProcess({
-    TEMPORAL_TASK_QUEUE: DEMO_TASK_QUEUE,
+    TEMPORAL_TASK_QUEUE: taskQueue,
     OPENAI_BASE_URL: openai.baseUrl ?? '',
     OPENAI_API_KEY: openai.apiKey,
   });
-  say(`• started a worker on task queue "${DEMO_TASK_QUEUE}" (pid ${worker.pid})`);
-  const jf = await Judgeflow.connect({ config: { temporal: { taskQueue: DEMO_TASK_QUEUE }, openai } });
+  say(`• started a worker on task queue "${taskQueue}" (pid ${worker.pid})`);
+  const jf = await Judgeflow.connect({ config: { temporal: { taskQueue }, openai } });
   return {
     jf,
     modelName,
@@ -63,6 +76,10 @@ export async function startLocalStack(say: (line: string) => void = console.log)
       await jf.close();
       await worker.stop();
       await judge?.close();
+      if (options.stopServer && server.pid !== undefined) {
+        await stopDevServer(server.pid);
+        say(`• stopped the Temporal dev server (pid ${server.pid})`);
+      }
     },
   };
 }

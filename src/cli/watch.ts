@@ -1,25 +1,47 @@
 /**
- * Watching a running evaluator execution from the terminal: a live progress bar on a TTY (rows done and errors,
- * rows/s, ETA, the adaptive concurrency window, rate-limited calls), a plain line every few seconds otherwise.
- * Ctrl-C detaches: the execution keeps running, and the message says how to re-attach or cancel.
+ * Watching running work from the terminal: a live progress bar on a TTY (rows done and errors, rows/s, ETA, the
+ * adaptive concurrency window, rate-limited calls), a plain line every few seconds otherwise. Ctrl-C detaches: the
+ * work keeps running; the caller says how to re-attach or cancel.
  */
 import cliProgress from 'cli-progress';
-import type { PromptEvaluator } from '../sdk/PromptEvaluator';
-import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
+import type { BenchmarkExecution } from '../sdk/BenchmarkExecution';
+import { PromptEvaluator } from '../sdk/PromptEvaluator';
+import type { Judgeflow } from '../sdk/Judgeflow';
+import type { ExecutionStatus } from '../shared/execution-contract';
 
 const TTY_REFRESH_MS = 500;
 const LINE_EVERY_MS = 5_000;
 
+/** What the bar shows, summed over the evaluator executions being watched. */
+export interface WatchSnapshot {
+  total: number;
+  done: number;
+  errors: number;
+  window: { effective: number; max: number };
+  rateLimited: number;
+  running: boolean;
+}
+
 export type WatchOutcome = { detached: true } | { detached: false; status: ExecutionStatus };
 
-export async function watchExecution(
-  evaluator: PromptEvaluator,
-  executionUid: number,
-  options: { stream?: NodeJS.WriteStream; signal?: AbortSignal } = {},
+export interface WatchOptions {
+  stream?: NodeJS.WriteStream;
+  signal?: AbortSignal;
+  refreshMs?: number;
+}
+
+/**
+ * Polls `snapshot` until it reports not running (then `finalStatus` gives the recorded status) or `signal` aborts.
+ * `name` starts each plain line, e.g. "execution 12".
+ */
+export async function watchProgress(
+  name: string,
+  snapshot: () => Promise<WatchSnapshot>,
+  finalStatus: () => Promise<ExecutionStatus>,
+  options: WatchOptions = {},
 ): Promise<WatchOutcome> {
   const stream = options.stream ?? process.stderr;
-  const tty = stream.isTTY;
-  const bar = tty
+  const bar = stream.isTTY
     ? new cliProgress.SingleBar(
         {
           stream,
@@ -37,45 +59,122 @@ export async function watchExecution(
   try {
     for (;;) {
       if (options.signal?.aborted) return { detached: true };
-      // The workflow's progress query is cheap; results are read once, at the end, for the recorded status.
-      const progress = await evaluator.getExecutionProgress(executionUid);
-      if (progress.total > 0) {
-        const fields = barFields(progress, started);
+      const s = await snapshot();
+      if (s.total > 0) {
+        const fields = barFields(s, started);
         if (bar) {
-          if (!barStarted) bar.start(progress.total, progress.done, fields);
-          else bar.update(progress.done, fields);
+          if (!barStarted) bar.start(s.total, s.done, fields);
+          else {
+            bar.setTotal(s.total);
+            bar.update(s.done, fields);
+          }
           barStarted = true;
-        } else if (Date.now() - lastLine >= LINE_EVERY_MS) {
-          stream.write(`${progressLine(progress, fields)}\n`);
+        } else if (Date.now() - lastLine >= LINE_EVERY_MS || !s.running) {
+          stream.write(
+            `${name}: ${s.done}/${s.total} rows, ${fields.errors} errors, ${fields.speed} rows/s, ` +
+              `window ${fields.window}, ${fields.limited} rate-limited\n`,
+          );
           lastLine = Date.now();
         }
       }
-      if (progress.status !== 'running') {
-        const [status] = await evaluator.pollExecutionResult(executionUid);
-        return { detached: false, status };
-      }
-      await sleep(TTY_REFRESH_MS, options.signal);
+      if (!s.running) return { detached: false, status: await finalStatus() };
+      await sleep(options.refreshMs ?? TTY_REFRESH_MS, options.signal);
     }
   } finally {
     bar?.stop();
   }
 }
 
-function barFields(p: ExecutionProgress, started: number) {
+/** One evaluator execution, from its workflow's progress query. */
+export function watchExecution(
+  evaluator: PromptEvaluator,
+  executionUid: number,
+  options: WatchOptions = {},
+): Promise<WatchOutcome> {
+  return watchProgress(
+    `execution ${executionUid}`,
+    async () => {
+      const p = await evaluator.getExecutionProgress(executionUid);
+      return {
+        total: p.total,
+        done: p.done,
+        errors: p.errors,
+        window: p.concurrency,
+        rateLimited: p.rateLimited,
+        running: p.status === 'running',
+      };
+    },
+    async () => (await evaluator.pollExecutionResult(executionUid))[0],
+    options,
+  );
+}
+
+/** A benchmark execution: its evaluator executions' progress, summed (children not started yet count as 0 done). */
+export function watchBenchmarkExecution(
+  jf: Judgeflow,
+  execution: BenchmarkExecution,
+  options: WatchOptions = {},
+): Promise<WatchOutcome> {
+  const evaluators = new Map<number, PromptEvaluator>();
+  return watchProgress(
+    `benchmark execution ${execution.benchmarkExecutionUid}`,
+    async () => {
+      const progress = await execution.progress();
+      const sum: WatchSnapshot = {
+        total: 0,
+        done: 0,
+        errors: 0,
+        window: { effective: 0, max: 0 },
+        rateLimited: 0,
+        running: progress.status === 'running',
+      };
+      for (const child of progress.children) {
+        sum.total += child.totalRows;
+        if (child.status === 'pending') continue;
+        let evaluator = evaluators.get(child.evaluatorUid);
+        if (!evaluator) {
+          evaluator = await PromptEvaluator.get(child.evaluatorUid, jf);
+          evaluators.set(child.evaluatorUid, evaluator);
+        }
+        const p = await evaluator.getExecutionProgress(child.executionUid).catch(() => undefined);
+        if (!p) continue;
+        sum.done += p.done;
+        sum.errors += p.errors;
+        sum.rateLimited += p.rateLimited;
+        if (p.status === 'running') {
+          sum.window.effective += p.concurrency.effective;
+          sum.window.max += p.concurrency.max;
+        }
+      }
+      return sum;
+    },
+    () => execution.status(),
+    { refreshMs: 1_000, ...options },
+  );
+}
+
+function barFields(s: WatchSnapshot, started: number) {
   const seconds = (Date.now() - started) / 1000;
   return {
-    errors: p.errors,
-    speed: seconds > 0 ? (p.done / seconds).toFixed(1) : '0.0',
-    window: `${p.concurrency.effective}/${p.concurrency.max}`,
-    limited: p.rateLimited,
+    errors: s.errors,
+    speed: seconds > 0 ? (s.done / seconds).toFixed(1) : '0.0',
+    window: `${s.window.effective}/${s.window.max}`,
+    limited: s.rateLimited,
   };
 }
 
-function progressLine(p: ExecutionProgress, f: ReturnType<typeof barFields>): string {
-  return (
-    `execution ${p.executionUid}: ${p.done}/${p.total} rows, ${f.errors} errors, ${f.speed} rows/s, ` +
-    `window ${f.window}, ${f.limited} rate-limited`
-  );
+/** Runs `watch` with Ctrl-C wired to detach instead of killing the process. */
+export async function detachOnInterrupt<T>(watch: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const detach = new AbortController();
+  const onInterrupt = () => {
+    detach.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await watch(detach.signal);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -55,6 +55,17 @@ export async function findDataset(q: Queryable, uid: number): Promise<DatasetRec
   return (await q.query<DatasetRecord>(`${selectDataset} WHERE uid = $1`, [uid])).rows[0];
 }
 
+/** Every dataset with its row count, oldest first. */
+export async function listDatasets(q: Queryable): Promise<(DatasetRecord & { rows: number })[]> {
+  return (
+    await q.query<DatasetRecord & { rows: number }>(
+      `SELECT d.uid, d.name, d.columns, d.created_at AS "createdAt",
+              (SELECT count(*)::int FROM datapoints p WHERE p.dataset_uid = d.uid) AS rows
+         FROM datasets d ORDER BY d.uid`,
+    )
+  ).rows;
+}
+
 export async function findDatasetByName(q: Queryable, name: string): Promise<DatasetRecord | undefined> {
   return (await q.query<DatasetRecord>(`${selectDataset} WHERE name = $1`, [name])).rows[0];
 }

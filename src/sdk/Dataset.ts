@@ -21,6 +21,7 @@ import {
   insertDatapoints,
   insertDataset,
   listDatapoints,
+  listDatasets,
   type DatapointRecord,
   type DatasetRecord,
   type NewDatapoint,
@@ -97,6 +98,12 @@ export class Dataset {
     const record = await findDataset(jf.db, datasetUid);
     if (!record) throw new NotFoundError('dataset', datasetUid);
     return new Dataset(jf, record);
+  }
+
+  /** Every dataset, oldest first. */
+  static async list(client?: Judgeflow): Promise<Dataset[]> {
+    const jf = Judgeflow.resolve(client);
+    return (await listDatasets(jf.db)).map((r) => new Dataset(jf, r));
   }
 
   /** Rows in dataset order, optionally of one split. */

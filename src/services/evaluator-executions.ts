@@ -22,7 +22,7 @@ import { evaluatorExecutionSearchAttributes } from '../shared/search-attributes'
 import { evaluatorExecutionWorkflowId, workflowUrl } from '../shared/workflow-ids';
 import { startWorkflow } from '../temporal/start-workflow';
 import { cancelSignal, evaluatorExecutionWorkflow, progressQuery } from '../../workflows/evaluator-execution';
-import type { ServiceContext } from './context';
+import type { ServiceContext, StorageContext } from './context';
 import { checkModelAllowed, checkNumRows, resolveConcurrency } from './execute-options';
 import { reconcileStatus, signalCancel, type ReconciledStatus } from './execution-status';
 import { resolvePromptVersion } from './prompt-versions';
@@ -161,6 +161,13 @@ export async function requireExecution(
   if (execution?.evaluatorUid !== evaluatorUid) {
     throw new NotFoundError(`evaluator execution of evaluator ${evaluatorUid}`, executionUid);
   }
+  return execution;
+}
+
+/** An evaluator execution by its uid alone (the command line's `execution … <uid>`), or NotFoundError. */
+export async function requireEvaluatorExecution(ctx: StorageContext, executionUid: number): Promise<ExecutionRecord> {
+  const execution = await findExecution(ctx.db, executionUid);
+  if (!execution) throw new NotFoundError('evaluator execution', executionUid);
   return execution;
 }
 

@@ -236,13 +236,14 @@ describe('unusual but valid values', () => {
 
 describe('the command line', () => {
   it.each([
-    ['poll', '-1', '1', '-1'],
-    ['poll', '1', '1.5', '1.5'],
-    ['poll', INJECTION, '1', INJECTION],
-    ['progress', '1', 'NaN', 'NaN'],
-    ['cancel', '9007199254740993', '1', '9007199254740993'],
-  ])('%s %s %s: one line naming the value, exit code 1', async (command, a, b, bad) => {
-    const r = await runCli(jf.config.temporal.taskQueue, [command, a, b]);
+    ['execution', 'status', '-1'],
+    ['execution', 'results', '1.5'],
+    ['evaluator', 'executions', INJECTION],
+    ['execution', 'progress', 'NaN'],
+    ['execution', 'cancel', '9007199254740993'],
+    ['report', '1', 'abc'],
+  ])('%s %s %s: one line naming the value, exit code 1', async (noun, verb, bad) => {
+    const r = await runCli(jf.config.temporal.taskQueue, [noun, verb, bad]);
     expect(r.stderr).toContain(bad);
     expect(r.code).not.toBe(0);
     const lines = r.stderr.trim().split('\n');

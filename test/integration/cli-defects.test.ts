@@ -48,7 +48,7 @@ describe('commands that need a worker', () => {
 
   it('progress of an execution whose worker is gone: one line, no ServiceError stack', async () => {
     const uid = await f.evaluator.execute({ split: 'test', sync: true });
-    const r = await runCli(idleQueue, ['progress', String(f.evaluatorUid), String(uid)]);
+    const r = await runCli(idleQueue, ['execution', 'progress', String(uid)]);
     expect(r.code).toBe(1);
     expect(oneLine(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(/no judgeflow worker is polling/);
@@ -58,7 +58,7 @@ describe('commands that need a worker', () => {
   it('execute from a shell without OPENAI_BASE_URL works: the worker holds the model endpoint', async () => {
     const r = await runCli(
       jf.config.temporal.taskQueue,
-      ['execute', String(f.evaluatorUid), '--split', 'test', '--sync'],
+      ['--json', 'evaluator', 'execute', String(f.evaluatorUid), '--split', 'test', '--sync'],
       noModelEnv,
     );
     expect(r.stderr).not.toMatch(/not configured/);
@@ -90,15 +90,46 @@ describe('commands that need a worker', () => {
 });
 
 describe('unknown uids and finished executions', () => {
-  it('poll of an unknown execution is an error, not {"status":"unknown"}', async () => {
-    const r = await runCli(jf.config.temporal.taskQueue, ['poll', String(f.evaluatorUid), '987654']);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/987654.*does not exist/);
+  it('status or results of an unknown execution is an error, not {"status":"unknown"}', async () => {
+    for (const verb of ['status', 'results']) {
+      const r = await runCli(jf.config.temporal.taskQueue, ['execution', verb, '987654']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/evaluator execution 987654 does not exist/);
+    }
   });
 
-  it('benchmark-executions of an unknown benchmark is an error, not []', async () => {
-    const r = await runCli(jf.config.temporal.taskQueue, ['benchmark-executions', '999999']);
+  it('the JSON of a benchmark execution prints (the SDK object holds its client, which is circular)', async () => {
+    const r = await runCli(jf.config.temporal.taskQueue, [
+      '--json',
+      'benchmark',
+      'execute',
+      String(f.benchmarkUid),
+      '--splits',
+      'test',
+      '--sync',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ benchmarkUid: f.benchmarkUid, status: 'completed' });
+    const list = await runCli(jf.config.temporal.taskQueue, [
+      '--json',
+      'benchmark',
+      'executions',
+      String(f.benchmarkUid),
+    ]);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)[0]).toMatchObject({ benchmarkUid: f.benchmarkUid, status: 'completed' });
+  });
+
+  it('an unknown evaluator is an error naming it', async () => {
+    const r = await runCli(jf.config.temporal.taskQueue, ['evaluator', 'executions', '987654']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/evaluator 987654 does not exist/);
+  });
+
+  it('benchmark executions of an unknown benchmark is an error, not []', async () => {
+    const r = await runCli(jf.config.temporal.taskQueue, ['benchmark', 'executions', '999999']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/benchmark 999999 does not exist/);
@@ -106,10 +137,10 @@ describe('unknown uids and finished executions', () => {
 
   it('cancel of a completed execution says it already finished', async () => {
     const uid = await f.evaluator.execute({ split: 'test', sync: true });
-    const r = await runCli(jf.config.temporal.taskQueue, ['cancel', String(f.evaluatorUid), String(uid)]);
+    const r = await runCli(jf.config.temporal.taskQueue, ['execution', 'cancel', String(uid)]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`execution ${uid} already finished: completed`));
-    expect(r.stderr).not.toMatch(/cancellation .* requested/);
+    expect(r.stdout).toMatch(new RegExp(`execution ${uid} already finished: completed`));
+    expect(r.stdout).not.toMatch(/cancellation .* requested/);
   });
 });
 
@@ -126,10 +157,10 @@ describe('running the command line', () => {
   it('an unexpected error is one line, with its stack only under --verbose', async () => {
     // A database without judgeflow's tables: PostgreSQL's own error, not a typed judgeflow one.
     const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' };
-    const plain = await runCli(idleQueue, ['executions', '1'], env);
+    const plain = await runCli(idleQueue, ['evaluator', 'executions', '1'], env);
     expect(plain.code).toBe(1);
     expect(oneLine(plain.stderr)).toEqual([expect.stringMatching(/^error: .*\(run with --verbose for details\)$/)]);
-    const verbose = await runCli(idleQueue, ['--verbose', 'executions', '1'], env);
+    const verbose = await runCli(idleQueue, ['--verbose', 'evaluator', 'executions', '1'], env);
     expect(verbose.code).toBe(1);
     expect(verbose.stderr).toMatch(/\n\s+at /);
   });

@@ -24,7 +24,7 @@ afterAll(async () => {
 it('follows an execution to its end with plain progress lines, then prints the final status', async () => {
   const f = await createEvaluatorFixture(jf, { rows: 30, modelName: 'local-judge:latency=200' });
   const uid = await f.evaluator.execute({ split: 'test', concurrency: 3 });
-  const r = await runCli(jf.config.temporal.taskQueue, ['watch', String(f.evaluatorUid), String(uid)]);
+  const r = await runCli(jf.config.temporal.taskQueue, ['--json', 'execution', 'watch', String(uid)]);
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(
     new RegExp(`execution ${uid}: \\d+/30 rows, 0 errors, [\\d.]+ rows/s, window 3/3, 0 rate-limited`),
@@ -35,14 +35,14 @@ it('follows an execution to its end with plain progress lines, then prints the f
 it('Ctrl-C detaches: the execution keeps running, and the message says how to re-attach or cancel', async () => {
   const f = await createEvaluatorFixture(jf, { rows: 40, modelName: 'local-judge:latency=1000' });
   const uid = await f.evaluator.execute({ split: 'test', concurrency: 2 });
-  const watching = spawnCli(jf.config.temporal.taskQueue, ['watch', String(f.evaluatorUid), String(uid)]);
+  const watching = spawnCli(jf.config.temporal.taskQueue, ['execution', 'watch', String(uid)]);
   await waitUntil('watch prints progress', () => watching.output().stderr.includes(`execution ${uid}:`), 30_000);
   watching.child.kill('SIGINT');
   expect(await watching.exited).toBe(0);
   const { stderr } = watching.output();
   expect(stderr).toContain(`detached; execution ${uid} keeps running`);
-  expect(stderr).toContain(`npx judgeflow watch ${f.evaluatorUid} ${uid}`);
-  expect(stderr).toContain(`npx judgeflow cancel ${f.evaluatorUid} ${uid}`);
+  expect(stderr).toContain(`npx judgeflow execution watch ${uid}`);
+  expect(stderr).toContain(`npx judgeflow execution cancel ${uid}`);
   const [status] = await f.evaluator.pollExecutionResult(uid);
   expect(status).toBe('running');
   await f.evaluator.cancelExecution(uid);

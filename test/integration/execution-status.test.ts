@@ -9,7 +9,6 @@ import { recordAbandonedExecutions } from '../../src/services/repair';
 import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { scoredRows, waitUntil } from '../support/results';
-import { runCli } from '../support/cli';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 
 let stack: JudgedClient;
@@ -82,17 +81,5 @@ describe('Benchmark.execute', () => {
       jf.config.models = models;
     }
     expect(await benchmark.listExecutions()).toEqual([]);
-  });
-});
-
-describe('the command line', () => {
-  it('benchmark-executions prints the executions as JSON (it crashed on the SDK object before)', async () => {
-    const f = await createEvaluatorFixture(jf, { rows: 3 });
-    const execution = await (await Benchmark.get(f.benchmarkUid, jf)).execute({ sync: true });
-    const { stdout } = await runCli(jf.config.temporal.taskQueue, ['benchmark-executions', String(f.benchmarkUid)]);
-    const printed = JSON.parse(stdout) as { benchmarkExecutionUid: number; status: string }[];
-    expect(printed).toEqual([
-      expect.objectContaining({ benchmarkExecutionUid: execution.benchmarkExecutionUid, status: 'completed' }),
-    ]);
   });
 });

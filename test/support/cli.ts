@@ -39,10 +39,10 @@ export function runCli(taskQueue: string, args: string[], env: Record<string, st
 }
 
 /** A running command (to signal it while it runs); `output()` is what it printed so far, `exited` its end. */
-export function spawnCli(taskQueue: string, args: string[]) {
+export function spawnCli(taskQueue: string, args: string[], env: Record<string, string> = {}) {
   const child: ChildProcess = spawn(process.execPath, cliArgs(args), {
     cwd: root,
-    env: cliEnv(taskQueue, {}),
+    env: cliEnv(taskQueue, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,0 +1,150 @@
+/**
+ * What every command shares: argument parsers that name the bad value, the connected client, output (human text
+ * by default, `--json` for scripts), one-line errors (stack only with `--verbose`), and the worker check.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import Table from 'cli-table3';
+import { MAX_UID, ValidationError } from '../errors';
+import { Judgeflow } from '../sdk/Judgeflow';
+import { runMain } from '../run-main';
+import { requireWorker } from '../services/worker-presence';
+
+export const uid = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n <= 0 || n > MAX_UID)
+    throw new InvalidArgumentError(`expected a positive integer uid (at most ${MAX_UID}), got "${value}"`);
+  return n;
+};
+
+export const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n <= 0 || n > MAX_UID)
+    throw new InvalidArgumentError(`expected a positive integer (at most ${MAX_UID}), got "${value}"`);
+  return n;
+};
+
+/** Repeatable `--option a --option b` collected into a list. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `key=value` pairs; values are JSON when they parse (numbers, booleans, objects), else strings. */
+export const keyValues = (pairs: string[] = []): Record<string, unknown> =>
+  Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new ValidationError(`expected key=value, got "${pair}"`);
+      const raw = pair.slice(at + 1);
+      let value: unknown = raw;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        // a plain string
+      }
+      return [pair.slice(0, at), value];
+    }),
+  );
+
+export interface GlobalOptions {
+  verbose?: boolean;
+  json?: boolean;
+}
+
+/** The commands' shared context: the root program (for global options) and the connected client. */
+export class Cli {
+  constructor(readonly program: Command) {}
+
+  get globals(): GlobalOptions {
+    return this.program.opts<GlobalOptions>();
+  }
+
+  /** Runs a command with a connected client; errors become one line and exit code 1. */
+  run(fn: (jf: Judgeflow) => Promise<void>): Promise<void> {
+    return runMain(
+      async () => {
+        const jf = await Judgeflow.connect();
+        try {
+          await fn(jf);
+        } finally {
+          await jf.close();
+        }
+      },
+      { verbose: this.globals.verbose ?? false },
+    );
+  }
+
+  /** The command's result: JSON with `--json`, else the human rendering. */
+  output(value: unknown, human: () => string): void {
+    console.log(this.globals.json ? JSON.stringify(value, null, 2) : human());
+  }
+
+  /** A line about what is happening (stderr, so stdout stays the result); silent with `--json`. */
+  note(line: string): void {
+    if (!this.globals.json) console.error(line);
+  }
+
+  /** Fails in seconds, naming the command that starts one, when no worker polls the task queue; `--wait` waits. */
+  needWorker(jf: Judgeflow, o: WaitOption): Promise<void> {
+    return requireWorker(jf, {
+      wait: o.wait,
+      onWait: (message) => {
+        console.error(message);
+      },
+    }).then(() => undefined);
+  }
+}
+
+export interface WaitOption {
+  wait?: boolean;
+}
+export const WAIT_HELP = 'wait for a worker to poll the task queue instead of failing at once';
+
+/** The `noun` command of `judgeflow noun verb`, created on first use so several modules can add verbs to it. */
+export function noun(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}
+
+/** A borderless table for terminals. */
+export function table(head: string[], rows: (string | number | null | undefined)[][]): string {
+  if (rows.length === 0) return '(none)';
+  const t = new Table({
+    head,
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '  ',
+    },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+  });
+  t.push(...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c)))));
+  // cli-table3 pads every cell, the last one too: trailing blanks would only get in the way of copy and grep.
+  return t
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
+}
+
+/** `key: value` lines, aligned. */
+export function fields(entries: [string, unknown][]): string {
+  const width = Math.max(...entries.map(([k]) => k.length));
+  return entries.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${display(v)}`).join('\n');
+}
+
+const display = (v: unknown): string =>
+  v === null || v === undefined ? '-' : typeof v === 'string' ? v : JSON.stringify(v);
+
+export const shorten = (s: string | null | undefined, n = 70): string =>
+  !s ? '' : s.length > n ? `${s.slice(0, n - 1)}…` : s.replace(/\s+/g, ' ');
+
+export const ratio = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));

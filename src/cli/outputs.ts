@@ -1,0 +1,229 @@
+/**
+ * Commands that take results out and keep things running: `export`, `report`, `connector create|list|delete`,
+ * `worker`, `dev`, `repair`.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { ValidationError } from '../errors';
+import { CsvExportConfig, JsonExportConfig } from '../export/config';
+import { renderBenchmarkExecutionReport, renderComparisonReport } from '../report/render-html';
+import { BenchmarkExecution } from '../sdk/BenchmarkExecution';
+import { ConnectorConfig } from '../sdk/ConnectorConfig';
+import { recordAbandonedExecutions } from '../services/repair';
+import { buildBenchmarkExecutionReport, buildComparisonReport } from '../services/report';
+import { Cli, collect, fields, keyValues, noun, ratio, table, uid, WAIT_HELP, type WaitOption } from './common';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+const connectorType = (value: string): 's3' | 'gcs' => {
+  if (value !== 's3' && value !== 'gcs') throw new InvalidArgumentError(`expected s3 or gcs, got "${value}"`);
+  return value;
+};
+
+export function registerOutputCommands(program: Command, cli: Cli): void {
+  program
+    .command('export')
+    .description('export a benchmark execution: every datapoint with scores, rationales, agreement and slices')
+    .argument('<benchmarkExecutionUid>', 'benchmark execution uid', uid)
+    .argument('<destination>', 'a local path, s3://bucket/key or gs://bucket/key')
+    .option('--csv', 'write CSV instead of JSON')
+    .option('--sep <char>', 'CSV separator', ',')
+    .option('--quotechar <char>', 'CSV quote character', '"')
+    .option('--escapechar <char>', 'CSV escape character', '\\')
+    .option('--connector <uid>', 'connector config with the credentials of a private bucket', uid)
+    .option('--wait', WAIT_HELP)
+    .action(
+      (
+        benchmarkExecutionUid: number,
+        destination: string,
+        o: { csv?: boolean; sep: string; quotechar: string; escapechar: string; connector?: number } & WaitOption,
+      ) =>
+        cli.run(async (jf) => {
+          const execution = await BenchmarkExecution.get(benchmarkExecutionUid, jf);
+          await cli.needWorker(jf, o);
+          const config = o.csv
+            ? new CsvExportConfig({ sep: o.sep, quotechar: o.quotechar, escapechar: o.escapechar })
+            : new JsonExportConfig();
+          await execution.export(destination, { config, connectorConfigUid: o.connector });
+          cli.output(
+            { benchmarkExecutionUid, destination, format: o.csv ? 'csv' : 'json' },
+            () => `exported benchmark execution ${benchmarkExecutionUid} to ${destination}`,
+          );
+        }),
+    );
+
+  program
+    .command('report')
+    .description(
+      'an HTML report of a benchmark execution (agreement, confusion matrices, slices, disagreements); ' +
+        'with two uids, what changed from A to B',
+    )
+    .argument('<benchmarkExecutionUid>', 'benchmark execution uid (A)', uid)
+    .argument('[otherBenchmarkExecutionUid]', 'a later execution of the same benchmark to compare with (B)', uid)
+    .option('--out <file>', 'where to write the HTML file', 'report.html')
+    .action((a: number, b: number | undefined, o: { out: string }) =>
+      cli.run(async (jf) => {
+        if (b === undefined) {
+          const report = await buildBenchmarkExecutionReport(jf, a);
+          await writeAtomically(o.out, renderBenchmarkExecutionReport(report));
+          cli.output(
+            {
+              file: path.resolve(o.out),
+              benchmarkExecutionUid: a,
+              evaluators: report.evaluators.map((e) => ({
+                evaluatorUid: e.evaluatorUid,
+                name: e.name,
+                accuracy: e.overall.accuracy,
+                kappa: e.overall.kappa,
+              })),
+            },
+            () =>
+              [
+                `report of benchmark execution ${a} written to ${o.out}`,
+                ...report.evaluators.map(
+                  (e) =>
+                    `  ${e.name}: accuracy ${ratio(e.overall.accuracy)}, kappa ${ratio(e.overall.kappa)}, ` +
+                    `${e.overall.errors} errors`,
+                ),
+              ].join('\n'),
+          );
+          return;
+        }
+        const report = await buildComparisonReport(jf, a, b);
+        await writeAtomically(o.out, renderComparisonReport(report));
+        cli.output(
+          { file: path.resolve(o.out), before: a, after: b, changedVerdicts: report.changed.total },
+          () =>
+            `comparison of benchmark executions ${a} → ${b} written to ${o.out} (${report.changed.total} changed verdicts)`,
+        );
+      }),
+    );
+
+  const connector = noun(program, 'connector', 'credentials for private s3:// and gs:// export destinations');
+  connector
+    .command('create')
+    .description('store credentials (encrypted) for exports to a private bucket')
+    .requiredOption('--name <name>', 'connector name')
+    .requiredOption('--type <type>', 's3 or gcs', connectorType)
+    .option('--credentials-file <file>', 'S3: JSON { accessKeyId, secretAccessKey }; GCS: a service-account key file')
+    .option('--from-env', 'S3: read AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)')
+    .option('--option <key=value>', 'S3: region, endpoint, forcePathStyle; GCS: apiEndpoint, projectId', collect)
+    .action((o: { name: string; type: 's3' | 'gcs'; credentialsFile?: string; fromEnv?: boolean; option?: string[] }) =>
+      cli.run(async () => {
+        const c = await ConnectorConfig.create({
+          name: o.name,
+          type: o.type,
+          credentials: await readCredentials(o),
+          options: o.option ? keyValues(o.option) : undefined,
+        });
+        cli.output(
+          plainConnector(c),
+          () => `connector ${c.connectorConfigUid} "${c.name}" (${c.type}, ${c.credentialsHint})`,
+        );
+      }),
+    );
+  connector
+    .command('list')
+    .description('stored connectors (credentials are never shown)')
+    .action(() =>
+      cli.run(async () => {
+        const all = await ConnectorConfig.list();
+        cli.output(all.map(plainConnector), () =>
+          table(
+            ['uid', 'name', 'type', 'credentials', 'options'],
+            all.map((c) => [c.connectorConfigUid, c.name, c.type, c.credentialsHint, JSON.stringify(c.options)]),
+          ),
+        );
+      }),
+    );
+  connector
+    .command('delete')
+    .description('delete a connector (refused while an export uses it)')
+    .argument('<connectorUid>', 'connector uid', uid)
+    .action((connectorUid: number) =>
+      cli.run(async () => {
+        await ConnectorConfig.delete(connectorUid);
+        cli.output({ connectorConfigUid: connectorUid, deleted: true }, () => `connector ${connectorUid} deleted`);
+      }),
+    );
+
+  program
+    .command('worker')
+    .description('run a judgeflow worker on the configured task queue (Ctrl-C stops it gracefully)')
+    .action(async () => {
+      await import('../worker');
+    });
+
+  program
+    .command('dev')
+    .description(
+      'everything for local use in one command: the Temporal dev server, the local judge server (without ' +
+        'OPENAI_API_KEY) and a worker; Ctrl-C stops what it started',
+    )
+    .action(async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/dev.ts')], {
+        cwd: root,
+        stdio: 'inherit',
+      });
+      // Ctrl-C (or a SIGTERM) goes on to the child, which stops what it started; this process waits for it.
+      const forward = (signal: NodeJS.Signals) => {
+        if (child.exitCode === null) child.kill(signal);
+      };
+      process.on('SIGINT', forward);
+      process.on('SIGTERM', forward);
+      process.exitCode = await new Promise<number>((resolve) => {
+        child.once('exit', (code) => {
+          resolve(code ?? 1);
+        });
+      });
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+    });
+
+  program
+    .command('repair')
+    .description('record as failed the executions whose workflow ended without recording it (e.g. terminated)')
+    .action(() =>
+      cli.run(async (jf) => {
+        const report = await recordAbandonedExecutions(jf);
+        cli.output(report, () => fields(Object.entries(report)));
+      }),
+    );
+}
+
+/** Writes next to the target, then renames: a reader never sees half a report. */
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, content);
+  await fs.rename(tmp, file);
+}
+
+async function readCredentials(o: { type: 's3' | 'gcs'; credentialsFile?: string; fromEnv?: boolean }) {
+  if ((o.credentialsFile === undefined) === !o.fromEnv)
+    throw new ValidationError('connector create needs exactly one of --credentials-file <file> or --from-env');
+  if (o.fromEnv) {
+    if (o.type !== 's3') throw new ValidationError('--from-env reads AWS_* variables: it is for --type s3');
+    return {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+      sessionToken: process.env.AWS_SESSION_TOKEN || undefined,
+    };
+  }
+  const text = await fs.readFile(o.credentialsFile!, 'utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ValidationError(`${o.credentialsFile} is not a JSON file: ${(err as Error).message}`);
+  }
+}
+
+const plainConnector = (c: ConnectorConfig) => ({
+  connectorConfigUid: c.connectorConfigUid,
+  name: c.name,
+  type: c.type,
+  options: c.options,
+  credentialsHint: c.credentialsHint,
+  createdAt: c.createdAt,
+});

@@ -1,0 +1,18 @@
+/** The `judgeflow` command tree: `judgeflow <noun> <verb>`, global `--json` and `--verbose`. */
+import { Command } from 'commander';
+import { Cli } from './common';
+import { registerDefinitionCommands } from './definitions';
+import { registerExecutionCommands } from './executions';
+import { registerOutputCommands } from './outputs';
+
+export function buildProgram(): Command {
+  const program = new Command('judgeflow')
+    .description('Durable LLM-as-a-judge evaluation on Temporal')
+    .option('--json', 'machine-readable output (JSON on stdout)')
+    .option('--verbose', 'print the stack of an error, not just its message');
+  const cli = new Cli(program);
+  registerDefinitionCommands(program, cli);
+  registerExecutionCommands(program, cli);
+  registerOutputCommands(program, cli);
+  return program;
+}
