@@ -1,0 +1,267 @@
+/**
+ * `judgeflow report`, opened in headless Chromium as a person would: the file loads nothing from the network,
+ * logs no errors, and its numbers (agreement, confusion matrix, slices, disagreements, tokens) are those the
+ * database holds; its filters work; it fits a laptop and a phone. `report A B` lists the changed verdicts.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Benchmark, Criteria, Dataset, PromptEvaluator, Slice, type Judgeflow } from '../../src';
+import { cohensKappa, confusionMatrix } from '../../src/metrics/agreement';
+import { launchChromium } from '../support/browser';
+import { runCli } from '../support/cli';
+import { uniqueName } from '../support/context';
+import { startJudgedClient, type JudgedClient } from '../support/judged-client';
+
+/** What the local judge answers per row (`[[judge:score=N]]`), and the ground truth (row 11 has none). */
+const JUDGE = [0, 1, 2, 2, 1, 0, 2, 2, 1, 0, 0, 1];
+const TRUTH = [0, 1, 2, 1, 1, 2, 2, 0, 1, 0, 1, null];
+const xUid = (i: number) => `dp-${String(i).padStart(2, '0')}`;
+
+let stack: JudgedClient;
+let jf: Judgeflow;
+let browser: Browser;
+let dir: string;
+let benchmarkName: string;
+let scoring: PromptEvaluator;
+let refusing: PromptEvaluator;
+let runA: number;
+let runB: number;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-report-'));
+  stack = await startJudgedClient(`report-${process.pid}`);
+  jf = stack.jf;
+  browser = await launchChromium();
+
+  const dataset = await Dataset.create(
+    {
+      name: uniqueName('report'),
+      rows: JUDGE.map((score, i) => ({
+        x_uid: xUid(i),
+        split: 'dev',
+        text: `[[judge:score=${score}]] answer <b>${i}</b>`,
+        area: i < 6 ? 'billing' : 'account',
+      })),
+    },
+    jf,
+  );
+  benchmarkName = uniqueName('report <bench>');
+  const benchmark = await Benchmark.create({ name: benchmarkName, datasetUid: dataset.datasetUid }, jf);
+  const criteria = await Criteria.create(
+    {
+      benchmarkUid: benchmark.benchmarkUid,
+      name: 'quality',
+      labels: [
+        { name: 'bad', score: 0 },
+        { name: 'ok', score: 1 },
+        { name: 'good', score: 2 },
+      ],
+    },
+    jf,
+  );
+  await criteria.setGroundTruth(TRUTH.flatMap((score, i) => (score === null ? [] : [{ xUid: xUid(i), score }])));
+  await Slice.create(
+    { benchmarkUid: benchmark.benchmarkUid, name: 'billing', filter: { column: 'area', op: 'eq', value: 'billing' } },
+    jf,
+  );
+  scoring = await PromptEvaluator.create(
+    { criteriaUid: criteria.criteriaUid, name: 'scoring judge', userPrompt: '{{text}}', modelName: 'local-judge' },
+    jf,
+  );
+  refusing = await PromptEvaluator.create(
+    {
+      criteriaUid: criteria.criteriaUid,
+      name: 'refusing judge',
+      userPrompt: '{{text}}',
+      modelName: 'local-judge:refusal',
+    },
+    jf,
+  );
+  runA = (await benchmark.execute({ sync: true, splits: ['dev'], name: 'first' })).benchmarkExecutionUid;
+  await scoring.update({ userPrompt: 'Area: {{area}}', modelName: 'local-judge' });
+  runB = (await benchmark.execute({ sync: true, splits: ['dev'], name: 'second' })).benchmarkExecutionUid;
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Opens a report file; collects console errors, page errors and any request that is not the file itself. */
+async function open(file: string, width: number) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file://')) return route.continue();
+    problems.push(`network request: ${url}`);
+    return route.abort();
+  });
+  await page.goto(`file://${file}`);
+  return { page, problems };
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+async function writeReport(args: string[], out: string) {
+  const r = await runCli(jf.config.temporal.taskQueue, ['report', ...args, '--out', out]);
+  expect(r.code, r.stderr).toBe(0);
+  return out;
+}
+
+describe('report of one benchmark execution', () => {
+  let file: string;
+  beforeAll(async () => {
+    file = await writeReport([String(runA)], path.join(dir, 'report.html'));
+  });
+
+  it('opens offline with no errors, and its agreement numbers are those of the database', async () => {
+    const { page, problems } = await open(file, 1366);
+    expect(await text(page, 'h1')).toBe(benchmarkName);
+
+    const { rows } = await jf.db.query<{ score: number; truth: number }>(
+      `SELECT r.score, g.score AS truth FROM evaluator_results r
+         JOIN evaluator_executions e ON e.uid = r.execution_uid
+         JOIN ground_truth g ON g.criteria_uid = $2 AND g.x_uid = r.x_uid
+        WHERE e.benchmark_execution_uid = $1 AND e.evaluator_uid = $3 AND r.score IS NOT NULL`,
+      [runA, scoring.criteriaUid, scoring.evaluatorUid],
+    );
+    expect(rows).toHaveLength(11);
+    const agreed = rows.filter((r) => r.score === r.truth).length;
+    expect(agreed).toBe(7);
+    const matrix = confusionMatrix(
+      rows.map((r) => [r.truth, r.score]),
+      [0, 1, 2],
+    );
+    const metric = (name: string, e: PromptEvaluator) =>
+      text(page, `#overview td[data-metric="${name}"][data-evaluator="${e.evaluatorUid}"]`);
+    expect(await metric('accuracy', scoring)).toBe(pct(agreed / 11));
+    expect(await metric('kappa', scoring)).toBe(cohensKappa(matrix)!.toFixed(3));
+    expect(await metric('coverage', scoring)).toBe('100.0%');
+    expect(await metric('compared', scoring)).toBe('11');
+    expect(await metric('errors', refusing)).toBe('12');
+    expect(await metric('accuracy', refusing)).toBe('n/a');
+    expect(await metric('coverage', refusing)).toBe('0.0%');
+
+    // The heat map's cells, row by row, are the confusion matrix.
+    const cells = await page.locator(`#evaluator-${scoring.evaluatorUid} svg.heatmap text.cell`).allTextContents();
+    expect(cells.map(Number)).toEqual(matrix.matrix.flat());
+    // The refusing judge's error kinds.
+    expect(await text(page, `#evaluator-${refusing.evaluatorUid} .cards`)).toContain('refusal 12');
+
+    // Per slice: billing is rows 0-5, of which 3 and 5 disagree.
+    expect(
+      await text(page, `#evaluator-${scoring.evaluatorUid} tr[data-slice="billing"] td[data-metric="slice-accuracy"]`),
+    ).toBe(pct(4 / 6));
+
+    // Tokens are the sums the database holds; the provider reported them.
+    const usage = await jf.db.query<{ p: string; c: string }>(
+      `SELECT sum(prompt_tokens) AS p, sum(completion_tokens) AS c FROM evaluator_results r
+         JOIN evaluator_executions e ON e.uid = r.execution_uid
+        WHERE e.benchmark_execution_uid = $1 AND e.evaluator_uid = $2`,
+      [runA, scoring.evaluatorUid],
+    );
+    const fmt = (n: string) => Number(n).toLocaleString('en-US');
+    expect(await text(page, `[data-usage-evaluator="${scoring.evaluatorUid}"]`)).toContain(
+      `tokens: ${fmt(usage.rows[0]!.p)} prompt + ${fmt(usage.rows[0]!.c)} completion`,
+    );
+
+    // Links to the Temporal Web UI.
+    expect(
+      await page.locator(`a[href$="/workflows/benchmark-${scoring.benchmarkUid}-execution-${runA}"]`).count(),
+    ).toBe(1);
+    const runLinks = await page.locator(`#evaluator-${scoring.evaluatorUid} table.runs a`).getAttribute('href');
+    expect(runLinks).toMatch(new RegExp(`/workflows/evaluator-${scoring.evaluatorUid}-execution-\\d+$`));
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('lists the disagreements and row errors, and its search and filters narrow them', async () => {
+    const { page, problems } = await open(file, 1366);
+    const visible = () => page.locator('#disagreements-table tbody tr:visible').count();
+    // 4 disagreements of the scoring judge + 12 refusals.
+    expect(await visible()).toBe(16);
+    expect(await text(page, '.filter-count[data-for="disagreements-table"]')).toBe('16 of 16 rows shown');
+    const row3 = page.locator(`#disagreements-table tr[data-evaluator="${scoring.evaluatorUid}"]`, {
+      hasText: xUid(3),
+    });
+    expect(await row3.locator('td').nth(4).innerText()).toBe('ok (1)');
+    expect(await row3.locator('td').nth(5).innerText()).toBe('good (2)');
+    // User data is text, never markup.
+    await row3.locator('summary').click();
+    expect(await row3.locator('dl.columns').innerText()).toContain('answer <b>3</b>');
+
+    await page.selectOption('select[data-filter="kind"]', 'error');
+    expect(await visible()).toBe(12);
+    await page.selectOption('select[data-filter="kind"]', 'disagree');
+    expect(await visible()).toBe(4);
+    await page.selectOption('select[data-filter="kind"]', '');
+    await page.fill('input[data-filter="text"]', xUid(7));
+    expect(await visible()).toBe(2);
+    await page.selectOption('select[data-filter="evaluator"]', String(refusing.evaluatorUid));
+    expect(await visible()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a 1366 px laptop screen and a 390 px phone without the page scrolling sideways', async () => {
+    for (const width of [1366, 390]) {
+      const { page, problems } = await open(file, width);
+      const scrollWidth = await page.locator('html').evaluate((html) => html.scrollWidth);
+      expect(scrollWidth, `at ${width} px`).toBeLessThanOrEqual(width);
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+  });
+});
+
+describe('report A B', () => {
+  it('shows both runs side by side and lists the verdicts that changed', async () => {
+    const file = await writeReport([String(runA), String(runB)], path.join(dir, 'compare.html'));
+    const { page, problems } = await open(file, 1366);
+    const { rows } = await jf.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM evaluator_results a
+         JOIN evaluator_executions ea ON ea.uid = a.execution_uid AND ea.benchmark_execution_uid = $1
+         JOIN evaluator_executions eb ON eb.evaluator_uid = ea.evaluator_uid AND eb.benchmark_execution_uid = $2
+         JOIN evaluator_results b ON b.execution_uid = eb.uid AND b.x_uid = a.x_uid
+        WHERE a.score IS DISTINCT FROM b.score`,
+      [runA, runB],
+    );
+    expect(rows[0]!.n).toBeGreaterThan(0);
+    expect(await page.locator('#changed-table tbody tr').count()).toBe(rows[0]!.n);
+    expect(await text(page, `td[data-metric="accuracy-before"][data-evaluator="${scoring.evaluatorUid}"]`)).toBe(
+      pct(7 / 11),
+    );
+    expect(await text(page, `td[data-metric="accuracy-after"][data-evaluator="${refusing.evaluatorUid}"]`)).toBe('n/a');
+    expect(await text(page, '#overview')).toContain('B: v2 · local-judge');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses executions of two different benchmarks, naming both', async () => {
+    const benchmark = await Benchmark.get(scoring.benchmarkUid, jf);
+    const other = await Benchmark.create({ name: uniqueName('other'), datasetUid: benchmark.datasetUid }, jf);
+    const { rows } = await jf.db.query<{ uid: number }>(
+      `INSERT INTO benchmark_executions (benchmark_uid, name, created_by, splits, concurrency, status)
+       VALUES ($1, 'elsewhere', 'test', '{dev}', 1, 'completed') RETURNING uid`,
+      [other.benchmarkUid],
+    );
+    const foreign = rows[0]!.uid;
+    const r = await runCli(jf.config.temporal.taskQueue, ['report', String(runA), String(foreign)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(
+      `${runA} is of benchmark ${benchmark.benchmarkUid}, ${foreign} of benchmark ${other.benchmarkUid}`,
+    );
+  });
+});
