@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Benchmark, Criteria, Dataset, PromptEvaluator, Slice, type Judgeflow } from '../../src';
 import { cohensKappa, confusionMatrix } from '../../src/metrics/agreement';
-import { launchChromium } from '../support/browser';
+import { launchChromium } from '../../tools/chromium';
 import { runCli } from '../support/cli';
 import { uniqueName } from '../support/context';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';

@@ -1,4 +1,4 @@
-/** Headless Debian Chromium through playwright-core (set-up installs it; playwright downloads no browser here). */
+/** Headless Debian Chromium through playwright-core (test set-up installs it; playwright downloads no browser here). */
 import { chromium, type Browser } from 'playwright-core';
 
 export function launchChromium(): Promise<Browser> {
