@@ -2,14 +2,18 @@
  * `npm run demo`: the main job end to end on this machine. Starts what is missing (the Temporal dev server, a
  * worker, and the local judge server when no OPENAI_API_KEY is set), imports a small support-answers dataset with
  * ground truth, creates a criteria, a slice and a prompt evaluator, runs an execution with a live progress bar,
- * prints the results, then runs a benchmark execution and exports it as JSON and CSV. Leaves the dev server running.
+ * prints the results, then runs a benchmark execution, exports it as JSON and CSV and writes its HTML report. Leaves
+ * the dev server running.
  */
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { JudgeflowError } from '../src/errors';
 import { runMain } from '../src/run-main';
 import { Benchmark, Criteria, CsvExportConfig, Dataset, PromptEvaluator, Slice } from '../src';
 import type { AgreementSummary } from '../src/metrics/agreement';
+import { renderBenchmarkExecutionReport } from '../src/report/render-html';
+import { buildBenchmarkExecutionReport } from '../src/services/report';
 import { startLocalStack } from '../tools/local-stack';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -111,6 +115,15 @@ await runMain(async () => {
     await run.export(csvFile, { config: new CsvExportConfig() });
     say(
       `  exported every datapoint (test rows with missing scores) to:\n    ${path.relative(root, jsonFile)}\n    ${path.relative(root, csvFile)}`,
+    );
+    const reportFile = path.join(dataDir, 'demo-report.html');
+    await writeFile(
+      reportFile,
+      renderBenchmarkExecutionReport(await buildBenchmarkExecutionReport(stack.jf, run.benchmarkExecutionUid)),
+    );
+    say(
+      `  and wrote its HTML report (agreement, confusion matrix, slices, disagreements; opens offline) to:\n    ${path.relative(root, reportFile)}` +
+        ` — the command line does the same: npx judgeflow report ${run.benchmarkExecutionUid}`,
     );
     say(
       `\nDone. The dev server keeps running (Web UI ${config.temporal.uiUrl}); \`npm run temporal -- stop\` stops it.`,
