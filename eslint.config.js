@@ -62,6 +62,14 @@ export default tseslint.config(
     },
   },
   {
+    // The report renders plain data to HTML: no database, services or I/O.
+    files: ['src/report/**/*.ts'],
+    rules: onlyImports(
+      'src/report/ renders plain data: it imports only itself, src/metrics/ and src/shared/.',
+      '^(?!\\./|\\.\\./metrics/|\\.\\./shared/)',
+    ),
+  },
+  {
     // Side-effect-free contracts that workflows import.
     files: ['src/shared/**/*.ts'],
     rules: onlyImports(
@@ -93,7 +101,7 @@ export default tseslint.config(
   {
     // Product code does not depend on test or dev tooling.
     files: ['src/**/*.ts', 'activities/**/*.ts'],
-    ignores: ['src/shared/**', 'src/db/**', 'src/metrics/**', 'src/sdk/**'],
+    ignores: ['src/shared/**', 'src/db/**', 'src/metrics/**', 'src/sdk/**', 'src/report/**'],
     rules: onlyImports(
       'src/ and activities/ never import tools/, scripts/ or test/.',
       '(^|/)(tools|scripts|test)(/|$)',
