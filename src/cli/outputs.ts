@@ -13,7 +13,7 @@ import { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import { ConnectorConfig } from '../sdk/ConnectorConfig';
 import { recordAbandonedExecutions } from '../services/repair';
 import { buildBenchmarkExecutionReport, buildComparisonReport } from '../services/report';
-import { Cli, collect, fields, keyValues, noun, ratio, table, uid, WAIT_HELP, type WaitOption } from './common';
+import { Cli, collect, keyValues, noun, ratio, table, uid, WAIT_HELP, type WaitOption } from './common';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -188,7 +188,13 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
     .action(() =>
       cli.run(async (jf) => {
         const report = await recordAbandonedExecutions(jf);
-        cli.output(report, () => fields(Object.entries(report)));
+        const list = (uids: number[]) => (uids.length ? uids.join(', ') : 'none');
+        cli.output(
+          report,
+          () =>
+            `recorded as failed: evaluator executions ${list(report.evaluatorExecutions)}; ` +
+            `benchmark executions ${list(report.benchmarkExecutions)}`,
+        );
       }),
     );
 }

@@ -13,7 +13,9 @@ import type { Judgeflow } from '../../src';
 import { buildProgram } from '../../src/cli/program';
 import { runCli, spawnCli, type CliRun } from '../support/cli';
 import { uniqueName } from '../support/context';
+import { createEvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
+import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 import { waitUntil } from '../support/results';
 import { startS3Server, type S3Server } from '../../tools/storage-servers';
 
@@ -316,6 +318,28 @@ describe('a benchmark from a CSV file to a report, from the shell', () => {
   });
 });
 
+describe('repair', () => {
+  it('records as failed an execution whose workflow was terminated in Temporal', async () => {
+    const f = await createEvaluatorFixture(jf, { rows: 20, modelName: 'local-judge:latency=500' });
+    const uid = await f.evaluator.execute({ split: 'test', concurrency: 1 });
+    await (
+      await jf.temporal()
+    ).workflow
+      .getHandle(evaluatorExecutionWorkflowId(f.evaluatorUid, uid))
+      .terminate('terminated by the test');
+    const r = await ok('repair');
+    // Another test file may run the repair first; either way this one ends recorded as failed.
+    expect(r.stdout).toMatch(
+      /^recorded as failed: evaluator executions (none|[\d, ]+); benchmark executions (none|[\d, ]+)\n$/,
+    );
+    const { rows } = await jf.db.query<{ status: string; error: string }>(
+      'SELECT status, error FROM evaluator_executions WHERE uid = $1',
+      [uid],
+    );
+    expect(rows[0]).toEqual({ status: 'failed', error: 'workflow terminated in Temporal' });
+  });
+});
+
 describe('bad input on the command line', () => {
   it.each([
     [
@@ -378,6 +402,10 @@ describe('--help everywhere', () => {
       'connector delete',
       'worker',
       'dev',
+      'repair',
+      'slice list',
+      'criteria ground-truth',
+      'evaluator executions',
     ])
       expect(names).toContain(expected);
   });
