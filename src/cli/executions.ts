@@ -9,7 +9,6 @@ import type { Judgeflow } from '../sdk/Judgeflow';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { requireEvaluatorExecution } from '../services/evaluator-executions';
 import type { ExecutionResults } from '../services/evaluator-executions';
-import type { ExecutionStatus } from '../shared/execution-contract';
 import { Cli, fields, noun, positiveInt, shorten, table, uid, WAIT_HELP, type WaitOption } from './common';
 import { detachOnInterrupt, watchBenchmarkExecution, watchExecution } from './watch';
 
@@ -66,7 +65,7 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
           });
           cli.note(`execution ${executionUid} started: ${e.executionUrl(executionUid)}`);
           if (o.watch) {
-            await follow(cli, e, executionUid);
+            await follow(cli, e, executionUid, true);
             return;
           }
           if (o.sync) {
@@ -191,9 +190,10 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
     .option('--wait', WAIT_HELP)
     .action((executionUid: number, o: WaitOption) =>
       cli.run(async (jf) => {
-        const { evaluator: e } = await executionEvaluator(jf, executionUid);
-        await cli.needWorker(jf, o);
-        await follow(cli, e, executionUid);
+        const { execution: x, evaluator: e } = await executionEvaluator(jf, executionUid);
+        // An execution that has ended has nothing to watch (and Temporal may have dropped its workflow).
+        if (x.status === 'running') await cli.needWorker(jf, o);
+        await follow(cli, e, executionUid, x.status === 'running');
       }),
     );
   execution
@@ -291,22 +291,32 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
     );
 }
 
-/** Watches an execution (Ctrl-C detaches), then prints its final status. */
-async function follow(cli: Cli, e: PromptEvaluator, executionUid: number): Promise<void> {
-  const outcome = await detachOnInterrupt((signal) => watchExecution(e, executionUid, { signal }));
-  if (outcome.detached) {
-    console.error(
-      `detached; execution ${executionUid} keeps running. Re-attach: npx judgeflow execution watch ${executionUid}` +
-        ` — cancel: npx judgeflow execution cancel ${executionUid}`,
-    );
-    return;
+/**
+ * Watches a running execution (Ctrl-C detaches), then prints its end: the recorded status and counts from PostgreSQL,
+ * so an execution that ended long ago (whose workflow Temporal may have dropped) prints the same way.
+ */
+async function follow(cli: Cli, e: PromptEvaluator, executionUid: number, running: boolean): Promise<void> {
+  if (running) {
+    const outcome = await detachOnInterrupt((signal) => watchExecution(e, executionUid, { signal }));
+    if (outcome.detached) {
+      console.error(
+        `detached; execution ${executionUid} keeps running. Re-attach: npx judgeflow execution watch ${executionUid}` +
+          ` — cancel: npx judgeflow execution cancel ${executionUid}`,
+      );
+      return;
+    }
   }
-  const p = await e.getExecutionProgress(executionUid).catch(() => undefined);
-  const status: ExecutionStatus = outcome.status;
+  const [status, results] = await e.pollExecutionResult(executionUid);
+  const rows = Object.values(results);
+  const errorsByKind: Record<string, number> = {};
+  for (const r of rows)
+    if (r.error !== undefined)
+      errorsByKind[r.errorKind ?? 'provider'] = (errorsByKind[r.errorKind ?? 'provider'] ?? 0) + 1;
+  const errors = Object.values(errorsByKind).reduce((a, n) => a + n, 0);
   cli.output(
-    { executionUid, status, done: p?.done, errors: p?.errors, errorsByKind: p?.errorsByKind },
+    { executionUid, status, done: rows.length, errors, errorsByKind },
     () =>
-      `execution ${executionUid} ${status}: ${p?.done ?? '?'} rows, ${p?.errors ?? '?'} errors` +
+      `execution ${executionUid} ${status}: ${rows.length} rows, ${errors} errors` +
       `\n  results: npx judgeflow execution results ${executionUid}`,
   );
 }

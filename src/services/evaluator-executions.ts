@@ -3,7 +3,8 @@
  * read status and results, list, live progress, cancel. The SDK, the CLI and the benchmark activities call these.
  */
 import type { Config } from '../config';
-import { NotFoundError, UnknownSplitError } from '../errors';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { JudgeflowError, NotFoundError, UnknownSplitError } from '../errors';
 import { findBenchmark } from '../db/benchmark.repository';
 import { countBySplit } from '../db/dataset.repository';
 import {
@@ -238,7 +239,16 @@ export async function getEvaluatorExecutionProgress(
   executionUid: number,
 ): Promise<ExecutionProgress> {
   const execution = await requireExecution(ctx, evaluatorUid, executionUid);
-  return (await workflowHandle(ctx, execution)).query(progressQuery);
+  try {
+    return await (await workflowHandle(ctx, execution)).query(progressQuery);
+  } catch (err) {
+    // Temporal drops closed workflows after its retention; the results stay in PostgreSQL.
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    throw new JudgeflowError(
+      `execution ${executionUid} has ended (${execution.status}) and Temporal no longer holds its workflow, so it has ` +
+        'no live progress; its results are in PostgreSQL (getExecutionResult, or `judgeflow execution results`)',
+    );
+  }
 }
 
 /** Asks the execution to stop: no new rows start, in-flight calls are aborted, results so far are kept. */

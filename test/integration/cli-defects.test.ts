@@ -14,6 +14,8 @@ import { connectTestClient } from '../support/context';
 import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { startTestWorker } from '../support/worker';
+import { waitUntil } from '../support/results';
+import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 import { createJudgeClient } from '../../src/llm/judge';
 
 let stack: JudgedClient;
@@ -141,6 +143,50 @@ describe('unknown uids and finished executions', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`execution ${uid} already finished: completed`));
     expect(r.stdout).not.toMatch(/cancellation .* requested/);
+  });
+});
+
+describe('executions that have ended', () => {
+  it('watch of an ended execution prints its end at once, with no worker needed', async () => {
+    const uid = await f.evaluator.execute({ split: 'test', sync: true });
+    const r = await runCli(idleQueue, ['--json', 'execution', 'watch', String(uid)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      executionUid: uid,
+      status: 'completed',
+      done: 4,
+      errors: 0,
+      errorsByKind: {},
+    });
+    expect(r.ms).toBeLessThan(20_000);
+  });
+
+  it('progress of an execution whose workflow Temporal no longer holds says so in one line', async () => {
+    const uid = await f.evaluator.execute({ split: 'test', sync: true });
+    const client = await jf.temporal();
+    await client.workflowService.deleteWorkflowExecution({
+      namespace: jf.config.temporal.namespace,
+      workflowExecution: { workflowId: evaluatorExecutionWorkflowId(f.evaluatorUid, uid) },
+    });
+    await waitUntil('Temporal forgets the workflow', async () =>
+      client.workflow
+        .getHandle(evaluatorExecutionWorkflowId(f.evaluatorUid, uid))
+        .describe()
+        .then(
+          () => false,
+          () => true,
+        ),
+    );
+    const r = await runCli(jf.config.temporal.taskQueue, ['execution', 'progress', String(uid)]);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^error: execution ${uid} has ended \\(completed\\) and Temporal no longer holds its workflow`),
+      ),
+    ]);
+    const results = await runCli(jf.config.temporal.taskQueue, ['--json', 'execution', 'results', String(uid)]);
+    const printed = JSON.parse(results.stdout) as { results: Record<string, unknown> };
+    expect(Object.keys(printed.results)).toHaveLength(4);
   });
 });
 
