@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { datapointPage, findExecution, finishExecution, upsertResult } from '../src/db/execution.repository';
 import type { StorageContext } from '../src/services/context';
+import { estimateExecutionRow } from '../src/services/estimates';
 import { finishBenchmarkExecution, planBenchmarkExecution } from '../src/services/benchmark-executions';
 import type { BenchmarkChild } from '../src/shared/benchmark-contract';
 import {
@@ -27,7 +28,17 @@ export function createBookkeeping(ctx: StorageContext) {
           'NotFound',
         );
       }
-      return { total: execution.totalRows, concurrency: execution.concurrency };
+      const budget = {
+        ...(execution.budgetUsd !== null && { maxCostUsd: execution.budgetUsd }),
+        ...(execution.budgetTokens !== null && { maxTokens: execution.budgetTokens }),
+      };
+      return {
+        total: execution.totalRows,
+        concurrency: execution.concurrency,
+        maxConcurrency: Math.max(ctx.config.concurrency.max, execution.concurrency),
+        budget,
+        rowEstimate: await estimateExecutionRow(ctx, execution),
+      };
     },
 
     async listDatapointPage(p: { executionUid: number; afterPosition: number; limit: number }): Promise<DatapointPage> {

@@ -15,7 +15,10 @@ import { isDatabaseUnavailable } from '../src/db/errors';
 import { upsertResult } from '../src/db/execution.repository';
 import { loadJudgeContext, loadRowsByPosition, type JudgeContext } from '../src/db/judge-context.repository';
 import { UnusableAnswerError } from '../src/llm/answer-errors';
-import type { JudgeClient } from '../src/llm/judge';
+import type { JudgeClient, JudgeCompletion } from '../src/llm/judge';
+import { costUsd } from '../src/llm/pricing';
+import { requestKey } from '../src/llm/request-key';
+import { findCachedAnswer, storeCachedAnswer } from '../src/db/judge-cache.repository';
 import { buildJudgeMessages } from '../src/llm/messages';
 import { parseJudgeCompletion } from '../src/llm/parse-answer';
 import { classifyLlmError, LLM_FATAL, toActivityFailure } from '../src/llm/provider-errors';
@@ -95,12 +98,29 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
     const ctx = await contexts.get(executionUid);
     const row = await loadRow(ctx.datasetUid, xUid, position);
 
-    const rowError = async (error: string, errorKind: RowErrorKind): Promise<JudgeDatapointResult> => {
+    const rowError = async (
+      error: string,
+      errorKind: RowErrorKind,
+      paid?: JudgeCompletion,
+    ): Promise<JudgeDatapointResult> => {
+      // An answer that could not be used was still paid for: its tokens and cost are recorded with the error.
+      const usage = paid ? usageOf(paid) : {};
       await retryWhileDatabaseUnavailable(activity, () =>
-        upsertResult(db, { executionUid, xUid, error, errorKind, attempts: attempt }),
+        upsertResult(db, { executionUid, xUid, error, errorKind, attempts: attempt, ...usage }),
       );
-      return { xUid, error, errorKind };
+      return paid ? { xUid, error, errorKind, spend: spendOf(paid) } : { xUid, error, errorKind };
     };
+    const usageOf = (answer: JudgeCompletion) => ({
+      promptTokens: answer.promptTokens,
+      completionTokens: answer.completionTokens,
+      latencyMs: answer.latencyMs,
+      providerModel: answer.model,
+      costUsd: costUsd(config.spend.prices, ctx.version.modelName, answer.promptTokens, answer.completionTokens),
+    });
+    const spendOf = (answer: JudgeCompletion) => ({
+      tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0),
+      costUsd: costUsd(config.spend.prices, ctx.version.modelName, answer.promptTokens, answer.completionTokens),
+    });
 
     let messages;
     try {
@@ -117,6 +137,34 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
     // The worker holds the model configuration: a model it cannot call fails the execution once, with the reason.
     const modelProblem = workerModelProblem(config, ctx.version.modelName);
     if (modelProblem) throw ApplicationFailure.create({ message: modelProblem, type: LLM_FATAL, nonRetryable: true });
+
+    // The request cache: an identical request (endpoint, model, messages, every hyper-parameter) answered before.
+    const key = requestKey({
+      baseUrl: llm.baseUrl,
+      model: ctx.version.modelName,
+      messages,
+      fmHyperparameters: ctx.version.fmHyperparameters,
+    });
+    if (ctx.cache) {
+      const cached = await retryWhileDatabaseUnavailable(activity, () => findCachedAnswer(db, key));
+      if (cached) {
+        await retryWhileDatabaseUnavailable(activity, () =>
+          upsertResult(db, {
+            executionUid,
+            xUid,
+            score: cached.score,
+            rationale: cached.rationale,
+            promptTokens: 0,
+            completionTokens: 0,
+            providerModel: cached.providerModel,
+            costUsd: 0,
+            cacheSource: { executionUid: cached.executionUid, xUid: cached.xUid },
+            attempts: attempt,
+          }),
+        );
+        return { xUid, score: cached.score, spend: { tokens: 0, costUsd: 0, cacheHit: true } };
+      }
+    }
 
     let answer;
     try {
@@ -149,20 +197,27 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
     } catch (err) {
       if (!(err instanceof UnusableAnswerError)) throw err;
       if (attempt < ANSWER_MAX_ATTEMPTS) throw ApplicationFailure.retryable(err.message, 'UnusableAnswer');
-      return rowError(`${err.message} (after ${attempt} attempts)`, err.kind);
+      return rowError(`${err.message} (after ${attempt} attempts)`, err.kind, answer);
     }
-    await retryWhileDatabaseUnavailable(activity, () =>
-      upsertResult(db, {
+    await retryWhileDatabaseUnavailable(activity, async () => {
+      await upsertResult(db, {
         executionUid,
         xUid,
         score: parsed.score,
         rationale: parsed.rationale,
+        attempts: attempt,
+        ...usageOf(answer),
+      });
+      await storeCachedAnswer(db, key, {
+        executionUid,
+        xUid,
+        score: parsed.score,
+        rationale: parsed.rationale,
+        providerModel: answer.model,
         promptTokens: answer.promptTokens,
         completionTokens: answer.completionTokens,
-        latencyMs: answer.latencyMs,
-        attempts: attempt,
-      }),
-    );
-    return { xUid, score: parsed.score };
+      });
+    });
+    return { xUid, score: parsed.score, spend: spendOf(answer) };
   }
 }

@@ -25,6 +25,42 @@ const duration = (fallback: string) =>
       return Math.round(ms);
     });
 
+const modelPricesSchema = z.record(
+  z.string().min(1),
+  z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }),
+);
+/** A JSON value checked against `inner`; unset or blank is undefined. */
+const jsonOf = <T extends z.ZodType>(inner: T) =>
+  optionalString.transform((v, ctx): z.infer<T> | undefined => {
+    if (v === undefined) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+      return z.NEVER;
+    }
+    const r = inner.safeParse(parsed);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      ctx.addIssue({
+        code: 'custom',
+        message: `${issue?.path.join('.') || 'value'}: ${issue?.message}; expected {"<model>": {"input": <USD per 1M tokens>, "output": <USD per 1M tokens>}}`,
+      });
+      return z.NEVER;
+    }
+    return r.data;
+  });
+const optionalNumber = optionalString.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0)) {
+    ctx.addIssue({ code: 'custom', message: 'expected a positive number' });
+    return z.NEVER;
+  }
+  return n;
+});
+
 const schema = z.object({
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/judgeflow'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -48,6 +84,14 @@ const schema = z.object({
   JUDGEFLOW_REQUEST_TIMEOUT: duration('120s').refine((ms) => ms <= 270_000, {
     message: 'at most 270 s (4.5 min): a row activity may run 5 minutes in all',
   }),
+  // USD per million tokens per model: {"gpt-4o-mini": {"input": 0.15, "output": 0.6}}.
+  JUDGEFLOW_MODEL_PRICES: jsonOf(modelPricesSchema),
+  JUDGEFLOW_BUDGET_USD: optionalNumber,
+  JUDGEFLOW_BUDGET_TOKENS: optionalNumber,
+  JUDGEFLOW_CACHE: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
   JUDGEFLOW_S3_ENDPOINT: optionalString,
   JUDGEFLOW_GCS_API_ENDPOINT: optionalString,
 });
@@ -87,6 +131,16 @@ export type Config = {
    * Storage unless JUDGEFLOW_S3_ENDPOINT (path-style) or JUDGEFLOW_GCS_API_ENDPOINT name another store.
    */
   storage: { s3Endpoint?: string; gcsApiEndpoint?: string };
+  /**
+   * Spend control: USD per million input and output tokens per model (JUDGEFLOW_MODEL_PRICES; a model without a
+   * price has an unknown cost, never a guessed one), the default budget of an execution (JUDGEFLOW_BUDGET_USD,
+   * JUDGEFLOW_BUDGET_TOKENS), and whether executions reuse cached answers by default (JUDGEFLOW_CACHE).
+   */
+  spend: {
+    prices: Record<string, { input: number; output: number }>;
+    budget: { maxCostUsd?: number; maxTokens?: number };
+    cache: boolean;
+  };
 };
 
 /** The repository root (for defaults such as the local secret key file). */
@@ -126,6 +180,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: e.JUDGEFLOW_SECRET_KEY,
     secretKeyFile: e.JUDGEFLOW_SECRET_KEY_FILE ?? path.join(projectRoot, '.data', 'secret.key'),
     storage: { s3Endpoint: e.JUDGEFLOW_S3_ENDPOINT, gcsApiEndpoint: e.JUDGEFLOW_GCS_API_ENDPOINT },
+    spend: {
+      prices: e.JUDGEFLOW_MODEL_PRICES ?? {},
+      budget: { maxCostUsd: e.JUDGEFLOW_BUDGET_USD, maxTokens: e.JUDGEFLOW_BUDGET_TOKENS },
+      cache: e.JUDGEFLOW_CACHE,
+    },
   };
 }
 

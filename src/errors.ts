@@ -127,6 +127,37 @@ export class InvalidConcurrencyError extends ValidationError {
   }
 }
 
+/** A budget that is not `{ maxCostUsd?, maxTokens? }` with positive numbers. */
+export class InvalidBudgetError extends ValidationError {
+  constructor(
+    readonly budget: unknown,
+    detail: string,
+  ) {
+    super(`invalid budget ${show(budget)}: ${detail}; expected { maxCostUsd?: number > 0, maxTokens?: number > 0 }`);
+  }
+}
+
+/** A cost budget for a model whose price is not configured: the cost could not be known, so it is refused. */
+export class BudgetNeedsPriceError extends ValidationError {
+  constructor(readonly modelName: string) {
+    super(
+      `a maxCostUsd budget needs the price of model ${JSON.stringify(modelName)}: add it to JUDGEFLOW_MODEL_PRICES ` +
+        '(USD per million input and output tokens), or budget with maxTokens',
+    );
+  }
+}
+
+/** Live control (pause, resume, setConcurrency, setBudget) of an execution that is no longer running. */
+export class ExecutionNotRunningError extends ValidationError {
+  constructor(
+    readonly executionUid: number,
+    readonly status: string,
+    action: string,
+  ) {
+    super(`cannot ${action}: execution ${executionUid} has already finished (${status})`);
+  }
+}
+
 export class UnknownVersionError extends ValidationError {
   constructor(
     readonly versionName: string,

@@ -40,5 +40,12 @@ export {
   InvalidExportConfigError,
   UnsupportedDestinationError,
 } from './export/errors';
-export type { ExecutionStatus, ExecutionProgress } from './shared/execution-contract';
+export type {
+  Budget,
+  ExecutionProgress,
+  ExecutionSpend,
+  ExecutionStatus,
+  PauseState,
+} from './shared/execution-contract';
+export type { BenchmarkEstimate, EstimateOptions, ExecutionEstimate } from './services/estimates';
 export type { BenchmarkProgress } from './shared/benchmark-contract';

@@ -22,7 +22,11 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { LABELS_HEADING } from '../src/llm/messages';
+import { tokenCounterFor } from '../src/llm/tokens';
+
+const USAGE_COUNTER = tokenCounterFor('gpt-4o');
 
 export interface FaultSchedule {
   /** The first N requests (since configured) get the fault. */
@@ -171,8 +175,9 @@ function completionReply(
     const score = outOfRange ? Math.max(...allowed) + 1000 : localJudgeScore(userText, allowed);
     content = JSON.stringify(answerFor(body, score, userText));
   }
-  const promptTokens = Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
-  const completionTokens = Math.ceil(content.length / 4);
+  // Usage as OpenAI counts it for its current models (o200k_base, plus the chat format's framing tokens).
+  const promptTokens = USAGE_COUNTER.countMessages((body.messages ?? []) as ChatCompletionMessageParam[]);
+  const completionTokens = USAGE_COUNTER.countText(content || (refusal ?? ''));
   return {
     status: 200,
     body: {

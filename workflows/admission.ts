@@ -1,18 +1,74 @@
 /**
  * The admission path of an execution's rows: it decides when the next row may call the model. Deterministic
- * (workflow code). The stage here is the execution's adaptive concurrency: AIMD, as TCP does it — the window
+ * (workflow code). Its stages, in order: a pause (by a user, or by the execution's budget: SpendGate, below), then
+ * the execution's adaptive concurrency: AIMD, as TCP does it — the window
  * halves when the provider rate-limits a call, once per episode: not again for calls that started before the last
  * decrease, nor before the row that caused it has waited as long as the provider asked (the smaller window needs
  * that long to show); episodes are counted, not timed, so no clock is read;
  * it grows by one row per window of successes, up to the requested concurrency.
  * The window counts model calls in flight: a row waiting out a rate limit gives its place back while it waits,
- * and gets in again before any new row does. Execution budgets and the provider limit shared by all workers are
- * stages of this same path, checked before the window.
+ * and gets in again before any new row does. The provider limit shared by all workers belongs between the
+ * budget and the window.
  */
 import { condition } from '@temporalio/workflow';
-import type { AdmissionState } from '../src/shared/execution-contract';
+import type { AdmissionState, Budget, ExecutionSpend, PauseState, RowSpend } from '../src/shared/execution-contract';
+
+export const emptySpend = (): ExecutionSpend => ({
+  tokens: 0,
+  costUsd: 0,
+  costUnknownRows: 0,
+  cacheHits: 0,
+  paidRows: 0,
+});
+
+/**
+ * The budget stage: a row may start only when what was spent, plus what the rows in flight and this one are
+ * expected to spend, stays within the budget. A row is expected to spend the mean of the rows that paid so far
+ * (before any did: the plan's estimate of the first rows). Cache hits cost nothing.
+ */
+export class SpendGate {
+  constructor(
+    public budget: Budget,
+    readonly spent: ExecutionSpend,
+    private readonly firstEstimate: { tokens: number; costUsd: number | null },
+  ) {}
+
+  add(spend: RowSpend): void {
+    this.spent.tokens += spend.tokens;
+    if (spend.cacheHit) this.spent.cacheHits += 1;
+    else this.spent.paidRows += 1;
+    if (spend.costUsd === null) this.spent.costUnknownRows += 1;
+    else this.spent.costUsd += spend.costUsd;
+  }
+
+  private get perRow(): { tokens: number; costUsd: number } {
+    const paid = this.spent.paidRows;
+    if (paid > 0) return { tokens: this.spent.tokens / paid, costUsd: this.spent.costUsd / paid };
+    return { tokens: this.firstEstimate.tokens, costUsd: this.firstEstimate.costUsd ?? 0 };
+  }
+
+  /** Why the next row may not start with `inFlight` rows running, or undefined when it may. */
+  blocked(inFlight: number): string | undefined {
+    const rows = inFlight + 1;
+    const { maxCostUsd, maxTokens } = this.budget;
+    const perRow = this.perRow;
+    if (maxCostUsd !== undefined && this.spent.costUsd + rows * perRow.costUsd > maxCostUsd)
+      return (
+        `budget: spent $${this.spent.costUsd.toFixed(4)} of $${maxCostUsd}; the next row ` +
+        `(about $${perRow.costUsd.toFixed(4)}) would exceed it — raise the budget to go on`
+      );
+    if (maxTokens !== undefined && this.spent.tokens + rows * perRow.tokens > maxTokens)
+      return (
+        `budget: spent ${this.spent.tokens} of ${maxTokens} tokens; the next row (about ` +
+        `${Math.round(perRow.tokens)} tokens) would exceed it — raise the budget to go on`
+      );
+    return undefined;
+  }
+}
 
 export class RowAdmission {
+  /** Set by the `pause` Update, cleared by `resume`. */
+  pausedByUser = false;
   private limit: number;
   private credit: number;
   private inFlight = 0;
@@ -24,11 +80,31 @@ export class RowAdmission {
   private cooling = false;
 
   constructor(
-    readonly max: number,
+    private maxRows: number,
+    readonly spend: SpendGate,
     state?: AdmissionState,
   ) {
-    this.limit = Math.min(max, Math.max(1, state?.limit ?? max));
+    this.limit = Math.min(maxRows, Math.max(1, state?.limit ?? maxRows));
     this.credit = state?.credit ?? 0;
+  }
+
+  get max(): number {
+    return this.maxRows;
+  }
+
+  /** setConcurrency: the window's ceiling becomes `n` (it shrinks at once, grows back by successes). */
+  setMax(n: number): void {
+    this.maxRows = n;
+    this.limit = Math.min(this.limit, n);
+    if (this.limit < n && this.decreases === 0) this.limit = n;
+    this.credit = 0;
+  }
+
+  /** Why rows are not being scheduled (a user's pause, or the budget), or undefined. */
+  get paused(): PauseState | undefined {
+    if (this.pausedByUser) return { by: 'user', reason: 'paused by a user — resume to go on' };
+    const blocked = this.spend.blocked(this.inFlight);
+    return blocked ? { by: 'budget', reason: blocked } : undefined;
   }
 
   /** Waits until a new row may start and takes its place; false (and no place) once `stopped()` says so. */
@@ -50,7 +126,9 @@ export class RowAdmission {
    * Takes a place once `free()` holds. Several waiters can be woken by the same activation: each checks again
    * when its turn comes, so only as many as there are places get in.
    */
-  private async take(stopped: () => boolean, free: () => boolean): Promise<boolean> {
+  private async take(stopped: () => boolean, window: () => boolean): Promise<boolean> {
+    // The stages in order: no pause (user or budget), then a place in the window.
+    const free = () => this.paused === undefined && window();
     for (;;) {
       await condition(() => stopped() || free());
       if (stopped()) return false;

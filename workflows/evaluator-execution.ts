@@ -8,6 +8,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  defineUpdate,
   isCancellation,
   log,
   proxyActivities,
@@ -20,7 +21,11 @@ import type { createActivities } from '../activities';
 import {
   CANCEL_SIGNAL,
   DEFAULT_PAGE_SIZE,
+  PAUSE_UPDATE,
   PROGRESS_QUERY,
+  RESUME_UPDATE,
+  SET_BUDGET_UPDATE,
+  SET_CONCURRENCY_UPDATE,
   RECENT_RESULTS,
   ROW_MAX_ATTEMPTS,
   STATUS_QUERY,
@@ -32,6 +37,7 @@ import {
   type JudgeDatapointResult,
   type RecentResult,
   type StoredExecutionStatus,
+  type Budget,
 } from '../src/shared/execution-contract';
 import {
   DEFERRAL_FAILURES,
@@ -39,7 +45,7 @@ import {
   type DeferralDetails,
   type RowErrorKind,
 } from '../src/shared/row-errors';
-import { RowAdmission } from './admission';
+import { emptySpend, RowAdmission, SpendGate } from './admission';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -87,6 +93,27 @@ function deferralOf(err: unknown): { type: string; details: DeferralDetails } | 
 export const cancelSignal = defineSignal<[{ reason?: string }?]>(CANCEL_SIGNAL);
 export const statusQuery = defineQuery<ExecutionStatus>(STATUS_QUERY);
 export const progressQuery = defineQuery<ExecutionProgress>(PROGRESS_QUERY);
+/** Live control (Temporal Updates): each is validated first and answers with the progress after it. */
+export const pauseUpdate = defineUpdate<ExecutionProgress>(PAUSE_UPDATE);
+export const resumeUpdate = defineUpdate<ExecutionProgress>(RESUME_UPDATE);
+export const setConcurrencyUpdate = defineUpdate<ExecutionProgress, [number]>(SET_CONCURRENCY_UPDATE);
+export const setBudgetUpdate = defineUpdate<ExecutionProgress, [Budget]>(SET_BUDGET_UPDATE);
+
+/** A budget as an Update may set it: each limit a finite number ≥ 0; `{}` lifts the budget. */
+function budgetProblem(budget: unknown): string | undefined {
+  if (!budget || typeof budget !== 'object')
+    return `a budget is { maxCostUsd?, maxTokens? }, got ${JSON.stringify(budget)}`;
+  const { maxCostUsd, maxTokens, ...rest } = budget as Record<string, unknown>;
+  if (Object.keys(rest).length)
+    return `unknown budget field(s) ${Object.keys(rest).join(', ')}: expected maxCostUsd, maxTokens`;
+  for (const [name, v] of [
+    ['maxCostUsd', maxCostUsd],
+    ['maxTokens', maxTokens],
+  ] as const)
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
+      return `${name} must be a number ≥ 0, got ${JSON.stringify(v)}`;
+  return undefined;
+}
 
 const emptyCounters = (): ExecutionCounters => ({
   done: 0,
@@ -95,6 +122,7 @@ const emptyCounters = (): ExecutionCounters => ({
   runs: 0,
   errorsByKind: {},
   rateLimited: 0,
+  spend: emptySpend(),
 });
 
 /**
@@ -109,12 +137,14 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
   const counters = { ...emptyCounters(), ...input.counters };
   const errorsByKind = (counters.errorsByKind = { ...counters.errorsByKind });
+  const spent = (counters.spend = { ...emptySpend(), ...counters.spend });
   const recent: RecentResult[] = [];
   // Widened on purpose: handlers and callbacks change these, which TypeScript's narrowing does not see.
   let status = 'running' as ExecutionStatus;
   let reason: string | undefined;
   let total = 0;
   let admission: RowAdmission | undefined;
+  let maxConcurrency = 1;
 
   // Temporal's own cancel (Web UI, CLI) cancels this root scope; the `cancel` signal cancels only rowsScope.
   const root = CancellationScope.current();
@@ -126,9 +156,13 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     const kinds = Object.entries(errorsByKind).map(([kind, n]) => `${n} ${kind}`);
     const limited = counters.rateLimited ? ` · ${counters.rateLimited} rate-limited calls` : '';
     const window = admission ? ` · window ${admission.effective}/${admission.max}` : '';
+    const paused = status === 'running' ? admission?.paused : undefined;
+    const cost = spent.costUsd > 0 ? ` · $${spent.costUsd.toFixed(4)}` : '';
     setCurrentDetails(
-      `**${status}**${reason ? `: ${reason}` : ''} · ${counters.done} / ${total} rows judged · ` +
-        `${counters.errors} errors${kinds.length ? ` (${kinds.join(', ')})` : ''}${window}${limited}`,
+      `**${paused ? 'paused' : status}**${reason ? `: ${reason}` : ''}${paused ? `: ${paused.reason}` : ''} · ` +
+        `${counters.done} / ${total} rows judged · ` +
+        `${counters.errors} errors${kinds.length ? ` (${kinds.join(', ')})` : ''}${window}${limited} · ` +
+        `${spent.tokens} tokens${cost}`,
     );
   };
 
@@ -144,7 +178,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     stop('cancelled', args?.reason ?? 'cancelled by user');
   });
   setHandler(statusQuery, () => status);
-  setHandler(progressQuery, () => ({
+  const progress = (): ExecutionProgress => ({
     executionUid,
     status,
     total,
@@ -158,10 +192,77 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     run: counters.runs + 1,
     recent: [...recent],
     reason,
-  }));
+    paused: status === 'running' ? admission?.paused : undefined,
+    spend: { ...spent },
+    budget: { ...(admission?.spend.budget ?? input.control?.budget) },
+  });
+  setHandler(progressQuery, progress);
+
+  // Live control. Validators refuse what cannot apply (the Update then fails with the reason and changes nothing).
+  const requireRunning = (what: string) => {
+    if (status !== 'running') throw new Error(`cannot ${what}: execution ${executionUid} has ended (${status})`);
+    if (!admission) throw new Error(`cannot ${what} yet: execution ${executionUid} is still starting; try again`);
+  };
+  setHandler(
+    pauseUpdate,
+    () => {
+      admission!.pausedByUser = true;
+      publishDetails();
+      return progress();
+    },
+    {
+      validator: () => {
+        requireRunning('pause');
+      },
+    },
+  );
+  setHandler(
+    resumeUpdate,
+    () => {
+      admission!.pausedByUser = false;
+      publishDetails();
+      return progress();
+    },
+    {
+      validator: () => {
+        requireRunning('resume');
+      },
+    },
+  );
+  setHandler(
+    setConcurrencyUpdate,
+    (n) => {
+      admission!.setMax(n);
+      publishDetails();
+      return progress();
+    },
+    {
+      validator: (n) => {
+        requireRunning('set the concurrency');
+        if (!Number.isInteger(n) || n < 1 || n > maxConcurrency)
+          throw new Error(`concurrency must be an integer from 1 to ${maxConcurrency}, got ${JSON.stringify(n)}`);
+      },
+    },
+  );
+  setHandler(
+    setBudgetUpdate,
+    (budget) => {
+      admission!.spend.budget = { maxCostUsd: budget.maxCostUsd, maxTokens: budget.maxTokens };
+      publishDetails();
+      return progress();
+    },
+    {
+      validator: (budget) => {
+        requireRunning('set the budget');
+        const problem = budgetProblem(budget);
+        if (problem) throw new Error(problem);
+      },
+    },
+  );
 
   const record = (result: JudgeDatapointResult) => {
     counters.done += 1;
+    if (result.spend) admission?.spend.add(result.spend);
     if ('error' in result) {
       counters.errors += 1;
       errorsByKind[result.errorKind] = (errorsByKind[result.errorKind] ?? 0) + 1;
@@ -233,7 +334,11 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   try {
     const plan = await loadExecutionPlan({ executionUid });
     total = plan.total;
-    const rows = (admission = new RowAdmission(plan.concurrency, input.admission));
+    maxConcurrency = plan.maxConcurrency;
+    const control = input.control ?? { budget: plan.budget, pausedByUser: false };
+    const gate = new SpendGate(control.budget, spent, plan.rowEstimate);
+    const rows = (admission = new RowAdmission(control.concurrency ?? plan.concurrency, gate, input.admission));
+    rows.pausedByUser = control.pausedByUser;
     publishDetails();
     await rowsScope.run(async () => {
       const page = await listDatapointPage({ executionUid, afterPosition: input.afterPosition ?? -1, limit: pageSize });
@@ -263,6 +368,11 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
       counters: { ...counters, runs: counters.runs + 1 },
       pageSize: input.pageSize,
       admission: admission?.state,
+      control: admission && {
+        budget: admission.spend.budget,
+        pausedByUser: admission.pausedByUser,
+        concurrency: admission.max,
+      },
     });
   }
 

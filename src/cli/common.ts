@@ -23,6 +23,13 @@ export const positiveInt = (value: string): number => {
   return n;
 };
 
+export const positiveNumber = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  return n;
+};
+
 /** Repeatable `--option a --option b` collected into a list. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -9,7 +9,20 @@ import type { Judgeflow } from '../sdk/Judgeflow';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { requireEvaluatorExecution } from '../services/evaluator-executions';
 import type { ExecutionResults } from '../services/evaluator-executions';
-import { Cli, fields, noun, positiveInt, shorten, table, uid, WAIT_HELP, type WaitOption } from './common';
+import {
+  Cli,
+  fields,
+  noun,
+  positiveInt,
+  positiveNumber,
+  shorten,
+  table,
+  uid,
+  WAIT_HELP,
+  type WaitOption,
+} from './common';
+import type { Budget, ExecutionProgress } from '../shared/execution-contract';
+import type { BenchmarkEstimate, ExecutionEstimate } from '../services/estimates';
 import { detachOnInterrupt, watchBenchmarkExecution, watchExecution } from './watch';
 
 /** The evaluator of an execution given by its uid alone. */
@@ -39,6 +52,15 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
     .option('--num-rows <n>', 'only the first n rows of the split', positiveInt)
     .option('--version <name>', 'prompt version (default: the latest)')
     .option('--concurrency <n>', 'rows judged at once', positiveInt)
+    .option(
+      '--budget-usd <usd>',
+      'pause when the next rows would cost more than this (needs the model price)',
+      positiveNumber,
+    )
+    .option('--budget-tokens <n>', 'pause when the next rows would use more tokens than this', positiveNumber)
+    .option('--cache', 'reuse stored answers of identical requests instead of calling the model')
+    .option('--no-cache', 'call the model for every row even when JUDGEFLOW_CACHE is on')
+    .option('--dry-run', 'estimate rows, tokens, cost and time, and run nothing')
     .option('--watch', 'follow it with a progress bar until it ends (Ctrl-C detaches)')
     .option('--sync', 'wait for the end and print the results')
     .option('--wait', WAIT_HELP)
@@ -52,16 +74,30 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
           concurrency?: number;
           watch?: boolean;
           sync?: boolean;
-        } & WaitOption,
+          dryRun?: boolean;
+        } & SpendOptions &
+          WaitOption,
       ) =>
         cli.run(async (jf) => {
           const e = await PromptEvaluator.get(evaluatorUid, jf);
+          if (o.dryRun) {
+            const estimate = await e.estimate({
+              split: o.split,
+              numRows: o.numRows,
+              versionName: o.version,
+              concurrency: o.concurrency,
+            });
+            cli.output(estimate, () => describeEstimate(estimate));
+            return;
+          }
           await cli.needWorker(jf, o);
           const executionUid = await e.execute({
             split: o.split,
             numRows: o.numRows,
             versionName: o.version,
             concurrency: o.concurrency,
+            budget: budgetOf(o),
+            cache: o.cache,
           });
           cli.note(`execution ${executionUid} started: ${e.executionUrl(executionUid)}`);
           if (o.watch) {
@@ -109,6 +145,10 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
         const [status, results] = await e.pollExecutionResult(executionUid);
         const rows = Object.values(results);
         const errors = rows.filter((r) => r.error !== undefined).length;
+        const usage = usageOf(results);
+        // While it runs, the workflow knows the finer state (paused, and why); it needs a worker to answer.
+        const live =
+          status === 'running' ? await e.getExecutionProgress(executionUid).catch(() => undefined) : undefined;
         const value = {
           executionUid,
           evaluatorUid: x.evaluatorUid,
@@ -119,6 +159,14 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
           done: rows.length,
           errors,
           error: x.error,
+          state: live?.paused ? 'paused' : status,
+          paused: live?.paused,
+          usage,
+          budget:
+            live?.budget ??
+            budgetOf({ budgetUsd: x.budgetUsd ?? undefined, budgetTokens: x.budgetTokens ?? undefined }) ??
+            {},
+          cache: x.cache,
           url: e.executionUrl(executionUid),
         };
         cli.output(value, () =>
@@ -128,6 +176,10 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
             ['split', x.split],
             ['version', x.promptVersionName],
             ['rows', `${rows.length}/${x.totalRows} done, ${errors} errors`],
+            ...(live?.paused ? ([['paused', live.paused.reason]] as [string, unknown][]) : []),
+            ['spend', describeSpend(usage)],
+            ['budget', describeBudget(value.budget)],
+            ['cache', x.cache ? 'on (identical requests reuse stored answers)' : 'off'],
             ...(x.error ? ([['error', x.error]] as [string, unknown][]) : []),
             ['web UI', value.url],
           ]),
@@ -161,7 +213,7 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
         cli.output(p, () =>
           fields([
             ['execution', executionUid],
-            ['status', p.status],
+            ['status', p.paused ? `paused (${p.paused.reason})` : p.status],
             ['rows', `${p.done}/${p.total} done, ${p.errors} errors, ${p.inFlight} in flight`],
             [
               'errors by kind',
@@ -177,6 +229,8 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
                 .map(([s, n]) => `${s}: ${n}`)
                 .join(', ') || '-',
             ],
+            ['spend', describeLiveSpend(p)],
+            ['budget', describeBudget(p.budget)],
           ]),
         );
       }),
@@ -219,6 +273,48 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
       }),
     );
 
+  execution
+    .command('pause')
+    .description('stop scheduling rows (rows in flight finish); it waits, running, until resumed or cancelled')
+    .argument('<executionUid>', 'execution uid', uid)
+    .option('--wait', WAIT_HELP)
+    .action((executionUid: number, o: WaitOption) =>
+      runControl(cli, executionUid, o, (e) => e.pauseExecution(executionUid), 'paused'),
+    );
+  execution
+    .command('resume')
+    .description('undo pause (a budget that is still exceeded keeps it paused)')
+    .argument('<executionUid>', 'execution uid', uid)
+    .option('--wait', WAIT_HELP)
+    .action((executionUid: number, o: WaitOption) =>
+      runControl(cli, executionUid, o, (e) => e.resumeExecution(executionUid), 'resumed'),
+    );
+  execution
+    .command('set-concurrency')
+    .description('rows in flight at most from now on (1 to JUDGEFLOW_MAX_CONCURRENCY)')
+    .argument('<executionUid>', 'execution uid', uid)
+    .argument('<n>', 'rows in flight at most', positiveInt)
+    .option('--wait', WAIT_HELP)
+    .action((executionUid: number, n: number, o: WaitOption) =>
+      runControl(cli, executionUid, o, (e) => e.setExecutionConcurrency(executionUid, n), `concurrency set to ${n}`),
+    );
+  execution
+    .command('set-budget')
+    .description('a new budget (none given: no limit); a run paused by its budget goes on when the new one allows')
+    .argument('<executionUid>', 'execution uid', uid)
+    .option('--budget-usd <usd>', 'at most this many USD in all', positiveNumber)
+    .option('--budget-tokens <n>', 'at most this many tokens in all', positiveNumber)
+    .option('--wait', WAIT_HELP)
+    .action((executionUid: number, o: SpendOptions & WaitOption) =>
+      runControl(
+        cli,
+        executionUid,
+        o,
+        (e) => e.setExecutionBudget(executionUid, budgetOf(o) ?? {}),
+        `budget set to ${describeBudget(budgetOf(o))}`,
+      ),
+    );
+
   const benchmark = noun(program, 'benchmark', 'create, list, show and run benchmarks');
   benchmark
     .command('execute')
@@ -227,18 +323,43 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
     .option('--name <name>', 'name of the execution')
     .option('--splits <splits>', 'comma-separated splits', (v: string) => v.split(',').map((s) => s.trim()))
     .option('--num-rows <n>', 'only the first n rows of each split', positiveInt)
+    .option('--budget-usd <usd>', 'budget of the whole run, shared by its evaluator executions by rows', positiveNumber)
+    .option('--budget-tokens <n>', 'token budget of the whole run, shared likewise', positiveNumber)
+    .option('--cache', 'reuse stored answers of identical requests instead of calling the model')
+    .option('--no-cache', 'call the model for every row even when JUDGEFLOW_CACHE is on')
+    .option('--dry-run', 'estimate rows, tokens, cost and time, and run nothing')
     .option('--watch', 'follow it with a progress bar until it ends (Ctrl-C detaches)')
     .option('--sync', 'wait for the end')
     .option('--wait', WAIT_HELP)
     .action(
       (
         benchmarkUid: number,
-        o: { name?: string; splits?: string[]; numRows?: number; watch?: boolean; sync?: boolean } & WaitOption,
+        o: {
+          name?: string;
+          splits?: string[];
+          numRows?: number;
+          watch?: boolean;
+          sync?: boolean;
+          dryRun?: boolean;
+        } & SpendOptions &
+          WaitOption,
       ) =>
         cli.run(async (jf) => {
           const b = await Benchmark.get(benchmarkUid, jf);
+          if (o.dryRun) {
+            const estimate = await b.estimate({ splits: o.splits, numRows: o.numRows });
+            cli.output(estimate, () => describeBenchmarkEstimate(estimate));
+            return;
+          }
           await cli.needWorker(jf, o);
-          const x = await b.execute({ name: o.name, splits: o.splits, numRows: o.numRows, sync: o.sync });
+          const x = await b.execute({
+            name: o.name,
+            splits: o.splits,
+            numRows: o.numRows,
+            sync: o.sync,
+            budget: budgetOf(o),
+            cache: o.cache,
+          });
           cli.note(`benchmark execution ${x.benchmarkExecutionUid} started: ${x.url}`);
           if (o.watch) {
             const outcome = await detachOnInterrupt((signal) => watchBenchmarkExecution(jf, x, { signal }));
@@ -335,4 +456,126 @@ async function describeBenchmarkExecution(e: BenchmarkExecution) {
     url,
     status: await e.status(),
   };
+}
+
+interface SpendOptions {
+  budgetUsd?: number;
+  budgetTokens?: number;
+  cache?: boolean;
+}
+
+const budgetOf = (o: { budgetUsd?: number; budgetTokens?: number }): Budget | undefined =>
+  o.budgetUsd === undefined && o.budgetTokens === undefined
+    ? undefined
+    : {
+        ...(o.budgetUsd !== undefined && { maxCostUsd: o.budgetUsd }),
+        ...(o.budgetTokens !== undefined && { maxTokens: o.budgetTokens }),
+      };
+
+const usd = (v: number) => `$${v < 1 ? v.toFixed(4) : v.toFixed(2)}`;
+
+function describeBudget(b: Budget | undefined): string {
+  const parts = [
+    ...(b?.maxCostUsd !== undefined ? [usd(b.maxCostUsd)] : []),
+    ...(b?.maxTokens !== undefined ? [`${b.maxTokens} tokens`] : []),
+  ];
+  return parts.length ? parts.join(' and ') : 'none';
+}
+
+interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  costUnknownRows: number;
+  cacheHits: number;
+}
+
+/** Tokens and cost summed over an execution's results (cache hits cost nothing). */
+function usageOf(results: ExecutionResults): Usage {
+  const u: Usage = { promptTokens: 0, completionTokens: 0, costUsd: 0, costUnknownRows: 0, cacheHits: 0 };
+  for (const r of Object.values(results)) {
+    u.promptTokens += r.usage?.promptTokens ?? 0;
+    u.completionTokens += r.usage?.completionTokens ?? 0;
+    if (r.cachedFrom) u.cacheHits += 1;
+    if (typeof r.costUsd === 'number') u.costUsd += r.costUsd;
+    else if (r.usage?.totalTokens) u.costUnknownRows += 1;
+  }
+  return u;
+}
+
+function describeSpend(u: Usage): string {
+  const cost = u.costUnknownRows > 0 ? `cost unknown for ${u.costUnknownRows} rows (no price)` : usd(u.costUsd);
+  return (
+    `${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ` +
+    `${cost}, ${u.cacheHits} cache hits`
+  );
+}
+
+function describeLiveSpend(p: ExecutionProgress): string {
+  const s = p.spend;
+  const cost = s.costUnknownRows > 0 ? `cost unknown for ${s.costUnknownRows} rows (no price)` : usd(s.costUsd);
+  return `${s.tokens} tokens, ${cost}, ${s.cacheHits} cache hits`;
+}
+
+function describeEstimate(x: ExecutionEstimate): string {
+  return [
+    fields([
+      ['estimate', `evaluator ${x.evaluatorUid}, version ${x.versionName} (${x.model}), split ${x.split}`],
+      ['rows', x.rows],
+      ['tokens', `${x.totalTokens} (${x.inputTokens} input + ${x.outputTokens} output, ${x.tokenizer.encoding})`],
+      ['cost', x.costUsd === null ? 'unknown (no price configured for the model)' : usd(x.costUsd)],
+      ['time', x.seconds === null ? 'unknown' : `about ${x.seconds} s at concurrency ${x.concurrency}`],
+    ]),
+    ...x.notes.map((n) => `  - ${n}`),
+    'Nothing was run (--dry-run).',
+  ].join('\n');
+}
+
+function describeBenchmarkEstimate(b: BenchmarkEstimate): string {
+  return [
+    table(
+      ['evaluator', 'split', 'version', 'rows', 'tokens', 'cost'],
+      b.executions.map((x) => [
+        x.evaluatorUid,
+        x.split,
+        x.versionName,
+        x.rows,
+        x.totalTokens,
+        x.costUsd === null ? 'unknown' : usd(x.costUsd),
+      ]),
+    ),
+    fields([
+      ['total', `${b.rows} rows, ${b.totalTokens} tokens (${b.inputTokens} input + ${b.outputTokens} output)`],
+      ['cost', b.costUsd === null ? 'unknown (a model has no configured price)' : usd(b.costUsd)],
+      ['time', b.seconds === null ? 'unknown' : `about ${b.seconds} s`],
+    ]),
+    'Nothing was run (--dry-run).',
+  ].join('\n');
+}
+
+/** Sends one live-control Update and prints the state it answers with. */
+function runControl(
+  cli: Cli,
+  executionUid: number,
+  o: WaitOption,
+  apply: (e: PromptEvaluator) => Promise<ExecutionProgress>,
+  done: string,
+): Promise<void> {
+  return cli.run(async (jf) => {
+    const { execution: x, evaluator: e } = await executionEvaluator(jf, executionUid);
+    if (x.status === 'running') await cli.needWorker(jf, o);
+    const p = await apply(e);
+    cli.output(p, () =>
+      [
+        `execution ${executionUid}: ${done}`,
+        fields([
+          ['state', p.paused ? `paused: ${p.paused.reason}` : p.status],
+          ['rows', `${p.done}/${p.total} done, ${p.inFlight} in flight`],
+          ['concurrency', `${p.concurrency.effective} of ${p.concurrency.max}`],
+          ['spend', describeLiveSpend(p)],
+          ['budget', describeBudget(p.budget)],
+        ]),
+      ].join('\n'),
+    );
+  });
 }

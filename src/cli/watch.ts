@@ -20,6 +20,10 @@ export interface WatchSnapshot {
   window: { effective: number; max: number };
   rateLimited: number;
   running: boolean;
+  /** Tokens and USD spent so far (cost null when unknown), and why rows are not scheduled, when paused. */
+  tokens: number;
+  costUsd: number | null;
+  paused?: string;
 }
 
 export type WatchOutcome = { detached: true } | { detached: false; status: ExecutionStatus };
@@ -46,7 +50,7 @@ export async function watchProgress(
         {
           stream,
           format:
-            '{bar} {value}/{total} rows | {errors} errors | {speed} rows/s | ETA {eta_formatted} | window {window} | {limited} rate-limited',
+            '{bar} {value}/{total} rows | {errors} errors | {speed} rows/s | ETA {eta_formatted} | window {window} | {limited} rate-limited | {spend}{paused}',
           hideCursor: true,
           etaBuffer: 50,
         },
@@ -72,7 +76,7 @@ export async function watchProgress(
         } else if (Date.now() - lastLine >= LINE_EVERY_MS || !s.running) {
           stream.write(
             `${name}: ${s.done}/${s.total} rows, ${fields.errors} errors, ${fields.speed} rows/s, ` +
-              `window ${fields.window}, ${fields.limited} rate-limited\n`,
+              `window ${fields.window}, ${fields.limited} rate-limited, ${fields.spend}${fields.paused}\n`,
           );
           lastLine = Date.now();
         }
@@ -102,6 +106,9 @@ export function watchExecution(
         window: p.concurrency,
         rateLimited: p.rateLimited,
         running: p.status === 'running',
+        tokens: p.spend.tokens,
+        costUsd: p.spend.costUnknownRows > 0 ? null : p.spend.costUsd,
+        paused: p.paused?.reason,
       };
     },
     async () => (await evaluator.pollExecutionResult(executionUid))[0],
@@ -127,6 +134,9 @@ export function watchBenchmarkExecution(
         window: { effective: 0, max: 0 },
         rateLimited: 0,
         running: progress.status === 'running',
+        tokens: 0,
+        costUsd: 0,
+        paused: undefined as string | undefined,
       };
       for (const child of progress.children) {
         sum.total += child.totalRows;
@@ -141,6 +151,9 @@ export function watchBenchmarkExecution(
         sum.done += p.done;
         sum.errors += p.errors;
         sum.rateLimited += p.rateLimited;
+        sum.tokens += p.spend.tokens;
+        sum.costUsd = sum.costUsd === null || p.spend.costUnknownRows > 0 ? null : sum.costUsd + p.spend.costUsd;
+        if (p.paused) sum.paused = p.paused.reason;
         if (p.status === 'running') {
           sum.window.effective += p.concurrency.effective;
           sum.window.max += p.concurrency.max;
@@ -160,6 +173,8 @@ function barFields(s: WatchSnapshot, started: number) {
     speed: seconds > 0 ? (s.done / seconds).toFixed(1) : '0.0',
     window: `${s.window.effective}/${s.window.max}`,
     limited: s.rateLimited,
+    spend: `${s.tokens} tokens${s.costUsd ? ` $${s.costUsd.toFixed(4)}` : ''}`,
+    paused: s.paused ? ` | PAUSED: ${s.paused}` : '',
   };
 }
 

@@ -14,13 +14,18 @@ export interface BenchmarkExecutionRecord {
   status: StoredExecutionStatus;
   error: string | null;
   summary: unknown;
+  /** The budget of the whole run, shared by its evaluator executions in proportion to their rows. */
+  budgetUsd: number | null;
+  budgetTokens: number | null;
+  cache: boolean;
   createdAt: Date;
   finishedAt: Date | null;
 }
 
 const selectBenchmarkExecution = `
   SELECT uid, benchmark_uid AS "benchmarkUid", name, created_by AS "createdBy", splits, num_rows AS "numRows",
-         concurrency, status, error, summary, created_at AS "createdAt", finished_at AS "finishedAt"
+         concurrency, status, error, summary, budget_usd AS "budgetUsd", budget_tokens::float8 AS "budgetTokens", cache,
+         created_at AS "createdAt", finished_at AS "finishedAt"
     FROM benchmark_executions`;
 
 export async function insertBenchmarkExecution(
@@ -32,15 +37,29 @@ export async function insertBenchmarkExecution(
     splits: string[];
     numRows?: number;
     concurrency: number;
+    budgetUsd?: number;
+    budgetTokens?: number;
+    cache?: boolean;
   },
 ): Promise<number> {
   // Default name: "Execution N", N counting this benchmark's executions.
   const { rows } = await q.query<{ uid: number }>(
-    `INSERT INTO benchmark_executions (benchmark_uid, name, created_by, splits, num_rows, concurrency)
+    `INSERT INTO benchmark_executions
+       (benchmark_uid, name, created_by, splits, num_rows, concurrency, budget_usd, budget_tokens, cache)
      VALUES ($1, coalesce($2, 'Execution ' || (SELECT count(*) + 1 FROM benchmark_executions WHERE benchmark_uid = $1)),
-             $3, $4, $5, $6)
+             $3, $4, $5, $6, $7, $8, $9)
      RETURNING uid`,
-    [e.benchmarkUid, e.name ?? null, e.createdBy, e.splits, e.numRows ?? null, e.concurrency],
+    [
+      e.benchmarkUid,
+      e.name ?? null,
+      e.createdBy,
+      e.splits,
+      e.numRows ?? null,
+      e.concurrency,
+      e.budgetUsd ?? null,
+      e.budgetTokens ?? null,
+      e.cache ?? false,
+    ],
   );
   return rows[0]!.uid;
 }

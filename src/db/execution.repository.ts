@@ -16,6 +16,11 @@ export interface ExecutionRecord {
   lastPosition: number | null;
   status: StoredExecutionStatus;
   error: string | null;
+  /** The budget the execution started with (raised later through its workflow, not here). */
+  budgetUsd: number | null;
+  budgetTokens: number | null;
+  /** Whether it reuses cached answers of identical requests. */
+  cache: boolean;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -24,7 +29,8 @@ const selectExecution = `
   SELECT e.uid, e.evaluator_uid AS "evaluatorUid", e.prompt_version_uid AS "promptVersionUid",
          v.name AS "promptVersionName", e.benchmark_execution_uid AS "benchmarkExecutionUid", e.split,
          e.num_rows AS "numRows", e.concurrency, e.total_rows AS "totalRows", e.last_position AS "lastPosition",
-         e.status, e.error, e.created_at AS "createdAt", e.finished_at AS "finishedAt"
+         e.status, e.error, e.budget_usd AS "budgetUsd", e.budget_tokens::float8 AS "budgetTokens", e.cache,
+         e.created_at AS "createdAt", e.finished_at AS "finishedAt"
     FROM evaluator_executions e JOIN prompt_versions v ON v.uid = e.prompt_version_uid`;
 
 export interface NewExecution {
@@ -34,6 +40,9 @@ export interface NewExecution {
   split: string;
   numRows?: number;
   concurrency: number;
+  budgetUsd?: number;
+  budgetTokens?: number;
+  cache?: boolean;
 }
 
 /** The rows an execution covers: the first `numRows` of the split in dataset order (all when not given). */
@@ -57,8 +66,9 @@ export async function insertExecution(
 ): Promise<number> {
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO evaluator_executions
-       (evaluator_uid, prompt_version_uid, benchmark_execution_uid, split, num_rows, concurrency, total_rows, last_position)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING uid`,
+       (evaluator_uid, prompt_version_uid, benchmark_execution_uid, split, num_rows, concurrency, total_rows, last_position,
+        budget_usd, budget_tokens, cache)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING uid`,
     [
       e.evaluatorUid,
       e.promptVersionUid,
@@ -68,6 +78,9 @@ export async function insertExecution(
       e.concurrency,
       e.totalRows,
       e.lastPosition,
+      e.budgetUsd ?? null,
+      e.budgetTokens ?? null,
+      e.cache ?? false,
     ],
   );
   return rows[0]!.uid;
@@ -76,6 +89,19 @@ export async function insertExecution(
 export async function findExecution(q: Queryable, uid: number): Promise<ExecutionRecord | undefined> {
   const { rows } = await q.query<ExecutionRecord>(`${selectExecution} WHERE e.uid = $1`, [uid]);
   return rows[0];
+}
+
+/** The budget an execution starts with (a benchmark's share, set before its workflow starts). */
+export async function setExecutionBudget(
+  q: Queryable,
+  uid: number,
+  budget: { maxCostUsd?: number; maxTokens?: number },
+): Promise<void> {
+  await q.query('UPDATE evaluator_executions SET budget_usd = $2, budget_tokens = $3 WHERE uid = $1', [
+    uid,
+    budget.maxCostUsd ?? null,
+    budget.maxTokens ?? null,
+  ]);
 }
 
 /** Executions of an evaluator, oldest first. */
@@ -153,6 +179,12 @@ export interface RowResult {
   promptTokens?: number | null;
   completionTokens?: number | null;
   latencyMs?: number | null;
+  /** The model the provider says answered (it may differ from the one asked for, e.g. a dated version). */
+  providerModel?: string | null;
+  /** null when the model has no configured price; 0 for a cache hit. */
+  costUsd?: number | null;
+  /** The earlier row whose paid answer this one reuses (request cache). */
+  cacheSource?: { executionUid: number; xUid: string };
   attempts: number;
 }
 
@@ -160,12 +192,16 @@ export interface RowResult {
 export async function upsertResult(q: Queryable, r: RowResult): Promise<void> {
   await q.query(
     `INSERT INTO evaluator_results
-       (execution_uid, x_uid, score, rationale, error, error_kind, prompt_tokens, completion_tokens, latency_ms, attempts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       (execution_uid, x_uid, score, rationale, error, error_kind, prompt_tokens, completion_tokens, latency_ms, attempts,
+        provider_model, cost_usd, cache_hit, cache_source_execution_uid, cache_source_x_uid)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      ON CONFLICT (execution_uid, x_uid) DO UPDATE SET
        score = EXCLUDED.score, rationale = EXCLUDED.rationale, error = EXCLUDED.error, error_kind = EXCLUDED.error_kind,
        prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens,
-       latency_ms = EXCLUDED.latency_ms, attempts = EXCLUDED.attempts, updated_at = now()`,
+       latency_ms = EXCLUDED.latency_ms, attempts = EXCLUDED.attempts, provider_model = EXCLUDED.provider_model,
+       cost_usd = EXCLUDED.cost_usd, cache_hit = EXCLUDED.cache_hit,
+       cache_source_execution_uid = EXCLUDED.cache_source_execution_uid,
+       cache_source_x_uid = EXCLUDED.cache_source_x_uid, updated_at = now()`,
     [
       r.executionUid,
       r.xUid,
@@ -177,6 +213,11 @@ export async function upsertResult(q: Queryable, r: RowResult): Promise<void> {
       r.completionTokens ?? null,
       r.latencyMs ?? null,
       r.attempts,
+      r.providerModel ?? null,
+      r.costUsd ?? null,
+      r.cacheSource !== undefined,
+      r.cacheSource?.executionUid ?? null,
+      r.cacheSource?.xUid ?? null,
     ],
   );
 }
@@ -187,12 +228,22 @@ export interface StoredResult {
   rationale: string | null;
   error: string | null;
   errorKind: RowErrorKind | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  providerModel: string | null;
+  costUsd: number | null;
+  cacheHit: boolean;
+  cacheSourceExecutionUid: number | null;
+  cacheSourceXUid: string | null;
 }
 
 /** All results of an execution so far, in dataset order. */
 export async function listResults(q: Queryable, executionUid: number): Promise<StoredResult[]> {
   const { rows } = await q.query<StoredResult>(
-    `SELECT r.x_uid AS "xUid", r.score, r.rationale, r.error, r.error_kind AS "errorKind"
+    `SELECT r.x_uid AS "xUid", r.score, r.rationale, r.error, r.error_kind AS "errorKind",
+            r.prompt_tokens AS "promptTokens", r.completion_tokens AS "completionTokens",
+            r.provider_model AS "providerModel", r.cost_usd AS "costUsd", r.cache_hit AS "cacheHit",
+            r.cache_source_execution_uid AS "cacheSourceExecutionUid", r.cache_source_x_uid AS "cacheSourceXUid"
        FROM evaluator_results r
        JOIN evaluator_executions e ON e.uid = r.execution_uid
        JOIN evaluators ev ON ev.uid = e.evaluator_uid
@@ -203,4 +254,43 @@ export async function listResults(q: Queryable, executionUid: number): Promise<S
     [executionUid],
   );
   return rows;
+}
+
+export interface ExecutionUsage {
+  rows: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Sum over rows with a known cost; `costUnknownRows` rows had none (no price for their model). */
+  costUsd: number;
+  costUnknownRows: number;
+  cacheHits: number;
+}
+
+/** Tokens and cost of an execution's rows so far (cache hits count as free). */
+export async function executionUsage(q: Queryable, executionUid: number): Promise<ExecutionUsage> {
+  const { rows } = await q.query<ExecutionUsage>(
+    `SELECT count(*)::int AS rows, coalesce(sum(prompt_tokens), 0)::float8 AS "promptTokens",
+            coalesce(sum(completion_tokens), 0)::float8 AS "completionTokens",
+            coalesce(sum(cost_usd), 0)::float8 AS "costUsd",
+            count(*) FILTER (WHERE cost_usd IS NULL AND error IS NULL)::int AS "costUnknownRows",
+            count(*) FILTER (WHERE cache_hit)::int AS "cacheHits"
+       FROM evaluator_results WHERE execution_uid = $1`,
+    [executionUid],
+  );
+  return rows[0]!;
+}
+
+/** Mean tokens and latency per scored, paid row of earlier executions of a prompt version (for estimates). */
+export async function versionHistory(
+  q: Queryable,
+  promptVersionUid: number,
+): Promise<{ rows: number; meanCompletionTokens: number | null; meanLatencyMs: number | null }> {
+  const { rows } = await q.query<{ rows: number; meanCompletionTokens: number | null; meanLatencyMs: number | null }>(
+    `SELECT count(*)::int AS rows, avg(r.completion_tokens)::float8 AS "meanCompletionTokens",
+            avg(r.latency_ms)::float8 AS "meanLatencyMs"
+       FROM evaluator_results r JOIN evaluator_executions e ON e.uid = r.execution_uid
+      WHERE e.prompt_version_uid = $1 AND r.score IS NOT NULL AND NOT r.cache_hit AND r.completion_tokens IS NOT NULL`,
+    [promptVersionUid],
+  );
+  return rows[0]!;
 }

@@ -160,6 +160,11 @@ export interface StoredResultColumns {
   score: number | null;
   rationale: string | null;
   error: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  costUsd: number | null;
+  /** null when the datapoint has no result in this execution. */
+  cacheHit: boolean | null;
 }
 
 /** One datapoint: ground truth per criteria and result per execution, in the order the query named them. */
@@ -194,7 +199,15 @@ function exportRowsSql(query: ExportRowQuery): { text: string; values: unknown[]
     joins.push(`LEFT JOIN ground_truth g${i} ON g${i}.criteria_uid = ${param(criteriaUid)} AND g${i}.x_uid = d.x_uid`);
   });
   query.executionUids.forEach((executionUid, j) => {
-    columns.push(`r${j}.score AS s${j}`, `r${j}.rationale AS r${j}`, `r${j}.error AS e${j}`);
+    columns.push(
+      `r${j}.score AS s${j}`,
+      `r${j}.rationale AS r${j}`,
+      `r${j}.error AS e${j}`,
+      `r${j}.prompt_tokens AS pt${j}`,
+      `r${j}.completion_tokens AS ct${j}`,
+      `r${j}.cost_usd AS c${j}`,
+      `r${j}.cache_hit AS h${j}`,
+    );
     joins.push(
       `LEFT JOIN evaluator_results r${j} ON r${j}.execution_uid = ${param(executionUid)} AND r${j}.x_uid = d.x_uid`,
     );
@@ -237,6 +250,10 @@ export async function forEachExportRow(
               score: raw[`s${j}`] as number | null,
               rationale: raw[`r${j}`] as string | null,
               error: raw[`e${j}`] as string | null,
+              promptTokens: raw[`pt${j}`] as number | null,
+              completionTokens: raw[`ct${j}`] as number | null,
+              costUsd: raw[`c${j}`] as number | null,
+              cacheHit: raw[`h${j}`] as boolean | null,
             })),
             slices: raw.slices ?? [],
           });

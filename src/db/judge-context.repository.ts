@@ -12,6 +12,8 @@ export interface JudgeCriteria {
 export interface JudgeContext {
   executionUid: number;
   datasetUid: number;
+  /** Reuse cached answers of identical requests. */
+  cache: boolean;
   version: {
     systemPrompt: string | null;
     userPrompt: string | null;
@@ -23,7 +25,7 @@ export interface JudgeContext {
 
 export async function loadJudgeContext(q: Queryable, executionUid: number): Promise<JudgeContext | undefined> {
   const { rows } = await q.query<JudgeContext>(
-    `SELECT e.uid AS "executionUid", b.dataset_uid AS "datasetUid",
+    `SELECT e.uid AS "executionUid", b.dataset_uid AS "datasetUid", e.cache,
             json_build_object('systemPrompt', v.system_prompt, 'userPrompt', v.user_prompt,
                               'modelName', v.model_name, 'fmHyperparameters', v.fm_hyperparameters) AS version,
             json_build_object('uid', c.uid, 'name', c.name, 'description', c.description,

@@ -16,6 +16,10 @@ export interface ReportExecutionStats {
   promptTokens: number | null;
   completionTokens: number | null;
   meanLatencyMs: number | null;
+  /** Sum over rows with a known cost; `costUnknownRows` paid rows had no price. */
+  costUsd: number;
+  costUnknownRows: number;
+  cacheHits: number;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -32,7 +36,9 @@ export async function listReportExecutionStats(
                         (SELECT error_kind, count(*)::int AS n FROM evaluator_results
                           WHERE execution_uid = e.uid AND error IS NOT NULL GROUP BY error_kind) k), '{}') AS "errorsByKind",
             sum(r.prompt_tokens)::float8 AS "promptTokens", sum(r.completion_tokens)::float8 AS "completionTokens",
-            avg(r.latency_ms)::float8 AS "meanLatencyMs"
+            avg(r.latency_ms)::float8 AS "meanLatencyMs", coalesce(sum(r.cost_usd), 0)::float8 AS "costUsd",
+            count(r.x_uid) FILTER (WHERE r.cost_usd IS NULL AND r.prompt_tokens IS NOT NULL)::int AS "costUnknownRows",
+            count(r.x_uid) FILTER (WHERE r.cache_hit)::int AS "cacheHits"
        FROM evaluator_executions e LEFT JOIN evaluator_results r ON r.execution_uid = e.uid
       WHERE e.benchmark_execution_uid = $1
       GROUP BY e.uid ORDER BY e.uid`,

@@ -4,11 +4,12 @@
  * JSON (one streaming pass, so the summary comes last):
  *   { format, format_version, benchmark, execution, criteria, evaluators, slices,
  *     datapoints: [{ x_uid, split, slices: [names], evaluations: { <evaluator key>: { evaluator_uid, score,
- *                    rationale, agreement, error } } }],
+ *                    rationale, agreement, error, prompt_tokens, completion_tokens, cost_usd, cache_hit } } }],
  *     summary: { datapoints, evaluators: [{ evaluator_uid, key, overall, by_slice }] } }
  *   As the reference says, user columns and ground truth are CSV-only.
  * CSV: x_uid, split, the user columns in dataset order, `ground_truth.<criteria>` per criteria,
- *   `<evaluator key>.score|.rationale|.agreement|.error` per evaluator, then `slice.<name>` per slice (true/false).
+ *   `<evaluator key>.score|.rationale|.agreement|.error|.prompt_tokens|.completion_tokens|.cost_usd|.cache_hit`
+ *   per evaluator, then `slice.<name>` per slice (true/false).
  *   A user column whose name equals a generated column is written as `user.<name>`.
  * Missing values: null in JSON, an empty unquoted cell in CSV (an empty string is written quoted, `""`).
  * Agreement: true/false, null/empty when either side is missing.
@@ -50,6 +51,11 @@ export interface ExportEvaluation {
   rationale: string | null;
   error: string | null;
   agreement: boolean | null;
+  /** As the provider reported them (0 for a cache hit); cost null when the model has no price. */
+  promptTokens: number | null;
+  completionTokens: number | null;
+  costUsd: number | null;
+  cacheHit: boolean;
 }
 
 export interface ExportRow {
@@ -107,6 +113,10 @@ export function csvColumns(header: ExportHeader): CsvColumn[] {
       { name: `${e.key}.rationale`, value: (r) => missing(ev(r)?.rationale) },
       { name: `${e.key}.agreement`, value: (r) => missing(ev(r)?.agreement) },
       { name: `${e.key}.error`, value: (r) => missing(ev(r)?.error) },
+      { name: `${e.key}.prompt_tokens`, value: (r) => missing(ev(r)?.promptTokens) },
+      { name: `${e.key}.completion_tokens`, value: (r) => missing(ev(r)?.completionTokens) },
+      { name: `${e.key}.cost_usd`, value: (r) => missing(ev(r)?.costUsd) },
+      { name: `${e.key}.cache_hit`, value: (r) => ev(r)?.cacheHit },
     );
   }
   for (const s of header.slices) generated.push({ name: `slice.${s.name}`, value: (r) => r.slices.includes(s.name) });
@@ -184,6 +194,10 @@ export function jsonDatapoint(header: ExportHeader, row: ExportRow) {
       rationale: e?.rationale ?? null,
       agreement: e?.agreement ?? null,
       error: e?.error ?? null,
+      prompt_tokens: e?.promptTokens ?? null,
+      completion_tokens: e?.completionTokens ?? null,
+      cost_usd: e?.costUsd ?? null,
+      cache_hit: e ? e.cacheHit : null,
     };
   }
   return { x_uid: row.xUid, split: row.split, slices: row.slices, evaluations };

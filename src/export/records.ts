@@ -71,7 +71,7 @@ export function exportRowMapping(header: ExportHeader): {
     });
     // An evaluator's executions cover different splits: at most one has a result for this datapoint.
     const evaluations: ExportRow['evaluations'] = new Map();
-    record.results.forEach(({ score, rationale, error }, j) => {
+    record.results.forEach(({ score, rationale, error, promptTokens, completionTokens, costUsd, cacheHit }, j) => {
       if (score === null && error === null) return;
       const { evaluatorUid, criteriaUid } = executions[j]!;
       evaluations.set(evaluatorUid, {
@@ -79,6 +79,10 @@ export function exportRowMapping(header: ExportHeader): {
         rationale,
         error,
         agreement: agrees(score, groundTruth.get(criteriaUid)),
+        promptTokens,
+        completionTokens,
+        costUsd,
+        cacheHit: cacheHit ?? false,
       });
     });
     return {

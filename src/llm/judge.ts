@@ -27,6 +27,8 @@ export interface JudgeCompletion {
   finishReason: string | null;
   promptTokens: number | null;
   completionTokens: number | null;
+  /** The model the provider says answered. */
+  model: string | null;
   latencyMs: number;
 }
 
@@ -61,6 +63,7 @@ export function createJudgeClient(options: JudgeClientOptions = {}): JudgeClient
         finishReason: choice?.finish_reason ?? null,
         promptTokens: completion.usage?.prompt_tokens ?? null,
         completionTokens: completion.usage?.completion_tokens ?? null,
+        model: completion.model || null,
         latencyMs: Math.round(performance.now() - started),
       };
     },

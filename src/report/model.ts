@@ -35,8 +35,10 @@ export interface ReportEvaluator {
   promptTokens: number | null;
   completionTokens: number | null;
   meanLatencyMs: number | null;
-  /** Cost is shown only from a configured price; none is configured yet, so always null (never a guess). */
+  /** From the configured price table; null when a paid row's model had no price (never a guess). */
   costUsd: number | null;
+  /** Rows answered from the request cache (free). */
+  cacheHits: number;
 }
 
 export interface ReportDatapoint {

@@ -179,10 +179,11 @@ function runsTable(e: ReportEvaluator): string {
   const latency = e.meanLatencyMs === null ? '' : ` · mean model latency ${Math.round(e.meanLatencyMs)} ms`;
   const cost =
     e.costUsd === null ? ' · cost: unknown (no price configured for the model)' : ` · cost $${e.costUsd.toFixed(4)}`;
+  const cached = e.cacheHits > 0 ? ` · ${e.cacheHits} answers from the request cache (free)` : '';
   return `<h3>Runs and timing</h3>
 <div class="table-wrap"><table class="runs"><thead><tr><th>execution (Temporal)</th><th>split</th><th>version</th><th>model</th><th>status</th><th>rows</th><th>took</th><th>rate</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>
-<p class="muted" data-usage-evaluator="${e.evaluatorUid}">${h(tokens + latency + cost)}</p>`;
+<p class="muted" data-usage-evaluator="${e.evaluatorUid}">${h(tokens + latency + cost + cached)}</p>`;
 }
 
 function disagreementSection(r: BenchmarkExecutionReport): string {

@@ -12,6 +12,7 @@ import { BenchmarkExecution } from './BenchmarkExecution';
 import { Criteria } from './Criteria';
 import { Slice } from './Slice';
 import { listEvaluators, type EvaluatorSummary } from '../db/evaluator.repository';
+import { estimateBenchmarkExecution, type BenchmarkEstimate } from '../services/estimates';
 
 export interface CreateBenchmarkParams {
   name: string;
@@ -82,6 +83,11 @@ export class Benchmark {
       this.client,
       await startBenchmarkExecution(this.client, this.benchmarkUid, options),
     );
+  }
+
+  /** What a benchmark execution with these options would cost: each evaluator × split estimated, and the sums. */
+  estimate(options: { splits?: string[]; numRows?: number; concurrency?: number } = {}): Promise<BenchmarkEstimate> {
+    return estimateBenchmarkExecution(this.client, this.benchmarkUid, options);
   }
 
   /** This benchmark's executions, newest first: `listExecutions()[0]` is the latest run. */

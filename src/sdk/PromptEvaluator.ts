@@ -45,7 +45,9 @@ import {
   type ExecutionSummary,
 } from '../services/evaluator-executions';
 import { nextVersionName, resolvePromptVersion } from '../services/prompt-versions';
-import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
+import type { Budget, ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
+import { controlEvaluatorExecution } from '../services/execution-control';
+import { estimateEvaluatorExecution, type EstimateOptions, type ExecutionEstimate } from '../services/estimates';
 
 export interface PromptVersionParams {
   userPrompt?: string;
@@ -181,6 +183,41 @@ export class PromptEvaluator {
   async cancelExecution(executionUid: number): Promise<void> {
     requireUid('executionUid', executionUid);
     return cancelEvaluatorExecution(this.client, this.evaluatorUid, executionUid);
+  }
+
+  /**
+   * What an execution would cost, before running it: rows, input tokens (the rendered prompts, counted with the
+   * model's tokenizer), expected output tokens, cost from the price table, and time. Calls no model.
+   */
+  estimate(options: EstimateOptions): Promise<ExecutionEstimate> {
+    return estimateEvaluatorExecution(this.client, this, options);
+  }
+
+  /** Stops scheduling rows (in-flight rows finish); the execution waits, `running`, until resumed or cancelled. */
+  async pauseExecution(executionUid: number): Promise<ExecutionProgress> {
+    requireUid('executionUid', executionUid);
+    return controlEvaluatorExecution(this.client, this.evaluatorUid, executionUid, { action: 'pause' });
+  }
+
+  /** Undoes pauseExecution (a budget that is still exceeded keeps it paused, and progress says so). */
+  async resumeExecution(executionUid: number): Promise<ExecutionProgress> {
+    requireUid('executionUid', executionUid);
+    return controlEvaluatorExecution(this.client, this.evaluatorUid, executionUid, { action: 'resume' });
+  }
+
+  /** Rows in flight at most from now on: 1 to JUDGEFLOW_MAX_CONCURRENCY. */
+  async setExecutionConcurrency(executionUid: number, concurrency: number): Promise<ExecutionProgress> {
+    requireUid('executionUid', executionUid);
+    return controlEvaluatorExecution(this.client, this.evaluatorUid, executionUid, {
+      action: 'setConcurrency',
+      concurrency,
+    });
+  }
+
+  /** A new budget (`{}` lifts it): an execution paused by its budget goes on when the new one allows. */
+  async setExecutionBudget(executionUid: number, budget: Budget): Promise<ExecutionProgress> {
+    requireUid('executionUid', executionUid);
+    return controlEvaluatorExecution(this.client, this.evaluatorUid, executionUid, { action: 'setBudget', budget });
   }
 
   /** Web UI link of an execution's workflow. */

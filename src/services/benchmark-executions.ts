@@ -16,9 +16,9 @@ import {
 import { findBenchmark } from '../db/benchmark.repository';
 import { countBySplit } from '../db/dataset.repository';
 import { listEvaluators, type EvaluatorSummary } from '../db/evaluator.repository';
-import { closeUnfinishedExecutions } from '../db/execution.repository';
+import { closeUnfinishedExecutions, setExecutionBudget } from '../db/execution.repository';
 import type { BenchmarkChild, BenchmarkProgress } from '../shared/benchmark-contract';
-import type { ExecutionStatus, StoredExecutionStatus } from '../shared/execution-contract';
+import type { Budget, ExecutionStatus, StoredExecutionStatus } from '../shared/execution-contract';
 import { benchmarkExecutionSearchAttributes } from '../shared/search-attributes';
 import { benchmarkExecutionWorkflowId, workflowUrl } from '../shared/workflow-ids';
 import { startWorkflow } from '../temporal/start-workflow';
@@ -30,7 +30,7 @@ import {
 import { summarizeBenchmarkExecution } from './benchmark-summary';
 import type { ServiceContext, StorageContext } from './context';
 import { createEvaluatorExecution } from './evaluator-executions';
-import { checkModelAllowed, checkNumRows, resolveConcurrency } from './execute-options';
+import { checkModelAllowed, checkNumRows, resolveBudget, resolveConcurrency } from './execute-options';
 import { reconcileStatus, signalCancel, type ReconciledStatus } from './execution-status';
 import { resolvePromptVersion } from './prompt-versions';
 
@@ -44,6 +44,13 @@ export interface BenchmarkExecuteOptions {
   numRows?: number;
   /** Rows judged at once per evaluator execution. */
   concurrency?: number;
+  /**
+   * Spend limit of the whole run (default JUDGEFLOW_BUDGET_USD / JUDGEFLOW_BUDGET_TOKENS), shared by its evaluator
+   * executions in proportion to their rows; each pauses when its share would be exceeded.
+   */
+  budget?: Budget;
+  /** Reuse stored answers of identical requests (default JUDGEFLOW_CACHE). */
+  cache?: boolean;
   /** Wait for the end before returning. */
   sync?: boolean;
   /** Test hook: rows per workflow run before continue-as-new. */
@@ -76,8 +83,12 @@ export async function startBenchmarkExecution(
   for (const split of splits) if (!available.includes(split)) throw new UnknownSplitError(split, available);
   if (splits.length === 0) throw new UnknownSplitError('(none given)', available);
   // Refuse a model that may not be used before anything is recorded, as a single execution does.
-  for (const e of evaluators)
-    checkModelAllowed(ctx.config, (await resolvePromptVersion(ctx.db, e.promptWorkflowUid)).modelName);
+  let budget: Budget = {};
+  for (const e of evaluators) {
+    const { modelName } = await resolvePromptVersion(ctx.db, e.promptWorkflowUid);
+    checkModelAllowed(ctx.config, modelName);
+    budget = resolveBudget(ctx.config, options.budget, modelName);
+  }
 
   const uid = await insertBenchmarkExecution(ctx.db, {
     benchmarkUid,
@@ -86,6 +97,9 @@ export async function startBenchmarkExecution(
     splits: [...new Set(splits)],
     numRows,
     concurrency,
+    budgetUsd: budget.maxCostUsd,
+    budgetTokens: budget.maxTokens,
+    cache: options.cache ?? ctx.config.spend.cache,
   });
   const handle = await startWorkflow(
     ctx,
@@ -180,6 +194,7 @@ export async function planBenchmarkExecution(
           numRows: be.numRows ?? undefined,
           concurrency: be.concurrency,
           benchmarkExecutionUid,
+          cache: be.cache,
         });
         if (!created) continue;
         const { executionUid, totalRows } = created;
@@ -192,6 +207,14 @@ export async function planBenchmarkExecution(
         });
       }
     }
+    // The run's budget, shared in proportion to rows (each child pauses on its own share).
+    const rows = children.reduce((n, c) => n + c.totalRows, 0);
+    if (rows > 0 && (be.budgetUsd !== null || be.budgetTokens !== null))
+      for (const c of children)
+        await setExecutionBudget(tx, c.executionUid, {
+          maxCostUsd: be.budgetUsd === null ? undefined : (be.budgetUsd * c.totalRows) / rows,
+          maxTokens: be.budgetTokens === null ? undefined : Math.floor((be.budgetTokens * c.totalRows) / rows),
+        });
     return children;
   });
 }

@@ -17,14 +17,14 @@ import {
   type ExecutionRecord,
 } from '../db/execution.repository';
 import type { Queryable } from '../db/pool';
-import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
+import type { Budget, ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
 import type { RowErrorKind } from '../shared/row-errors';
 import { evaluatorExecutionSearchAttributes } from '../shared/search-attributes';
 import { evaluatorExecutionWorkflowId, workflowUrl } from '../shared/workflow-ids';
 import { startWorkflow } from '../temporal/start-workflow';
 import { cancelSignal, evaluatorExecutionWorkflow, progressQuery } from '../../workflows/evaluator-execution';
 import type { ServiceContext, StorageContext } from './context';
-import { checkModelAllowed, checkNumRows, resolveConcurrency } from './execute-options';
+import { checkModelAllowed, checkNumRows, resolveBudget, resolveConcurrency } from './execute-options';
 import { reconcileStatus, signalCancel, type ReconciledStatus } from './execution-status';
 import { resolvePromptVersion } from './prompt-versions';
 
@@ -39,6 +39,13 @@ export interface ExecuteOptions {
   sync?: boolean;
   /** Rows judged at once (default JUDGEFLOW_CONCURRENCY, at most JUDGEFLOW_MAX_CONCURRENCY). */
   concurrency?: number;
+  /**
+   * Spend limit (default JUDGEFLOW_BUDGET_USD / JUDGEFLOW_BUDGET_TOKENS): when the next rows would exceed it, the
+   * execution pauses (status stays `running`) until the budget is raised (`setExecutionBudget`) or it is cancelled.
+   */
+  budget?: Budget;
+  /** Reuse the stored answer of an identical earlier request instead of calling the model (default JUDGEFLOW_CACHE). */
+  cache?: boolean;
   /** Test hook: rows per workflow run before continue-as-new. */
   pageSize?: number;
 }
@@ -50,6 +57,17 @@ export interface ExecutionResult {
   error?: string;
   /** Which kind of error (see ROW_ERROR_KINDS): unparseable, out_of_range, refusal, timeout, provider, … */
   errorKind?: RowErrorKind;
+  /** Tokens as the provider reported them and the model it says answered (0 tokens for a cache hit). */
+  usage?: {
+    promptTokens: number | null;
+    completionTokens: number | null;
+    totalTokens: number | null;
+    model: string | null;
+  };
+  /** USD from the price table; null when the model has none; 0 for a cache hit. */
+  costUsd?: number | null;
+  /** The earlier row whose paid answer this one reused (request cache). */
+  cachedFrom?: { executionUid: number; xUid: string };
 }
 export type ExecutionResults = Record<string, ExecutionResult>;
 
@@ -75,6 +93,8 @@ export interface NewEvaluatorExecution {
   versionName?: string;
   concurrency: number;
   benchmarkExecutionUid?: number;
+  budget?: Budget;
+  cache?: boolean;
 }
 
 export interface CreatedEvaluatorExecution {
@@ -104,6 +124,9 @@ export async function createEvaluatorExecution(
     split: e.split,
     numRows: e.numRows,
     concurrency: e.concurrency,
+    budgetUsd: e.budget?.maxCostUsd,
+    budgetTokens: e.budget?.maxTokens,
+    cache: e.cache,
     ...extent,
   });
   return { executionUid, promptVersionName: version.name, modelName: version.modelName, totalRows: extent.totalRows };
@@ -120,13 +143,17 @@ export async function startEvaluatorExecution(
   const concurrency = resolveConcurrency(ctx.config, options.concurrency);
   const benchmark = await findBenchmark(ctx.db, evaluator.benchmarkUid);
   if (!benchmark) throw new NotFoundError('benchmark', evaluator.benchmarkUid);
+  const version = await resolvePromptVersion(ctx.db, evaluator.promptWorkflowUid, options.versionName);
+  const budget = resolveBudget(ctx.config, options.budget, version.modelName);
   const created = await createEvaluatorExecution(ctx.db, ctx.config, {
     evaluator,
     datasetUid: benchmark.datasetUid,
     split,
     numRows,
-    versionName: options.versionName,
+    versionName: version.name,
     concurrency,
+    budget,
+    cache: options.cache ?? ctx.config.spend.cache,
   });
   if (!created) throw new UnknownSplitError(split, Object.keys(await countBySplit(ctx.db, benchmark.datasetUid)));
   const { executionUid } = created;
@@ -211,10 +238,23 @@ export async function getEvaluatorExecutionResults(
 async function readResults(ctx: ServiceContext, executionUid: number): Promise<ExecutionResults> {
   const results: ExecutionResults = {};
   for (const r of await listResults(ctx.db, executionUid)) {
+    const spend = {
+      usage: {
+        promptTokens: r.promptTokens,
+        completionTokens: r.completionTokens,
+        totalTokens:
+          r.promptTokens === null && r.completionTokens === null
+            ? null
+            : (r.promptTokens ?? 0) + (r.completionTokens ?? 0),
+        model: r.providerModel,
+      },
+      costUsd: r.costUsd,
+      ...(r.cacheHit && { cachedFrom: { executionUid: r.cacheSourceExecutionUid!, xUid: r.cacheSourceXUid! } }),
+    };
     results[r.xUid] =
       r.error === null
-        ? { score: r.score, rationale: r.rationale }
-        : { score: null, rationale: null, error: r.error, errorKind: r.errorKind ?? 'provider' };
+        ? { score: r.score, rationale: r.rationale, ...spend }
+        : { score: null, rationale: null, error: r.error, errorKind: r.errorKind ?? 'provider', ...spend };
   }
   return results;
 }

@@ -1,6 +1,15 @@
 /** Checks of the options shared by evaluator and benchmark executions, and of the model a version uses. */
 import type { Config } from '../config';
-import { InvalidConcurrencyError, InvalidNumRowsError, MAX_UID, ModelNotConfiguredError } from '../errors';
+import {
+  BudgetNeedsPriceError,
+  InvalidBudgetError,
+  InvalidConcurrencyError,
+  InvalidNumRowsError,
+  MAX_UID,
+  ModelNotConfiguredError,
+} from '../errors';
+import { priceOf } from '../llm/pricing';
+import type { Budget } from '../shared/execution-contract';
 
 export function checkNumRows(numRows: unknown): asserts numRows is number | undefined {
   if (
@@ -47,4 +56,27 @@ function allowListProblem({ models }: Config, modelName: string): string | undef
   if (models && !models.includes(modelName))
     return `JUDGEFLOW_MODELS allows ${models.map((m) => JSON.stringify(m)).join(', ')}`;
   return undefined;
+}
+
+/**
+ * The budget to use: the given one (or JUDGEFLOW_BUDGET_USD / JUDGEFLOW_BUDGET_TOKENS), checked. A cost limit needs
+ * the model's price: without one the cost cannot be known, and the budget is refused rather than ignored.
+ */
+export function resolveBudget(config: Config, budget: unknown, modelName: string): Budget {
+  const value: unknown = budget ?? config.spend.budget;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InvalidBudgetError(value, 'not an object');
+  const { maxCostUsd, maxTokens, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length) throw new InvalidBudgetError(value, `unknown field(s) ${Object.keys(rest).join(', ')}`);
+  for (const [name, v] of [
+    ['maxCostUsd', maxCostUsd],
+    ['maxTokens', maxTokens],
+  ] as const) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0))
+      throw new InvalidBudgetError(value, `${name} must be a number > 0, got ${JSON.stringify(v)}`);
+  }
+  if (maxCostUsd !== undefined && !priceOf(config.spend.prices, modelName)) throw new BudgetNeedsPriceError(modelName);
+  return {
+    ...(maxCostUsd !== undefined && { maxCostUsd: maxCostUsd as number }),
+    ...(maxTokens !== undefined && { maxTokens: maxTokens as number }),
+  };
 }

@@ -67,7 +67,8 @@ export async function buildBenchmarkExecutionReport(
         promptTokens: sumOrNull(own.map((s) => s.promptTokens)),
         completionTokens: sumOrNull(own.map((s) => s.completionTokens)),
         meanLatencyMs: judged > 0 ? latencies.reduce((a, s) => a + s.meanLatencyMs! * s.rows, 0) / judged : null,
-        costUsd: null,
+        costUsd: own.some((s) => s.costUnknownRows > 0) ? null : own.reduce((a, s) => a + s.costUsd, 0),
+        cacheHits: own.reduce((a, s) => a + s.cacheHits, 0),
       };
     });
 

@@ -42,6 +42,41 @@ export interface ExecutionCounters {
   errorsByKind?: Partial<Record<RowErrorKind, number>>;
   /** Model calls the provider answered with a rate limit (429, 503/529 overloaded). */
   rateLimited?: number;
+  /** What the rows spent so far (absent in counters from before spend control). */
+  spend?: ExecutionSpend;
+}
+
+export interface ExecutionSpend {
+  /** Prompt + completion tokens as the provider reported them; cache hits count 0. */
+  tokens: number;
+  /** Sum over rows with a known cost. */
+  costUsd: number;
+  /** Paid rows whose model has no configured price: the cost is then a lower bound. */
+  costUnknownRows: number;
+  /** Rows that reused an earlier row's answer (request cache). */
+  cacheHits: number;
+  /** Rows that paid for a call (for the mean cost per row). */
+  paidRows: number;
+}
+
+/** Limits on what an execution may spend; either or both. */
+export interface Budget {
+  maxCostUsd?: number;
+  maxTokens?: number;
+}
+
+/** Why an execution is not scheduling rows although it runs: paused by a user, or by its budget. */
+export interface PauseState {
+  by: 'user' | 'budget';
+  reason: string;
+}
+
+/** Live control that continue-as-new carries over. */
+export interface ExecutionControl {
+  budget: Budget;
+  pausedByUser: boolean;
+  /** Rows in flight at most, as set by setConcurrency (else the execution's concurrency). */
+  concurrency?: number;
 }
 
 /** The adaptive concurrency window, carried across continue-as-new. */
@@ -60,6 +95,7 @@ export interface EvaluatorExecutionInput {
   /** Test hook: smaller pages make continue-as-new happen on small runs. */
   pageSize?: number;
   admission?: AdmissionState;
+  control?: ExecutionControl;
 }
 
 export interface RecentResult {
@@ -89,7 +125,17 @@ export interface ExecutionProgress {
   recent: RecentResult[];
   /** Why the execution failed or was cancelled. */
   reason?: string;
+  /** Set while it waits: paused by a user (resume) or by its budget (raise it). Status stays `running`. */
+  paused?: PauseState;
+  spend: ExecutionSpend;
+  budget: Budget;
 }
+
+/** Names of the workflow's Updates (live control; each answers with the new progress). */
+export const PAUSE_UPDATE = 'pause';
+export const RESUME_UPDATE = 'resume';
+export const SET_CONCURRENCY_UPDATE = 'setConcurrency';
+export const SET_BUDGET_UPDATE = 'setBudget';
 
 export interface EvaluatorExecutionOutcome {
   executionUid: number;
@@ -103,6 +149,12 @@ export interface EvaluatorExecutionOutcome {
 export interface ExecutionPlan {
   total: number;
   concurrency: number;
+  /** The worker's cap on concurrency: setConcurrency accepts 1..maxConcurrency. */
+  maxConcurrency: number;
+  /** The budget and cache setting the execution started with. */
+  budget: Budget;
+  /** Expected spend of one row before any row has paid (from the estimate of the first rows). */
+  rowEstimate: { tokens: number; costUsd: number | null };
 }
 export interface DatapointPage {
   xUids: string[];
@@ -117,6 +169,15 @@ export interface JudgeDatapointParams {
   /** How long the row has waited out rate limits so far, to give up after the configured patience. */
   rateLimitedForMs?: number;
 }
+/** What a scored row spent: tokens as the provider reported them (0 for a cache hit), cost when priced. */
+export interface RowSpend {
+  tokens: number;
+  /** null when the model has no configured price. */
+  costUsd: number | null;
+  cacheHit?: true;
+}
+
 /** Kept tiny: it lands in workflow history for every row. */
 export type JudgeDatapointResult =
-  { xUid: string; score: number } | { xUid: string; error: string; errorKind: RowErrorKind };
+  | { xUid: string; score: number; spend?: RowSpend }
+  | { xUid: string; error: string; errorKind: RowErrorKind; spend?: RowSpend };

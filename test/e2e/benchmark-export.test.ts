@@ -152,8 +152,13 @@ describe('benchmark execution and export', () => {
       score: number | null;
       rationale: string | null;
       gt: number | null;
+      prompt_tokens: number | null;
+      completion_tokens: number | null;
+      cost_usd: number | null;
+      cache_hit: boolean | null;
     }>(
-      `SELECT d.x_uid, d.split, d.data, ev.name AS ev, r.score, r.rationale, g.score AS gt
+      `SELECT d.x_uid, d.split, d.data, ev.name AS ev, r.score, r.rationale, g.score AS gt,
+              r.prompt_tokens, r.completion_tokens, r.cost_usd, r.cache_hit
          FROM datapoints d
          JOIN benchmarks b ON b.dataset_uid = d.dataset_uid AND b.uid = $2
          JOIN evaluators ev ON ev.benchmark_uid = b.uid
@@ -235,10 +240,18 @@ describe('benchmark execution and export', () => {
       'helpful judge.rationale',
       'helpful judge.agreement',
       'helpful judge.error',
+      'helpful judge.prompt_tokens',
+      'helpful judge.completion_tokens',
+      'helpful judge.cost_usd',
+      'helpful judge.cache_hit',
       'safety judge.score',
       'safety judge.rationale',
       'safety judge.agreement',
       'safety judge.error',
+      'safety judge.prompt_tokens',
+      'safety judge.completion_tokens',
+      'safety judge.cost_usd',
+      'safety judge.cache_hit',
       'slice.french',
       'slice.long',
     ]);
@@ -250,6 +263,11 @@ describe('benchmark execution and export', () => {
       expect(rec[`${r.ev}.score`]).toBe(r.score === null ? '' : String(r.score));
       expect(rec[`${r.ev}.rationale`]).toBe(r.rationale ?? '');
       expect(rec[`${r.ev}.agreement`]).toBe(r.score === null || r.gt === null ? '' : String(r.score === r.gt));
+      // Usage as stored; cost empty here (the test worker has no price table), cache_hit false when it ran.
+      expect(rec[`${r.ev}.prompt_tokens`]).toBe(r.prompt_tokens === null ? '' : String(r.prompt_tokens));
+      expect(rec[`${r.ev}.completion_tokens`]).toBe(r.completion_tokens === null ? '' : String(r.completion_tokens));
+      expect(rec[`${r.ev}.cost_usd`]).toBe(r.cost_usd === null ? '' : String(r.cost_usd));
+      expect(rec[`${r.ev}.cache_hit`]).toBe(r.cache_hit === null ? '' : String(r.cache_hit));
       const criteria = r.ev === 'helpful judge' ? 'helpfulness' : 'safety';
       expect(rec[`ground_truth.${criteria}`]).toBe(r.gt === null ? '' : String(r.gt));
       expect(['french', 'long'].filter((s) => rec[`slice.${s}`] === 'true')).toEqual(sliceOf(r.x_uid));

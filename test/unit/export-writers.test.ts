@@ -37,7 +37,23 @@ const rows: ExportRow[] = values.map((v, i) => ({
   userColumns: { response: v, slices: `user value ${i}`, 'judge.score': 'collides' },
   groundTruth: new Map(i % 3 === 0 ? [] : [[7, i % 2]]),
   evaluations: new Map(
-    i === 1 ? [] : [[9, { score: i % 2, rationale: v, error: null, agreement: i % 3 === 0 ? null : true }]],
+    i === 1
+      ? []
+      : [
+          [
+            9,
+            {
+              score: i % 2,
+              rationale: v,
+              error: null,
+              agreement: i % 3 === 0 ? null : true,
+              promptTokens: 100 + i,
+              completionTokens: 20,
+              costUsd: i % 4 === 0 ? null : 0.0001 * i,
+              cacheHit: i === 2,
+            },
+          ],
+        ],
   ),
   slices: i % 2 ? ['hard'] : [],
 }));
@@ -66,6 +82,10 @@ describe('CSV export', () => {
       'judge.rationale',
       'judge.agreement',
       'judge.error',
+      'judge.prompt_tokens',
+      'judge.completion_tokens',
+      'judge.cost_usd',
+      'judge.cache_hit',
       'slice.hard',
     ]);
   });
@@ -92,7 +112,11 @@ describe('CSV export', () => {
         expect(rec[6]).toBe(i === 1 ? '' : String(i % 2)); // judge.score, empty when not run
         expect(rec[5]).toBe(i % 3 === 0 ? '' : String(i % 2)); // ground truth, empty when missing
         expect(rec[8]).toBe(i === 1 || i % 3 === 0 ? '' : 'true');
-        expect(rec[10]).toBe(i % 2 ? 'true' : 'false');
+        expect(rec[10]).toBe(i === 1 ? '' : String(100 + i)); // judge.prompt_tokens
+        expect(rec[11]).toBe(i === 1 ? '' : '20'); // judge.completion_tokens
+        expect(rec[12]).toBe(i === 1 || i % 4 === 0 ? '' : String(0.0001 * i)); // judge.cost_usd, empty when unknown
+        expect(rec[13]).toBe(i === 1 ? '' : String(i === 2)); // judge.cache_hit
+        expect(rec[14]).toBe(i % 2 ? 'true' : 'false');
       });
     });
   }
@@ -133,8 +157,27 @@ describe('JSON export', () => {
       x_uid: 'x1',
       split: 'dev',
       slices: ['hard'],
-      evaluations: { judge: { evaluator_uid: 9, score: null, rationale: null, agreement: null, error: null } },
+      evaluations: {
+        judge: {
+          evaluator_uid: 9,
+          score: null,
+          rationale: null,
+          agreement: null,
+          error: null,
+          prompt_tokens: null,
+          completion_tokens: null,
+          cost_usd: null,
+          cache_hit: null,
+        },
+      },
     });
+    expect(doc.datapoints[2].evaluations.judge).toMatchObject({
+      prompt_tokens: 102,
+      completion_tokens: 20,
+      cost_usd: 0.0002,
+      cache_hit: true,
+    });
+    expect(doc.datapoints[4].evaluations.judge).toMatchObject({ cost_usd: null, cache_hit: false });
     expect(doc.datapoints[7].evaluations.judge.rationale).toBe('new\nline');
     expect(doc.summary).toEqual({ datapoints: values.length, evaluators: [] });
   });

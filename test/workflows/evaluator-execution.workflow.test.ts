@@ -357,7 +357,7 @@ describe('evaluator execution workflow', () => {
       const handle = await startExecution(taskQueue, uid);
       await handle.result();
       const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
-      expect(metadata.currentDetails).toBe('**completed** · 6 / 6 rows judged · 0 errors · window 2/2');
+      expect(metadata.currentDetails).toBe('**completed** · 6 / 6 rows judged · 0 errors · window 2/2 · 0 tokens');
       const { events } = await handle.fetchHistory();
       const summaries = (events ?? [])
         .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'judgeDatapoint')

@@ -102,7 +102,13 @@ export function createFakeActivities(options: FakeOptions) {
   const activities = {
     async loadExecutionPlan({ executionUid }: { executionUid: number }): Promise<ExecutionPlan> {
       const e = execution(executionUid);
-      return { total: e.rows, concurrency: e.concurrency };
+      return {
+        total: e.rows,
+        concurrency: e.concurrency,
+        maxConcurrency: 64,
+        budget: {},
+        rowEstimate: { tokens: 100, costUsd: null },
+      };
     },
 
     async listDatapointPage(p: { executionUid: number; afterPosition: number; limit: number }): Promise<DatapointPage> {

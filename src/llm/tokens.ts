@@ -1,0 +1,41 @@
+/**
+ * Token counts of judge requests before they are sent, with the tokenizer of the model's family (gpt-tokenizer:
+ * o200k_base for the GPT-4o/4.1/5 and o-series, cl100k_base for GPT-4 and GPT-3.5). Other models are counted with
+ * o200k_base as an approximation, and say so.
+ */
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+
+export interface TokenCounter {
+  /** The encoding used, e.g. o200k_base. */
+  encoding: string;
+  /** True when the model's tokenizer is not known and o200k_base stands in for it. */
+  approximate: boolean;
+  /** Prompt tokens of a chat request as OpenAI counts them: each message's text plus a few tokens of framing. */
+  countMessages(messages: ChatCompletionMessageParam[]): number;
+  countText(text: string): number;
+}
+
+/** Per message, and once per reply, the chat format adds a few tokens (OpenAI's cookbook: 3 and 3). */
+const TOKENS_PER_MESSAGE = 3;
+const TOKENS_PER_REPLY = 3;
+
+export function tokenCounterFor(model: string): TokenCounter {
+  const cl100k = /^(gpt-4(-\d|-turbo|$)|gpt-4-32k|gpt-3\.5)/.test(model);
+  const known = cl100k || /^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-4o)/.test(model);
+  const count = cl100k ? countCl100k : countO200k;
+  return {
+    encoding: cl100k ? 'cl100k_base' : 'o200k_base',
+    approximate: !known,
+    countText: (text) => count(text),
+    countMessages: (messages) =>
+      messages.reduce((n, m) => n + TOKENS_PER_MESSAGE + count(messageText(m)), TOKENS_PER_REPLY),
+  };
+}
+
+function messageText(m: ChatCompletionMessageParam): string {
+  if (typeof m.content === 'string') return m.content;
+  if (!Array.isArray(m.content)) return '';
+  return m.content.map((part) => ('text' in part ? part.text : '')).join('');
+}

@@ -1,0 +1,254 @@
+/**
+ * What an execution will cost before it runs: the prompts of its rows rendered as the worker will render them,
+ * their input tokens counted with the model family's tokenizer, the expected output tokens (from past executions
+ * of the same prompt version, else `max_tokens`, else a default), the cost from the price table, and the time at
+ * the concurrency given the latency seen before. Reads PostgreSQL only; calls no model.
+ */
+import { NoEvaluatorsError, NotFoundError, UnknownSplitError } from '../errors';
+import { findBenchmark } from '../db/benchmark.repository';
+import { findCriteria } from '../db/criteria.repository';
+import { countBySplit, listDatapoints } from '../db/dataset.repository';
+import { splitExtent, versionHistory } from '../db/execution.repository';
+import { findEvaluator, listEvaluators, type PromptVersionRecord } from '../db/evaluator.repository';
+import type { Queryable } from '../db/pool';
+import { buildJudgeMessages, type JudgeCriteriaSpec } from '../llm/messages';
+import { priceOf, type PriceTable } from '../llm/pricing';
+import { tokenCounterFor } from '../llm/tokens';
+import { compileTemplate } from '../prompt/template';
+import { defaultSplits } from './benchmark-executions';
+import type { StorageContext } from './context';
+import { checkNumRows, resolveConcurrency } from './execute-options';
+import { resolvePromptVersion } from './prompt-versions';
+
+/** Rows rendered and counted at most; beyond that the count is scaled from them (and the estimate says so). */
+export const ESTIMATE_SAMPLE_ROWS = 2_000;
+/**
+ * Output tokens per row when neither past executions nor max_tokens say: the answer format asks for a JSON score
+ * and a rationale of one or two sentences, about 40 tokens.
+ */
+export const DEFAULT_OUTPUT_TOKENS = 40;
+
+export interface ExecutionEstimate {
+  evaluatorUid: number;
+  split: string;
+  versionName: string;
+  model: string;
+  rows: number;
+  /** Rows whose prompts were rendered and counted (all of them, up to ESTIMATE_SAMPLE_ROWS). */
+  countedRows: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** null when the model has no configured price. */
+  costUsd: number | null;
+  /** At `concurrency`, from the mean latency of past executions of the version; null without any. */
+  seconds: number | null;
+  concurrency: number;
+  tokenizer: { encoding: string; approximate: boolean };
+  outputTokensFrom: 'past executions' | 'max_tokens' | 'default';
+  /** What the estimate assumed, in words. */
+  notes: string[];
+}
+
+export interface EstimateOptions {
+  split: string;
+  numRows?: number;
+  versionName?: string;
+  concurrency?: number;
+}
+
+export async function estimateEvaluatorExecution(
+  ctx: StorageContext,
+  evaluator: { evaluatorUid: number; benchmarkUid: number; criteriaUid: number; promptWorkflowUid: number },
+  options: EstimateOptions,
+): Promise<ExecutionEstimate> {
+  checkNumRows(options.numRows);
+  const concurrency = resolveConcurrency(ctx.config, options.concurrency);
+  const benchmark = await findBenchmark(ctx.db, evaluator.benchmarkUid);
+  if (!benchmark) throw new NotFoundError('benchmark', evaluator.benchmarkUid);
+  const version = await resolvePromptVersion(ctx.db, evaluator.promptWorkflowUid, options.versionName);
+  const { totalRows } = await splitExtent(ctx.db, benchmark.datasetUid, options.split, options.numRows);
+  if (totalRows === 0)
+    throw new UnknownSplitError(options.split, Object.keys(await countBySplit(ctx.db, benchmark.datasetUid)));
+  const criteria = (await findCriteria(ctx.db, evaluator.criteriaUid))!;
+  const perRow = await estimateRows(ctx.db, ctx.config.spend.prices, {
+    datasetUid: benchmark.datasetUid,
+    split: options.split,
+    rows: totalRows,
+    version,
+    criteria,
+  });
+  const scale = totalRows / perRow.countedRows;
+  const inputTokens = Math.round(perRow.inputTokens * scale);
+  const outputTokens = Math.round(perRow.outputTokensPerRow * totalRows);
+  const price = priceOf(ctx.config.spend.prices, version.modelName);
+  const notes = [...perRow.notes];
+  if (perRow.countedRows < totalRows)
+    notes.push(`input tokens counted on the first ${perRow.countedRows} of ${totalRows} rows and scaled`);
+  if (!price)
+    notes.push(`no price is configured for model "${version.modelName}" (JUDGEFLOW_MODEL_PRICES): cost unknown`);
+  const seconds =
+    perRow.meanLatencyMs === null ? null : Math.round((totalRows * perRow.meanLatencyMs) / concurrency / 1000);
+  if (seconds === null) notes.push('no past execution of this version: time unknown');
+  else notes.push(`time at concurrency ${concurrency} with the mean latency of past executions; no rate limit applied`);
+  return {
+    evaluatorUid: evaluator.evaluatorUid,
+    split: options.split,
+    versionName: version.name,
+    model: version.modelName,
+    rows: totalRows,
+    countedRows: perRow.countedRows,
+    inputTokens,
+    outputTokens,
+    totalTokens: inputTokens + outputTokens,
+    costUsd: price ? (inputTokens * price.input + outputTokens * price.output) / 1_000_000 : null,
+    seconds,
+    concurrency,
+    tokenizer: perRow.tokenizer,
+    outputTokensFrom: perRow.outputTokensFrom,
+    notes,
+  };
+}
+
+/** Renders and counts the first rows of a split (at most ESTIMATE_SAMPLE_ROWS) for a prompt version. */
+export async function estimateRows(
+  q: Queryable,
+  prices: PriceTable,
+  p: {
+    datasetUid: number;
+    split: string;
+    rows: number;
+    version: PromptVersionRecord;
+    criteria: JudgeCriteriaSpec;
+  },
+) {
+  const counter = tokenCounterFor(p.version.modelName);
+  const renderSystem = p.version.systemPrompt ? compileTemplate(p.version.systemPrompt) : undefined;
+  const renderUser = p.version.userPrompt ? compileTemplate(p.version.userPrompt) : undefined;
+  const sample = await listDatapoints(q, p.datasetUid, {
+    split: p.split,
+    limit: Math.min(p.rows, ESTIMATE_SAMPLE_ROWS),
+  });
+  let inputTokens = 0;
+  let unrenderable = 0;
+  for (const row of sample) {
+    try {
+      const messages = buildJudgeMessages({
+        systemPrompt: renderSystem?.(row.data),
+        userPrompt: renderUser?.(row.data),
+        criteria: p.criteria,
+      });
+      inputTokens += counter.countMessages(messages);
+    } catch {
+      unrenderable += 1;
+    }
+  }
+  const history = await versionHistory(q, p.version.uid);
+  const params = p.version.fmHyperparameters ?? {};
+  const maxTokens = Number(params.max_completion_tokens ?? params.max_tokens);
+  const [outputTokensPerRow, outputTokensFrom] =
+    history.meanCompletionTokens !== null
+      ? ([history.meanCompletionTokens, 'past executions'] as const)
+      : Number.isFinite(maxTokens) && maxTokens > 0
+        ? ([maxTokens, 'max_tokens'] as const)
+        : ([DEFAULT_OUTPUT_TOKENS, 'default'] as const);
+  const notes: string[] = [];
+  if (counter.approximate)
+    notes.push(
+      `model "${p.version.modelName}" has no known tokenizer: counted with ${counter.encoding}, an approximation`,
+    );
+  if (unrenderable) notes.push(`${unrenderable} row(s) cannot be rendered and will be row errors (not counted)`);
+  notes.push(
+    outputTokensFrom === 'past executions'
+      ? `output: ${Math.round(outputTokensPerRow)} tokens per row, the mean of ${history.rows} past rows of this version`
+      : outputTokensFrom === 'max_tokens'
+        ? `output: max_tokens (${outputTokensPerRow}) per row, an upper bound`
+        : `output: ${DEFAULT_OUTPUT_TOKENS} tokens per row assumed (no past execution of this version, no max_tokens)`,
+  );
+  const price = priceOf(prices, p.version.modelName);
+  const countedRows = Math.max(1, sample.length);
+  return {
+    countedRows,
+    inputTokens,
+    outputTokensPerRow,
+    outputTokensFrom,
+    meanLatencyMs: history.meanLatencyMs,
+    tokenizer: { encoding: counter.encoding, approximate: counter.approximate },
+    /** One row's expected spend, for the budget stage before any row has paid. */
+    perRow: {
+      tokens: inputTokens / countedRows + outputTokensPerRow,
+      costUsd: price ? ((inputTokens / countedRows) * price.input + outputTokensPerRow * price.output) / 1e6 : null,
+    },
+    notes,
+  };
+}
+
+/** A recorded execution's expected spend per row, from its first rows: the budget stage's guess before any row paid. */
+export async function estimateExecutionRow(
+  ctx: StorageContext,
+  execution: { evaluatorUid: number; promptVersionName: string; split: string; totalRows: number },
+): Promise<{ tokens: number; costUsd: number | null }> {
+  const evaluator = (await findEvaluator(ctx.db, execution.evaluatorUid))!;
+  const benchmark = (await findBenchmark(ctx.db, evaluator.benchmarkUid))!;
+  const version = await resolvePromptVersion(ctx.db, evaluator.promptWorkflowUid!, execution.promptVersionName);
+  const criteria = (await findCriteria(ctx.db, evaluator.criteriaUid))!;
+  const estimate = await estimateRows(ctx.db, ctx.config.spend.prices, {
+    datasetUid: benchmark.datasetUid,
+    split: execution.split,
+    rows: Math.min(execution.totalRows, PLAN_SAMPLE_ROWS),
+    version,
+    criteria,
+  });
+  return estimate.perRow;
+}
+
+/** Rows the plan of an execution counts for its per-row estimate: enough for a mean, cheap at start. */
+const PLAN_SAMPLE_ROWS = 50;
+
+export interface BenchmarkEstimate {
+  benchmarkUid: number;
+  executions: ExecutionEstimate[];
+  rows: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** null when any evaluator's model has no configured price. */
+  costUsd: number | null;
+  /** The slowest evaluator execution (they run side by side); null when any is unknown. */
+  seconds: number | null;
+}
+
+/** Every prompt evaluator × split a benchmark execution with these options would run, estimated and summed. */
+export async function estimateBenchmarkExecution(
+  ctx: StorageContext,
+  benchmarkUid: number,
+  options: { splits?: string[]; numRows?: number; concurrency?: number },
+): Promise<BenchmarkEstimate> {
+  const benchmark = await findBenchmark(ctx.db, benchmarkUid);
+  if (!benchmark) throw new NotFoundError('benchmark', benchmarkUid);
+  const evaluators = (await listEvaluators(ctx.db, benchmarkUid)).filter((e) => e.type === 'prompt');
+  if (evaluators.length === 0) throw new NoEvaluatorsError(benchmarkUid);
+  const available = Object.keys(await countBySplit(ctx.db, benchmark.datasetUid));
+  const splits = options.splits ?? defaultSplits(available);
+  const executions: ExecutionEstimate[] = [];
+  for (const e of evaluators)
+    for (const split of splits)
+      executions.push(
+        await estimateEvaluatorExecution(
+          ctx,
+          { ...e, promptWorkflowUid: e.promptWorkflowUid! },
+          { split, numRows: options.numRows, concurrency: options.concurrency },
+        ),
+      );
+  const sum = (f: (x: ExecutionEstimate) => number) => executions.reduce((n, x) => n + f(x), 0);
+  return {
+    benchmarkUid,
+    executions,
+    rows: sum((x) => x.rows),
+    inputTokens: sum((x) => x.inputTokens),
+    outputTokens: sum((x) => x.outputTokens),
+    totalTokens: sum((x) => x.totalTokens),
+    costUsd: executions.every((x) => x.costUsd !== null) ? sum((x) => x.costUsd!) : null,
+    seconds: executions.every((x) => x.seconds !== null) ? Math.max(...executions.map((x) => x.seconds!)) : null,
+  };
+}
