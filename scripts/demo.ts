@@ -76,6 +76,14 @@ await runMain(async () => {
         `slice "${billing.name}" (${billing.size} rows), evaluator ${evaluator.evaluatorUid} (prompt version ${(await evaluator.getVersions()).join(', ')})\n`,
     );
 
+    // What it will cost, before running it (no model call)
+    const estimate = await evaluator.estimate({ split: 'dev', concurrency: 4 });
+    say(
+      `Estimate for split "dev": ${estimate.rows} rows, ${estimate.totalTokens} tokens ` +
+        `(${estimate.inputTokens} input counted with ${estimate.tokenizer.encoding} + ${estimate.outputTokens} output), ` +
+        `cost ${estimate.costUsd === null ? 'unknown (no price configured for the model)' : `$${estimate.costUsd.toFixed(4)}`}`,
+    );
+
     // One evaluator execution, watched live
     const executionUid = await evaluator.execute({ split: 'dev', concurrency: 4 });
     say(
@@ -83,6 +91,8 @@ await runMain(async () => {
     );
     await showProgress(evaluator, executionUid);
     const [status, results] = await evaluator.pollExecutionResult(executionUid, { sync: true });
+    const spend = (await evaluator.getExecutionProgress(executionUid)).spend;
+    say(`Spent ${spend.tokens} tokens (the estimate said ${estimate.totalTokens}).`);
     const truth = await criteria.getGroundTruth();
     say(`\nStatus: ${status}. Results:`);
     say(`  ${'x_uid'.padEnd(12)} score  truth  rationale`);
