@@ -44,23 +44,17 @@ function resultsTable(results: ExecutionResults): string {
 
 export function registerExecutionCommands(program: Command, cli: Cli): void {
   const evaluator = noun(program, 'evaluator', 'create, update, list and run prompt evaluators');
-  evaluator
-    .command('execute')
-    .description('run a prompt evaluator over a dataset split; prints the execution uid and its Web UI link')
-    .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
-    .requiredOption('--split <split>', 'dataset split to evaluate on')
-    .option('--num-rows <n>', 'only the first n rows of the split', positiveInt)
-    .option('--version <name>', 'prompt version (default: the latest)')
-    .option('--concurrency <n>', 'rows judged at once', positiveInt)
-    .option(
-      '--budget-usd <usd>',
-      'pause when the next rows would cost more than this (needs the model price)',
-      positiveNumber,
-    )
-    .option('--budget-tokens <n>', 'pause when the next rows would use more tokens than this', positiveNumber)
-    .option('--cache', 'reuse stored answers of identical requests instead of calling the model')
-    .option('--no-cache', 'call the model for every row even when JUDGEFLOW_CACHE is on')
-    .option('--dry-run', 'estimate rows, tokens, cost and time, and run nothing')
+  withSpendOptions(
+    evaluator
+      .command('execute')
+      .description('run a prompt evaluator over a dataset split; prints the execution uid and its Web UI link')
+      .argument('<evaluatorUid>', 'prompt evaluator uid', uid)
+      .requiredOption('--split <split>', 'dataset split to evaluate on')
+      .option('--num-rows <n>', 'only the first n rows of the split', positiveInt)
+      .option('--version <name>', 'prompt version (default: the latest)')
+      .option('--concurrency <n>', 'rows judged at once', positiveInt),
+    'the execution',
+  )
     .option('--watch', 'follow it with a progress bar until it ends (Ctrl-C detaches)')
     .option('--sync', 'wait for the end and print the results')
     .option('--wait', WAIT_HELP)
@@ -316,18 +310,16 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
     );
 
   const benchmark = noun(program, 'benchmark', 'create, list, show and run benchmarks');
-  benchmark
-    .command('execute')
-    .description('run every prompt evaluator of a benchmark (default splits: all but test)')
-    .argument('<benchmarkUid>', 'benchmark uid', uid)
-    .option('--name <name>', 'name of the execution')
-    .option('--splits <splits>', 'comma-separated splits', (v: string) => v.split(',').map((s) => s.trim()))
-    .option('--num-rows <n>', 'only the first n rows of each split', positiveInt)
-    .option('--budget-usd <usd>', 'budget of the whole run, shared by its evaluator executions by rows', positiveNumber)
-    .option('--budget-tokens <n>', 'token budget of the whole run, shared likewise', positiveNumber)
-    .option('--cache', 'reuse stored answers of identical requests instead of calling the model')
-    .option('--no-cache', 'call the model for every row even when JUDGEFLOW_CACHE is on')
-    .option('--dry-run', 'estimate rows, tokens, cost and time, and run nothing')
+  withSpendOptions(
+    benchmark
+      .command('execute')
+      .description('run every prompt evaluator of a benchmark (default splits: all but test)')
+      .argument('<benchmarkUid>', 'benchmark uid', uid)
+      .option('--name <name>', 'name of the execution')
+      .option('--splits <splits>', 'comma-separated splits', (v: string) => v.split(',').map((s) => s.trim()))
+      .option('--num-rows <n>', 'only the first n rows of each split', positiveInt),
+    'the whole run (shared by its evaluator executions by rows)',
+  )
     .option('--watch', 'follow it with a progress bar until it ends (Ctrl-C detaches)')
     .option('--sync', 'wait for the end')
     .option('--wait', WAIT_HELP)
@@ -578,4 +570,18 @@ function runControl(
       ].join('\n'),
     );
   });
+}
+
+/** The spend options of `evaluator execute` and `benchmark execute`: budget, cache, dry run. */
+function withSpendOptions(cmd: Command, scope: string): Command {
+  return cmd
+    .option(
+      '--budget-usd <usd>',
+      `pause when the next rows of ${scope} would cost more (needs the model price)`,
+      positiveNumber,
+    )
+    .option('--budget-tokens <n>', `pause when the next rows of ${scope} would use more tokens`, positiveNumber)
+    .option('--cache', 'reuse stored answers of identical requests instead of calling the model')
+    .option('--no-cache', 'call the model for every row even when JUDGEFLOW_CACHE is on')
+    .option('--dry-run', 'estimate rows, tokens, cost and time, and run nothing');
 }
