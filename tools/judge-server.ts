@@ -24,9 +24,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { LABELS_HEADING } from '../src/llm/messages';
-import { tokenCounterFor } from '../src/llm/tokens';
-
-const USAGE_COUNTER = tokenCounterFor('gpt-4o');
+import { tokenCounterFor, type TokenCounter } from '../src/llm/tokens';
 
 export interface FaultSchedule {
   /** The first N requests (since configured) get the fault. */
@@ -153,6 +151,7 @@ function completionReply(
   n: number,
   behaviour: JudgeServerBehaviour,
   due: (s: FaultSchedule | undefined) => boolean,
+  usage: TokenCounter,
 ): Reply {
   const model = body.model ?? '';
   const { switches } = parseModel(model);
@@ -175,9 +174,8 @@ function completionReply(
     const score = outOfRange ? Math.max(...allowed) + 1000 : localJudgeScore(userText, allowed);
     content = JSON.stringify(answerFor(body, score, userText));
   }
-  // Usage as OpenAI counts it for its current models (o200k_base, plus the chat format's framing tokens).
-  const promptTokens = USAGE_COUNTER.countMessages((body.messages ?? []) as ChatCompletionMessageParam[]);
-  const completionTokens = USAGE_COUNTER.countText(content || (refusal ?? ''));
+  const promptTokens = usage.countMessages((body.messages ?? []) as ChatCompletionMessageParam[]);
+  const completionTokens = usage.countText(content || (refusal ?? ''));
   return {
     status: 200,
     body: {
@@ -207,6 +205,8 @@ export async function startJudgeServer(
 ): Promise<JudgeServer> {
   const { port: wantedPort = 0, ...initial } = options;
   let behaviour: JudgeServerBehaviour = { latencyMs: 0, ...initial };
+  // Usage as OpenAI counts it for its current models (o200k_base, plus the chat format's framing tokens).
+  const usage = await tokenCounterFor('gpt-4o');
   let counter = 0;
   // Each fault counts the requests that reached its check, so `firstN` schedules of several faults add up.
   let faultCounters = new Map<FaultSchedule, number>();
@@ -273,7 +273,7 @@ export async function startJudgeServer(
     later(Math.max(0, latency || 0), () => {
       finish(
         faultReply(behaviour, due, chance, req.headers.authorization, model) ??
-          completionReply(body, n, behaviour, due),
+          completionReply(body, n, behaviour, due, usage),
       );
     });
   };

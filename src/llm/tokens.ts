@@ -3,8 +3,6 @@
  * o200k_base for the GPT-4o/4.1/5 and o-series, cl100k_base for GPT-4 and GPT-3.5). Other models are counted with
  * o200k_base as an approximation, and say so.
  */
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 export interface TokenCounter {
@@ -21,10 +19,16 @@ export interface TokenCounter {
 const TOKENS_PER_MESSAGE = 3;
 const TOKENS_PER_REPLY = 3;
 
-export function tokenCounterFor(model: string): TokenCounter {
+/**
+ * The counter for a model's family. The encodings load on first use (about 0.2 s and tens of MB), so a worker or
+ * a command that never estimates does not pay for them.
+ */
+export async function tokenCounterFor(model: string): Promise<TokenCounter> {
   const cl100k = /^(gpt-4(-\d|-turbo|$)|gpt-4-32k|gpt-3\.5)/.test(model);
   const known = cl100k || /^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-4o)/.test(model);
-  const count = cl100k ? countCl100k : countO200k;
+  const count = cl100k
+    ? (await import('gpt-tokenizer/encoding/cl100k_base')).countTokens
+    : (await import('gpt-tokenizer/encoding/o200k_base')).countTokens;
   return {
     encoding: cl100k ? 'cl100k_base' : 'o200k_base',
     approximate: !known,

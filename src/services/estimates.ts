@@ -122,7 +122,7 @@ export async function estimateRows(
     criteria: JudgeCriteriaSpec;
   },
 ) {
-  const counter = tokenCounterFor(p.version.modelName);
+  const counter = await tokenCounterFor(p.version.modelName);
   const renderSystem = p.version.systemPrompt ? compileTemplate(p.version.systemPrompt) : undefined;
   const renderUser = p.version.userPrompt ? compileTemplate(p.version.userPrompt) : undefined;
   const sample = await listDatapoints(q, p.datasetUid, {

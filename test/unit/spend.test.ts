@@ -78,15 +78,15 @@ describe('cost', () => {
 });
 
 describe('token counting', () => {
-  it('uses o200k_base for GPT-4o and newer, cl100k_base for GPT-4 and 3.5, and says when it approximates', () => {
-    expect(tokenCounterFor('gpt-4o-mini')).toMatchObject({ encoding: 'o200k_base', approximate: false });
-    expect(tokenCounterFor('gpt-5')).toMatchObject({ encoding: 'o200k_base', approximate: false });
-    expect(tokenCounterFor('gpt-4')).toMatchObject({ encoding: 'cl100k_base', approximate: false });
-    expect(tokenCounterFor('gpt-3.5-turbo')).toMatchObject({ encoding: 'cl100k_base', approximate: false });
-    expect(tokenCounterFor('llama-3-70b')).toMatchObject({ encoding: 'o200k_base', approximate: true });
+  it('uses o200k_base for GPT-4o and newer, cl100k_base for GPT-4 and 3.5, and says when it approximates', async () => {
+    expect(await tokenCounterFor('gpt-4o-mini')).toMatchObject({ encoding: 'o200k_base', approximate: false });
+    expect(await tokenCounterFor('gpt-5')).toMatchObject({ encoding: 'o200k_base', approximate: false });
+    expect(await tokenCounterFor('gpt-4')).toMatchObject({ encoding: 'cl100k_base', approximate: false });
+    expect(await tokenCounterFor('gpt-3.5-turbo')).toMatchObject({ encoding: 'cl100k_base', approximate: false });
+    expect(await tokenCounterFor('llama-3-70b')).toMatchObject({ encoding: 'o200k_base', approximate: true });
   });
-  it('counts a chat as its texts plus 3 tokens per message and 3 for the reply', () => {
-    const counter = tokenCounterFor('gpt-4o');
+  it('counts a chat as its texts plus 3 tokens per message and 3 for the reply', async () => {
+    const counter = await tokenCounterFor('gpt-4o');
     expect(counter.countText('hello world')).toBe(2);
     expect(
       counter.countMessages([
