@@ -38,6 +38,7 @@ import {
   type RecentResult,
   type StoredExecutionStatus,
   type Budget,
+  type ExecutionPlan,
 } from '../src/shared/execution-contract';
 import {
   DEFERRAL_FAILURES,
@@ -114,6 +115,8 @@ function budgetProblem(budget: unknown): string | undefined {
       return `${name} must be a number ≥ 0, got ${JSON.stringify(v)}`;
   return undefined;
 }
+
+const NO_ESTIMATE: ExecutionPlan['rowEstimate'] = { tokens: 0, costUsd: null };
 
 const emptyCounters = (): ExecutionCounters => ({
   done: 0,
@@ -247,7 +250,10 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   setHandler(
     setBudgetUpdate,
     (budget) => {
-      admission!.spend.budget = { maxCostUsd: budget.maxCostUsd, maxTokens: budget.maxTokens };
+      admission!.spend.budget = {
+        ...(budget.maxCostUsd !== undefined && { maxCostUsd: budget.maxCostUsd }),
+        ...(budget.maxTokens !== undefined && { maxTokens: budget.maxTokens }),
+      };
       publishDetails();
       return progress();
     },
@@ -334,9 +340,11 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   try {
     const plan = await loadExecutionPlan({ executionUid });
     total = plan.total;
-    maxConcurrency = plan.maxConcurrency;
-    const control = input.control ?? { budget: plan.budget, pausedByUser: false };
-    const gate = new SpendGate(control.budget, spent, plan.rowEstimate);
+    // Plans recorded before spend control (histories replayed after an upgrade) lack the last three fields.
+    const recorded: Partial<ExecutionPlan> = plan;
+    maxConcurrency = recorded.maxConcurrency ?? plan.concurrency;
+    const control = input.control ?? { budget: recorded.budget ?? {}, pausedByUser: false };
+    const gate = new SpendGate(control.budget, spent, recorded.rowEstimate ?? NO_ESTIMATE);
     const rows = (admission = new RowAdmission(control.concurrency ?? plan.concurrency, gate, input.admission));
     rows.pausedByUser = control.pausedByUser;
     publishDetails();
