@@ -4,6 +4,7 @@ import { createDb, describeDbError, redactUrl } from './db/pool';
 import { createJudgeClient } from './llm/judge';
 import { connectWorker } from './temporal/connection';
 import { createJudgeflowWorker } from './temporal/create-worker';
+import { cachedWorkflowBundle } from './temporal/workflow-bundle';
 import { runMain } from './run-main';
 
 await runMain(async () => {
@@ -20,7 +21,9 @@ await runMain(async () => {
     apiKey: config.openai.apiKey,
     timeoutMs: config.llm.requestTimeoutMs,
   });
-  const worker = await createJudgeflowWorker({ config, connection, db, llm });
+  // Built once per change of the workflow sources (see workflow-bundle.ts), not at every start.
+  const workflowBundlePath = await cachedWorkflowBundle();
+  const worker = await createJudgeflowWorker({ config, connection, db, llm, workflowBundlePath });
   console.log(
     `judgeflow worker: task queue "${config.temporal.taskQueue}" on ${config.temporal.address} ` +
       `(namespace ${config.temporal.namespace}), database ${redactUrl(config.databaseUrl)}, ` +

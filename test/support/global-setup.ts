@@ -1,16 +1,13 @@
 /**
  * Integration set-up, once per run: locates (or builds) the Temporal CLI, starts an ephemeral dev server with
- * the project's search attributes, creates and migrates a fresh database, and bundles the workflows once.
+ * the project's search attributes, creates and migrates a fresh database, and finds (or builds) the workflow bundle.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { dropDatabase, ensureDatabase, migrate } from '../../src/db/migrate';
 import { resolveTemporalCli } from '../../tools/temporal-cli';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { WORKFLOWS_PATH } from '../../src/temporal/workflows-path';
+import { cachedWorkflowBundle } from '../../src/temporal/workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,8 +20,6 @@ declare module 'vitest' {
 
 /** History length at which the test server suggests continue-as-new (the default is thousands). */
 export const SUGGEST_CONTINUE_AS_NEW_AT = 300;
-
-const root = path.resolve(import.meta.dirname, '../..');
 
 export default async function setup(project: TestProject) {
   const temporalCli = resolveTemporalCli();
@@ -50,11 +45,8 @@ export default async function setup(project: TestProject) {
     },
   });
 
-  const bundleDir = path.join(root, '.data', 'test');
-  fs.mkdirSync(bundleDir, { recursive: true });
-  const workflowBundlePath = path.join(bundleDir, `workflow-bundle-${process.pid}.js`);
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-  fs.writeFileSync(workflowBundlePath, code);
+  // The same cached bundle workers use (rebuilt when a workflow source changes).
+  const workflowBundlePath = await cachedWorkflowBundle();
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('temporalAddress', env.address);
@@ -64,9 +56,5 @@ export default async function setup(project: TestProject) {
   return async () => {
     await env.teardown();
     await dropDatabase(databaseUrl);
-    fs.rmSync(workflowBundlePath, { force: true });
   };
 }
-
-const noop = () => {};
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
