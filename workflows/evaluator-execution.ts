@@ -360,7 +360,9 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
         nextAfter = page.positions[started];
       }
       await Promise.all(judged);
-      pageDone = page.xUids.length < pageSize && started === page.xUids.length;
+      // The last page ends the execution here: no extra run just to find the next page empty.
+      const lastPage = page.more === undefined ? page.xUids.length < pageSize : !page.more;
+      pageDone = lastPage && started === page.xUids.length;
     });
   } catch (err) {
     // Temporal cancellation (Web UI / CLI) arrives here; anything else is a bug or an unreachable database.

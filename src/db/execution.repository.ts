@@ -155,7 +155,8 @@ export async function datapointPage(
   executionUid: number,
   afterPosition: number,
   limit: number,
-): Promise<{ xUids: string[]; positions: number[] }> {
+): Promise<{ xUids: string[]; positions: number[]; more: boolean }> {
+  // One row past the page says whether another page follows, so the last page is known without asking again.
   const { rows } = await q.query<{ x_uid: string; position: number }>(
     `SELECT d.x_uid, d.position
        FROM evaluator_executions e
@@ -164,9 +165,10 @@ export async function datapointPage(
        JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.split = e.split
       WHERE e.uid = $1 AND d.position > $2 AND d.position <= e.last_position
       ORDER BY d.position LIMIT $3`,
-    [executionUid, afterPosition, limit],
+    [executionUid, afterPosition, limit + 1],
   );
-  return { xUids: rows.map((r) => r.x_uid), positions: rows.map((r) => r.position) };
+  const page = rows.slice(0, limit);
+  return { xUids: page.map((r) => r.x_uid), positions: page.map((r) => r.position), more: rows.length > limit };
 }
 
 export interface RowResult {

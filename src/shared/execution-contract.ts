@@ -159,6 +159,8 @@ export interface ExecutionPlan {
 export interface DatapointPage {
   xUids: string[];
   positions: number[];
+  /** Whether rows follow this page (absent in pages recorded before it existed). */
+  more?: boolean;
 }
 export interface JudgeDatapointParams {
   executionUid: number;

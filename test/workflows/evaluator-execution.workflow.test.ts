@@ -187,6 +187,19 @@ describe('evaluator execution workflow', () => {
     });
   });
 
+  it('an execution of exactly k pages takes k runs, not one more to find an empty page', async () => {
+    const uid = nextUid();
+    await withWorker({ executions: { [uid]: { rows: 20, concurrency: 4 } } }, async ({ taskQueue, calls }) => {
+      const handle = await startExecution(taskQueue, uid, 10);
+      expect(await handle.result()).toEqual({ executionUid: uid, status: 'completed', done: 20, errors: 0 });
+      expect(calls.pages.map((p) => [p.afterPosition, p.limit])).toEqual([
+        [-1, 10],
+        [9, 10],
+      ]);
+      expect((await handle.query(progressQuery)).run).toBe(2);
+    });
+  });
+
   it('continues-as-new mid-page when Temporal suggests it (history over 300 events)', async () => {
     const uid = nextUid();
     const rows = 150;
@@ -375,17 +388,6 @@ describe('evaluator execution workflow', () => {
       expect(calls.pages).toHaveLength(1);
       expect(calls.judge).toEqual([]);
       expect(calls.finished).toEqual([{ executionUid: uid, status: 'completed' }]);
-    });
-  });
-
-  it('a row count that is a multiple of pageSize costs one more run, whose page is empty', async () => {
-    const uid = nextUid();
-    await withWorker({ executions: { [uid]: { rows: 20, concurrency: 4 } } }, async ({ taskQueue, calls }) => {
-      const handle = await startExecution(taskQueue, uid, 10);
-      expect(await handle.result()).toEqual({ executionUid: uid, status: 'completed', done: 20, errors: 0 });
-      expect(calls.pages.map((p) => p.afterPosition)).toEqual([-1, 9, 19]);
-      expect(calls.judge).toHaveLength(20);
-      expect((await handle.query(progressQuery)).run).toBe(3);
     });
   });
 

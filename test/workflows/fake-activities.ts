@@ -117,7 +117,8 @@ export function createFakeActivities(options: FakeOptions) {
       for (let pos = p.afterPosition + 1; pos < execution(p.executionUid).rows && positions.length < p.limit; pos++) {
         positions.push(pos);
       }
-      return { xUids: positions.map(xUid), positions };
+      const more = (positions.at(-1) ?? p.afterPosition) + 1 < execution(p.executionUid).rows;
+      return { xUids: positions.map(xUid), positions, more };
     },
 
     async judgeDatapoint(p: JudgeDatapointParams): Promise<JudgeDatapointResult> {
