@@ -2,9 +2,7 @@
 import type { ConnectorSpec } from '../connectors/connector-spec';
 import { parseDestination, type ExportDestination } from './destination';
 import { InvalidDestinationError } from './errors';
-import { createGcsStorage, GcsDestination } from './gcs-destination';
 import { LocalFileDestination } from './local-destination';
-import { createS3Client, S3Destination } from './s3-destination';
 
 const CONTENT_TYPES = { json: 'application/json', csv: 'text/csv; charset=utf-8' } as const;
 
@@ -14,12 +12,16 @@ export interface AnonymousEndpoints {
   gcsApiEndpoint?: string;
 }
 
-export function openDestination(
+/**
+ * The storage clients load only when an export goes to their kind of bucket: together they take a few hundred ms
+ * to import, which every command line call and worker start would otherwise pay.
+ */
+export async function openDestination(
   location: string,
   format: 'json' | 'csv',
   connector?: ConnectorSpec,
   anonymous: AnonymousEndpoints = {},
-): ExportDestination {
+): Promise<ExportDestination> {
   const parsed = parseDestination(location);
   if (parsed.kind === 'local') return new LocalFileDestination(parsed.path);
   const expected = parsed.kind === 's3' ? 's3' : 'gcs';
@@ -34,9 +36,11 @@ export function openDestination(
     const c = connector?.type === 's3' ? connector : undefined;
     const options =
       c?.options ?? (anonymous.s3Endpoint ? { endpoint: anonymous.s3Endpoint, forcePathStyle: true } : {});
+    const { createS3Client, S3Destination } = await import('./s3-destination');
     return new S3Destination(createS3Client(c?.credentials, options), parsed.bucket, parsed.key, contentType, !!c);
   }
   const c = connector?.type === 'gcs' ? connector : undefined;
   const options = c?.options ?? { apiEndpoint: anonymous.gcsApiEndpoint };
+  const { createGcsStorage, GcsDestination } = await import('./gcs-destination');
   return new GcsDestination(createGcsStorage(c?.credentials, options), parsed.bucket, parsed.key, contentType, !!c);
 }
