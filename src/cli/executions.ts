@@ -8,6 +8,7 @@ import { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import type { Judgeflow } from '../sdk/Judgeflow';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { requireEvaluatorExecution } from '../services/evaluator-executions';
+import { countWorkers } from '../services/worker-presence';
 import type { ExecutionResults } from '../services/evaluator-executions';
 import {
   Cli,
@@ -140,9 +141,12 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
         const rows = Object.values(results);
         const errors = rows.filter((r) => r.error !== undefined).length;
         const usage = usageOf(results);
-        // While it runs, the workflow knows the finer state (paused, and why); it needs a worker to answer.
+        // While it runs, the workflow knows the finer state (paused, and why); only a worker can answer (a query
+        // without one would hang for half a minute), so without one the status says less rather than waiting.
         const live =
-          status === 'running' ? await e.getExecutionProgress(executionUid).catch(() => undefined) : undefined;
+          status === 'running' && (await countWorkers(jf)) > 0
+            ? await e.getExecutionProgress(executionUid).catch(() => undefined)
+            : undefined;
         const value = {
           executionUid,
           evaluatorUid: x.evaluatorUid,

@@ -146,6 +146,22 @@ describe('unknown uids and finished executions', () => {
   });
 });
 
+describe('a running execution with no worker', () => {
+  it('execution status answers at once from PostgreSQL and Temporal, without waiting on a query no worker answers', async () => {
+    const idle = await connectTestClient(idleQueue);
+    try {
+      const uid = await (await PromptEvaluator.get(f.evaluatorUid, idle)).execute({ split: 'test' });
+      const r = await runCli(idleQueue, ['--json', 'execution', 'status', String(uid)]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ executionUid: uid, status: 'running', state: 'running', done: 0 });
+      expect(r.ms).toBeLessThan(15_000);
+      await (await PromptEvaluator.get(f.evaluatorUid, idle)).cancelExecution(uid);
+    } finally {
+      await idle.close();
+    }
+  });
+});
+
 describe('executions that have ended', () => {
   it('watch of an ended execution prints its end at once, with no worker needed', async () => {
     const uid = await f.evaluator.execute({ split: 'test', sync: true });
