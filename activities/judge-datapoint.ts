@@ -18,7 +18,7 @@ import { UnusableAnswerError } from '../src/llm/answer-errors';
 import type { JudgeClient, JudgeCompletion } from '../src/llm/judge';
 import { costUsd } from '../src/llm/pricing';
 import { requestKey } from '../src/llm/request-key';
-import { findCachedAnswer, storeCachedAnswer } from '../src/db/judge-cache.repository';
+import { findCachedAnswer } from '../src/db/judge-cache.repository';
 import { buildJudgeMessages } from '../src/llm/messages';
 import { parseJudgeCompletion } from '../src/llm/parse-answer';
 import { classifyLlmError, LLM_FATAL, toActivityFailure } from '../src/llm/provider-errors';
@@ -199,25 +199,14 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
       if (attempt < ANSWER_MAX_ATTEMPTS) throw ApplicationFailure.retryable(err.message, 'UnusableAnswer');
       return rowError(`${err.message} (after ${attempt} attempts)`, err.kind, answer);
     }
-    await retryWhileDatabaseUnavailable(activity, async () => {
-      await upsertResult(db, {
-        executionUid,
-        xUid,
-        score: parsed.score,
-        rationale: parsed.rationale,
-        attempts: attempt,
-        ...usageOf(answer),
-      });
-      await storeCachedAnswer(db, key, {
-        executionUid,
-        xUid,
-        score: parsed.score,
-        rationale: parsed.rationale,
-        providerModel: answer.model,
-        promptTokens: answer.promptTokens,
-        completionTokens: answer.completionTokens,
-      });
-    });
+    // The result, and the request cache's answer for this request when it has none yet, in one round trip.
+    await retryWhileDatabaseUnavailable(activity, () =>
+      upsertResult(
+        db,
+        { executionUid, xUid, score: parsed.score, rationale: parsed.rationale, attempts: attempt, ...usageOf(answer) },
+        key,
+      ),
+    );
     return { xUid, score: parsed.score, spend: spendOf(answer) };
   }
 }

@@ -190,10 +190,15 @@ export interface RowResult {
   attempts: number;
 }
 
-/** One round trip; a retried or replayed activity overwrites its own row instead of adding one. */
-export async function upsertResult(q: Queryable, r: RowResult): Promise<void> {
+/**
+ * One round trip; a retried or replayed activity overwrites its own row instead of adding one. With `cacheKey`, a
+ * scored row also becomes the request cache's answer for that key (unless one is stored already), in the same
+ * statement.
+ */
+export async function upsertResult(q: Queryable, r: RowResult, cacheKey?: string): Promise<void> {
   await q.query(
-    `INSERT INTO evaluator_results
+    `WITH result AS (
+     INSERT INTO evaluator_results
        (execution_uid, x_uid, score, rationale, error, error_kind, prompt_tokens, completion_tokens, latency_ms, attempts,
         provider_model, cost_usd, cache_hit, cache_source_execution_uid, cache_source_x_uid)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -203,7 +208,12 @@ export async function upsertResult(q: Queryable, r: RowResult): Promise<void> {
        latency_ms = EXCLUDED.latency_ms, attempts = EXCLUDED.attempts, provider_model = EXCLUDED.provider_model,
        cost_usd = EXCLUDED.cost_usd, cache_hit = EXCLUDED.cache_hit,
        cache_source_execution_uid = EXCLUDED.cache_source_execution_uid,
-       cache_source_x_uid = EXCLUDED.cache_source_x_uid, updated_at = now()`,
+       cache_source_x_uid = EXCLUDED.cache_source_x_uid, updated_at = now())
+     INSERT INTO judge_cache
+       (request_key, execution_uid, x_uid, score, rationale, provider_model, prompt_tokens, completion_tokens)
+     SELECT $16::text, $1::int, $2::text, $3::int, $4::text, $11::text, $7::int, $8::int
+      WHERE $16::text IS NOT NULL AND $3::int IS NOT NULL
+     ON CONFLICT (request_key) DO NOTHING`,
     [
       r.executionUid,
       r.xUid,
@@ -220,6 +230,7 @@ export async function upsertResult(q: Queryable, r: RowResult): Promise<void> {
       r.cacheSource !== undefined,
       r.cacheSource?.executionUid ?? null,
       r.cacheSource?.xUid ?? null,
+      cacheKey ?? null,
     ],
   );
 }

@@ -1,4 +1,7 @@
-/** The request cache: one stored answer per distinct judge request, from the row that paid for it. */
+/**
+ * The request cache: one stored answer per distinct judge request, from the row that paid for it (stored with the
+ * result: execution.repository.ts `upsertResult`).
+ */
 import type { Queryable } from './pool';
 
 export interface CachedAnswer {
@@ -19,14 +22,4 @@ export async function findCachedAnswer(q: Queryable, requestKey: string): Promis
     [requestKey],
   );
   return rows[0];
-}
-
-/** Stores an answer unless the same request was stored first (the first payer stays the source). */
-export async function storeCachedAnswer(q: Queryable, requestKey: string, a: CachedAnswer): Promise<void> {
-  await q.query(
-    `INSERT INTO judge_cache
-       (request_key, execution_uid, x_uid, score, rationale, provider_model, prompt_tokens, completion_tokens)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (request_key) DO NOTHING`,
-    [requestKey, a.executionUid, a.xUid, a.score, a.rationale, a.providerModel, a.promptTokens, a.completionTokens],
-  );
 }
