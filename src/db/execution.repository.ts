@@ -269,30 +269,6 @@ export async function listResults(q: Queryable, executionUid: number): Promise<S
   return rows;
 }
 
-export interface ExecutionUsage {
-  rows: number;
-  promptTokens: number;
-  completionTokens: number;
-  /** Sum over rows with a known cost; `costUnknownRows` rows had none (no price for their model). */
-  costUsd: number;
-  costUnknownRows: number;
-  cacheHits: number;
-}
-
-/** Tokens and cost of an execution's rows so far (cache hits count as free). */
-export async function executionUsage(q: Queryable, executionUid: number): Promise<ExecutionUsage> {
-  const { rows } = await q.query<ExecutionUsage>(
-    `SELECT count(*)::int AS rows, coalesce(sum(prompt_tokens), 0)::float8 AS "promptTokens",
-            coalesce(sum(completion_tokens), 0)::float8 AS "completionTokens",
-            coalesce(sum(cost_usd), 0)::float8 AS "costUsd",
-            count(*) FILTER (WHERE cost_usd IS NULL AND error IS NULL)::int AS "costUnknownRows",
-            count(*) FILTER (WHERE cache_hit)::int AS "cacheHits"
-       FROM evaluator_results WHERE execution_uid = $1`,
-    [executionUid],
-  );
-  return rows[0]!;
-}
-
 /** Mean tokens and latency per scored, paid row of earlier executions of a prompt version (for estimates). */
 export async function versionHistory(
   q: Queryable,
