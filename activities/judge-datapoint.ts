@@ -104,23 +104,26 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
       paid?: JudgeCompletion,
     ): Promise<JudgeDatapointResult> => {
       // An answer that could not be used was still paid for: its tokens and cost are recorded with the error.
-      const usage = paid ? usageOf(paid) : {};
+      const charge = paid && chargeOf(paid);
       await retryWhileDatabaseUnavailable(activity, () =>
-        upsertResult(db, { executionUid, xUid, error, errorKind, attempts: attempt, ...usage }),
+        upsertResult(db, { executionUid, xUid, error, errorKind, attempts: attempt, ...charge?.usage }),
       );
-      return paid ? { xUid, error, errorKind, spend: spendOf(paid) } : { xUid, error, errorKind };
+      return charge ? { xUid, error, errorKind, spend: charge.spend } : { xUid, error, errorKind };
     };
-    const usageOf = (answer: JudgeCompletion) => ({
-      promptTokens: answer.promptTokens,
-      completionTokens: answer.completionTokens,
-      latencyMs: answer.latencyMs,
-      providerModel: answer.model,
-      costUsd: costUsd(config.spend.prices, ctx.version.modelName, answer.promptTokens, answer.completionTokens),
-    });
-    const spendOf = (answer: JudgeCompletion) => ({
-      tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0),
-      costUsd: costUsd(config.spend.prices, ctx.version.modelName, answer.promptTokens, answer.completionTokens),
-    });
+    /** What an answer cost: the columns stored with the row, and the spend reported to the workflow. */
+    const chargeOf = (answer: JudgeCompletion) => {
+      const cost = costUsd(config.spend.prices, ctx.version.modelName, answer.promptTokens, answer.completionTokens);
+      return {
+        usage: {
+          promptTokens: answer.promptTokens,
+          completionTokens: answer.completionTokens,
+          latencyMs: answer.latencyMs,
+          providerModel: answer.model,
+          costUsd: cost,
+        },
+        spend: { tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0), costUsd: cost },
+      };
+    };
 
     let messages;
     try {
@@ -200,13 +203,14 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
       return rowError(`${err.message} (after ${attempt} attempts)`, err.kind, answer);
     }
     // The result, and the request cache's answer for this request when it has none yet, in one round trip.
+    const charge = chargeOf(answer);
     await retryWhileDatabaseUnavailable(activity, () =>
       upsertResult(
         db,
-        { executionUid, xUid, score: parsed.score, rationale: parsed.rationale, attempts: attempt, ...usageOf(answer) },
+        { executionUid, xUid, score: parsed.score, rationale: parsed.rationale, attempts: attempt, ...charge.usage },
         key,
       ),
     );
-    return { xUid, score: parsed.score, spend: spendOf(answer) };
+    return { xUid, score: parsed.score, spend: charge.spend };
   }
 }

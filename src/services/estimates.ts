@@ -12,7 +12,7 @@ import { splitExtent, versionHistory } from '../db/execution.repository';
 import { findEvaluator, listEvaluators, type PromptVersionRecord } from '../db/evaluator.repository';
 import type { Queryable } from '../db/pool';
 import { buildJudgeMessages, type JudgeCriteriaSpec } from '../llm/messages';
-import { priceOf, type PriceTable } from '../llm/pricing';
+import { costUsd, type PriceTable } from '../llm/pricing';
 import { tokenCounterFor } from '../llm/tokens';
 import { compileTemplate } from '../prompt/template';
 import { defaultSplits } from './benchmark-executions';
@@ -81,11 +81,11 @@ export async function estimateEvaluatorExecution(
   const scale = totalRows / perRow.countedRows;
   const inputTokens = Math.round(perRow.inputTokens * scale);
   const outputTokens = Math.round(perRow.outputTokensPerRow * totalRows);
-  const price = priceOf(ctx.config.spend.prices, version.modelName);
+  const cost = costUsd(ctx.config.spend.prices, version.modelName, inputTokens, outputTokens);
   const notes = [...perRow.notes];
   if (perRow.countedRows < totalRows)
     notes.push(`input tokens counted on the first ${perRow.countedRows} of ${totalRows} rows and scaled`);
-  if (!price)
+  if (cost === null)
     notes.push(`no price is configured for model "${version.modelName}" (JUDGEFLOW_MODEL_PRICES): cost unknown`);
   const seconds =
     perRow.meanLatencyMs === null ? null : Math.round((totalRows * perRow.meanLatencyMs) / concurrency / 1000);
@@ -101,7 +101,7 @@ export async function estimateEvaluatorExecution(
     inputTokens,
     outputTokens,
     totalTokens: inputTokens + outputTokens,
-    costUsd: price ? (inputTokens * price.input + outputTokens * price.output) / 1_000_000 : null,
+    costUsd: cost,
     seconds,
     concurrency,
     tokenizer: perRow.tokenizer,
@@ -165,8 +165,8 @@ export async function estimateRows(
         ? `output: max_tokens (${outputTokensPerRow}) per row, an upper bound`
         : `output: ${DEFAULT_OUTPUT_TOKENS} tokens per row assumed (no past execution of this version, no max_tokens)`,
   );
-  const price = priceOf(prices, p.version.modelName);
   const countedRows = Math.max(1, sample.length);
+  const inputPerRow = inputTokens / countedRows;
   return {
     countedRows,
     inputTokens,
@@ -176,8 +176,8 @@ export async function estimateRows(
     tokenizer: { encoding: counter.encoding, approximate: counter.approximate },
     /** One row's expected spend, for the budget stage before any row has paid. */
     perRow: {
-      tokens: inputTokens / countedRows + outputTokensPerRow,
-      costUsd: price ? ((inputTokens / countedRows) * price.input + outputTokensPerRow * price.output) / 1e6 : null,
+      tokens: inputPerRow + outputTokensPerRow,
+      costUsd: costUsd(prices, p.version.modelName, inputPerRow, outputTokensPerRow),
     },
     notes,
   };
