@@ -20,7 +20,13 @@ import { failFastOnDomainErrors } from './fatal-errors';
 export function createBookkeeping(ctx: StorageContext) {
   const { db } = ctx;
   return {
-    async loadExecutionPlan({ executionUid }: { executionUid: number }): Promise<ExecutionPlan> {
+    async loadExecutionPlan({
+      executionUid,
+      withRowEstimate = true,
+    }: {
+      executionUid: number;
+      withRowEstimate?: boolean;
+    }): Promise<ExecutionPlan> {
       const execution = await findExecution(db, executionUid);
       if (!execution) {
         throw ApplicationFailure.nonRetryable(
@@ -37,7 +43,7 @@ export function createBookkeeping(ctx: StorageContext) {
         concurrency: execution.concurrency,
         maxConcurrency: Math.max(ctx.config.concurrency.max, execution.concurrency),
         budget,
-        rowEstimate: await estimateExecutionRow(ctx, execution),
+        ...(withRowEstimate && { rowEstimate: await estimateExecutionRow(ctx, execution) }),
       };
     },
 

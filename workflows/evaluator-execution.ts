@@ -116,7 +116,8 @@ function budgetProblem(budget: unknown): string | undefined {
   return undefined;
 }
 
-const NO_ESTIMATE: ExecutionPlan['rowEstimate'] = { tokens: 0, costUsd: null };
+/** A plan without a row estimate: rows have paid already (their mean serves), or it predates spend control. */
+const NO_ESTIMATE = { tokens: 0, costUsd: null };
 
 const emptyCounters = (): ExecutionCounters => ({
   done: 0,
@@ -338,13 +339,14 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   let nextAfter = input.afterPosition;
   let pageDone = false as boolean;
   try {
-    const plan = await loadExecutionPlan({ executionUid });
+    // Rendering and counting the first rows is needed only until a row has paid (then the mean of paid rows serves).
+    const plan = await loadExecutionPlan({ executionUid, withRowEstimate: spent.paidRows === 0 });
     total = plan.total;
-    // Plans recorded before spend control (histories replayed after an upgrade) lack the last three fields.
+    // Plans recorded before spend control (histories replayed after an upgrade) lack the fields it added.
     const recorded: Partial<ExecutionPlan> = plan;
     maxConcurrency = recorded.maxConcurrency ?? plan.concurrency;
     const control = input.control ?? { budget: recorded.budget ?? {}, pausedByUser: false };
-    const gate = new SpendGate(control.budget, spent, recorded.rowEstimate ?? NO_ESTIMATE);
+    const gate = new SpendGate(control.budget, spent, plan.rowEstimate ?? NO_ESTIMATE);
     const rows = (admission = new RowAdmission(control.concurrency ?? plan.concurrency, gate, input.admission));
     rows.pausedByUser = control.pausedByUser;
     publishDetails();

@@ -153,8 +153,11 @@ export interface ExecutionPlan {
   maxConcurrency: number;
   /** The budget and cache setting the execution started with. */
   budget: Budget;
-  /** Expected spend of one row before any row has paid (from the estimate of the first rows). */
-  rowEstimate: { tokens: number; costUsd: number | null };
+  /**
+   * Expected spend of one row before any row has paid (from the estimate of the first rows); only when asked for:
+   * once rows have paid, their mean serves instead.
+   */
+  rowEstimate?: { tokens: number; costUsd: number | null };
 }
 export interface DatapointPage {
   xUids: string[];
