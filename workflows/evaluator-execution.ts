@@ -46,6 +46,7 @@ import {
   type DeferralDetails,
   type RowErrorKind,
 } from '../src/shared/row-errors';
+import { budgetProblem } from '../src/shared/budget';
 import { emptySpend, RowAdmission, SpendGate } from './admission';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -99,22 +100,6 @@ export const pauseUpdate = defineUpdate<ExecutionProgress>(PAUSE_UPDATE);
 export const resumeUpdate = defineUpdate<ExecutionProgress>(RESUME_UPDATE);
 export const setConcurrencyUpdate = defineUpdate<ExecutionProgress, [number]>(SET_CONCURRENCY_UPDATE);
 export const setBudgetUpdate = defineUpdate<ExecutionProgress, [Budget]>(SET_BUDGET_UPDATE);
-
-/** A budget as an Update may set it: each limit a finite number ≥ 0; `{}` lifts the budget. */
-function budgetProblem(budget: unknown): string | undefined {
-  if (!budget || typeof budget !== 'object')
-    return `a budget is { maxCostUsd?, maxTokens? }, got ${JSON.stringify(budget)}`;
-  const { maxCostUsd, maxTokens, ...rest } = budget as Record<string, unknown>;
-  if (Object.keys(rest).length)
-    return `unknown budget field(s) ${Object.keys(rest).join(', ')}: expected maxCostUsd, maxTokens`;
-  for (const [name, v] of [
-    ['maxCostUsd', maxCostUsd],
-    ['maxTokens', maxTokens],
-  ] as const)
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
-      return `${name} must be a number ≥ 0, got ${JSON.stringify(v)}`;
-  return undefined;
-}
 
 /** A plan without a row estimate: rows have paid already (their mean serves), or it predates spend control. */
 const NO_ESTIMATE = { tokens: 0, costUsd: null };
@@ -261,8 +246,9 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     {
       validator: (budget) => {
         requireRunning('set the budget');
-        const problem = budgetProblem(budget);
-        if (problem) throw new Error(problem);
+        // `{}` lifts the budget; 0 pauses the execution at once.
+        const problem = budgetProblem(budget, { allowZero: true });
+        if (problem) throw new Error(`invalid budget ${JSON.stringify(budget)}: ${problem}`);
       },
     },
   );

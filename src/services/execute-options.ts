@@ -9,6 +9,7 @@ import {
   ModelNotConfiguredError,
 } from '../errors';
 import { priceOf } from '../llm/pricing';
+import { budgetProblem } from '../shared/budget';
 import type { Budget } from '../shared/execution-contract';
 
 export function checkNumRows(numRows: unknown): asserts numRows is number | undefined {
@@ -64,19 +65,12 @@ function allowListProblem({ models }: Config, modelName: string): string | undef
  */
 export function resolveBudget(config: Config, budget: unknown, modelName: string): Budget {
   const value: unknown = budget ?? config.spend.budget;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InvalidBudgetError(value, 'not an object');
-  const { maxCostUsd, maxTokens, ...rest } = value as Record<string, unknown>;
-  if (Object.keys(rest).length) throw new InvalidBudgetError(value, `unknown field(s) ${Object.keys(rest).join(', ')}`);
-  for (const [name, v] of [
-    ['maxCostUsd', maxCostUsd],
-    ['maxTokens', maxTokens],
-  ] as const) {
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0))
-      throw new InvalidBudgetError(value, `${name} must be a number > 0, got ${JSON.stringify(v)}`);
-  }
+  const problem = budgetProblem(value, { allowZero: false });
+  if (problem) throw new InvalidBudgetError(value, problem);
+  const { maxCostUsd, maxTokens } = value as Budget;
   if (maxCostUsd !== undefined && !priceOf(config.spend.prices, modelName)) throw new BudgetNeedsPriceError(modelName);
   return {
-    ...(maxCostUsd !== undefined && { maxCostUsd: maxCostUsd as number }),
-    ...(maxTokens !== undefined && { maxTokens: maxTokens as number }),
+    ...(maxCostUsd !== undefined && { maxCostUsd }),
+    ...(maxTokens !== undefined && { maxTokens }),
   };
 }

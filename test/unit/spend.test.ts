@@ -9,6 +9,7 @@ import { costUsd } from '../../src/llm/pricing';
 import { requestKey } from '../../src/llm/request-key';
 import { tokenCounterFor } from '../../src/llm/tokens';
 import { resolveBudget } from '../../src/services/execute-options';
+import { budgetProblem } from '../../src/shared/budget';
 
 const base = {
   baseUrl: 'http://127.0.0.1:1/v1',
@@ -116,6 +117,13 @@ describe('budgets', () => {
   ])('refuses %j, naming the value', (budget, message) => {
     expect(() => resolveBudget(config, budget, 'gpt-4o-mini')).toThrow(InvalidBudgetError);
     expect(() => resolveBudget(config, budget, 'gpt-4o-mini')).toThrow(message);
+  });
+  it('as the setBudget Update checks it: 0 is allowed there (it pauses at once), a negative or unknown field is not', () => {
+    expect(budgetProblem({ maxTokens: 0 }, { allowZero: true })).toBeUndefined();
+    expect(budgetProblem({}, { allowZero: true })).toBeUndefined();
+    expect(budgetProblem({ maxCostUsd: -1 }, { allowZero: true })).toBe('maxCostUsd must be a number ≥ 0, got -1');
+    expect(budgetProblem({ cap: 1 }, { allowZero: true })).toBe('unknown field(s) cap');
+    expect(budgetProblem([], { allowZero: true })).toBe('not an object');
   });
   it('refuses a cost limit for a model without a price (its cost could not be known)', () => {
     expect(() => resolveBudget(config, { maxCostUsd: 1 }, 'local-judge')).toThrow(BudgetNeedsPriceError);
