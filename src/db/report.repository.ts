@@ -4,6 +4,7 @@
  * part ways (a different score, or a row error), with their input columns and slices.
  */
 import type { Queryable } from './pool';
+import type { ChangedVerdictRow, ReportDatapoint } from '../shared/report-rows';
 import type { RowErrorKind } from '../shared/row-errors';
 
 export interface ReportExecutionStats {
@@ -47,19 +48,6 @@ export async function listReportExecutionStats(
   return rows;
 }
 
-export interface ReportRow {
-  evaluatorUid: number;
-  xUid: string;
-  split: string;
-  data: Record<string, unknown>;
-  truth: number | null;
-  score: number | null;
-  rationale: string | null;
-  error: string | null;
-  errorKind: RowErrorKind | null;
-  slices: string[];
-}
-
 /**
  * Rows of a benchmark execution where the judge errored, or scored differently from the ground truth; at most
  * `limit` (in evaluator and dataset order), with the count of all such rows.
@@ -68,7 +56,7 @@ export async function listDisagreements(
   q: Queryable,
   benchmarkExecutionUid: number,
   limit: number,
-): Promise<{ rows: ReportRow[]; total: number }> {
+): Promise<{ rows: ReportDatapoint[]; total: number }> {
   const from = `
       FROM evaluator_executions e
       JOIN evaluators ev ON ev.uid = e.evaluator_uid
@@ -78,7 +66,7 @@ export async function listDisagreements(
       LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = r.x_uid
      WHERE e.benchmark_execution_uid = $1 AND (r.error IS NOT NULL OR (g.score IS NOT NULL AND g.score <> r.score))`;
   const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, [benchmarkExecutionUid]);
-  const { rows } = await q.query<ReportRow>(
+  const { rows } = await q.query<ReportDatapoint>(
     `SELECT e.evaluator_uid AS "evaluatorUid", d.x_uid AS "xUid", d.split, d.data, g.score AS truth, r.score,
             r.rationale, r.error, r.error_kind AS "errorKind",
             coalesce((SELECT array_agg(s.name ORDER BY s.uid) FROM slice_members m JOIN slices s ON s.uid = m.slice_uid
@@ -91,17 +79,6 @@ export async function listDisagreements(
   return { rows, total: total.rows[0]!.n };
 }
 
-export interface ChangedVerdict {
-  evaluatorUid: number;
-  xUid: string;
-  split: string;
-  data: Record<string, unknown>;
-  truth: number | null;
-  before: number | null;
-  after: number | null;
-  rationaleAfter: string | null;
-}
-
 /**
  * Datapoints an evaluator scored differently in benchmark execution `after` than in `before` (a row error counts
  * as no score): at most `limit`, with the count of all of them. What `report A B` lists as changed verdicts.
@@ -111,7 +88,7 @@ export async function listChangedVerdicts(
   before: number,
   after: number,
   limit: number,
-): Promise<{ rows: ChangedVerdict[]; total: number }> {
+): Promise<{ rows: ChangedVerdictRow[]; total: number }> {
   const from = `
       FROM evaluator_executions ea
       JOIN evaluator_executions eb ON eb.evaluator_uid = ea.evaluator_uid AND eb.split = ea.split
@@ -124,7 +101,7 @@ export async function listChangedVerdicts(
      WHERE ea.benchmark_execution_uid = $1 AND eb.benchmark_execution_uid = $2
        AND ra.score IS DISTINCT FROM rb.score`;
   const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, [before, after]);
-  const { rows } = await q.query<ChangedVerdict>(
+  const { rows } = await q.query<ChangedVerdictRow>(
     `SELECT ea.evaluator_uid AS "evaluatorUid", d.x_uid AS "xUid", d.split, d.data, g.score AS truth,
             ra.score AS before, rb.score AS after, rb.rationale AS "rationaleAfter"
        ${from}

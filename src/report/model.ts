@@ -3,7 +3,10 @@
  * self-contained HTML file by report/render-html.ts (which knows nothing of where the numbers came from).
  */
 import type { AgreementSummary } from '../metrics/agreement';
+import type { ChangedVerdictRow, ReportDatapoint } from '../shared/report-rows';
 import type { RowErrorKind } from '../shared/row-errors';
+
+export type { ChangedVerdictRow, ReportDatapoint };
 
 export interface ReportLabel {
   name: string;
@@ -41,19 +44,6 @@ export interface ReportEvaluator {
   cacheHits: number;
 }
 
-export interface ReportDatapoint {
-  evaluatorUid: number;
-  xUid: string;
-  split: string;
-  data: Record<string, unknown>;
-  truth: number | null;
-  score: number | null;
-  rationale: string | null;
-  error: string | null;
-  errorKind: RowErrorKind | null;
-  slices: string[];
-}
-
 export interface BenchmarkExecutionReport {
   benchmark: { uid: number; name: string; description: string };
   dataset: { uid: number; name: string; columns: string[] };
@@ -74,17 +64,6 @@ export interface BenchmarkExecutionReport {
   /** Rows where a judge errored or disagreed with ground truth (at most `limit` of `total`). */
   disagreements: { rows: ReportDatapoint[]; total: number; limit: number };
   generatedAt: string;
-}
-
-export interface ChangedVerdictRow {
-  evaluatorUid: number;
-  xUid: string;
-  split: string;
-  data: Record<string, unknown>;
-  truth: number | null;
-  before: number | null;
-  after: number | null;
-  rationaleAfter: string | null;
 }
 
 /** Two benchmark executions of one benchmark side by side (`judgeflow report A B`). */
