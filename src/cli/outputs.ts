@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ValidationError } from '../errors';
@@ -67,7 +68,8 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
       cli.run(async (jf) => {
         if (b === undefined) {
           const report = await buildBenchmarkExecutionReport(jf, a);
-          await writeAtomically(o.out, renderBenchmarkExecutionReport(report));
+          // Written aside and renamed: a reader never sees half a report.
+          await writeFileAtomic(o.out, renderBenchmarkExecutionReport(report));
           cli.output(
             {
               file: path.resolve(o.out),
@@ -92,7 +94,7 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
           return;
         }
         const report = await buildComparisonReport(jf, a, b);
-        await writeAtomically(o.out, renderComparisonReport(report));
+        await writeFileAtomic(o.out, renderComparisonReport(report));
         cli.output(
           { file: path.resolve(o.out), before: a, after: b, changedVerdicts: report.changed.total },
           () =>
@@ -197,13 +199,6 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
         );
       }),
     );
-}
-
-/** Writes next to the target, then renames: a reader never sees half a report. */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, content);
-  await fs.rename(tmp, file);
 }
 
 async function readCredentials(o: { type: 's3' | 'gcs'; credentialsFile?: string; fromEnv?: boolean }) {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import writeFileAtomic from 'write-file-atomic';
 import { WORKFLOWS_PATH } from './workflows-path';
 
 const root = path.resolve(path.dirname(WORKFLOWS_PATH), '..');
@@ -32,9 +33,7 @@ export async function cachedWorkflowBundle(): Promise<string> {
     try {
       fs.mkdirSync(dir, { recursive: true });
       // Written aside and renamed, so two workers starting at once never load half a file.
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, code);
-      fs.renameSync(tmp, file);
+      await writeFileAtomic(file, code);
       return file;
     } catch (err) {
       lastError = err;
