@@ -9,19 +9,18 @@ import { Judgeflow } from '../sdk/Judgeflow';
 import { runMain } from '../run-main';
 import { requireWorker } from '../services/worker-presence';
 
-export const uid = (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n <= 0 || n > MAX_UID)
-    throw new InvalidArgumentError(`expected a positive integer uid (at most ${MAX_UID}), got "${value}"`);
-  return n;
-};
+/** A parser of positive integers up to PostgreSQL's integer range, named `what` in its error. */
+const positiveIntegerOf =
+  (what: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n <= 0 || n > MAX_UID)
+      throw new InvalidArgumentError(`expected a ${what} (at most ${MAX_UID}), got "${value}"`);
+    return n;
+  };
 
-export const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n <= 0 || n > MAX_UID)
-    throw new InvalidArgumentError(`expected a positive integer (at most ${MAX_UID}), got "${value}"`);
-  return n;
-};
+export const uid = positiveIntegerOf('positive integer uid');
+export const positiveInt = positiveIntegerOf('positive integer');
 
 export const positiveNumber = (value: string): number => {
   const n = Number(value);
@@ -95,7 +94,7 @@ export class Cli {
       onWait: (message) => {
         console.error(message);
       },
-    }).then(() => undefined);
+    });
   }
 }
 

@@ -227,7 +227,7 @@ export function registerExecutionCommands(program: Command, cli: Cli): void {
                 .map(([s, n]) => `${s}: ${n}`)
                 .join(', ') || '-',
             ],
-            ['spend', describeLiveSpend(p)],
+            ['spend', describeSpend(p.spend)],
             ['budget', describeBudget(p.budget)],
           ]),
         );
@@ -478,17 +478,18 @@ function describeBudget(b: Budget | undefined): string {
   return parts.length ? parts.join(' and ') : 'none';
 }
 
-interface Usage {
-  promptTokens: number;
-  completionTokens: number;
+/** What an execution spent, in the terms both its results and its live progress give. */
+interface Spend {
+  tokens: number;
   costUsd: number;
+  /** Paid rows whose model has no price. */
   costUnknownRows: number;
   cacheHits: number;
 }
 
 /** Tokens and cost summed over an execution's results (cache hits cost nothing). */
-function usageOf(results: ExecutionResults): Usage {
-  const u: Usage = { promptTokens: 0, completionTokens: 0, costUsd: 0, costUnknownRows: 0, cacheHits: 0 };
+function usageOf(results: ExecutionResults): Spend & { promptTokens: number; completionTokens: number } {
+  const u = { tokens: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, costUnknownRows: 0, cacheHits: 0 };
   for (const r of Object.values(results)) {
     u.promptTokens += r.usage?.promptTokens ?? 0;
     u.completionTokens += r.usage?.completionTokens ?? 0;
@@ -496,21 +497,16 @@ function usageOf(results: ExecutionResults): Usage {
     if (typeof r.costUsd === 'number') u.costUsd += r.costUsd;
     else if (r.usage?.totalTokens) u.costUnknownRows += 1;
   }
+  u.tokens = u.promptTokens + u.completionTokens;
   return u;
 }
 
-function describeSpend(u: Usage): string {
-  const cost = u.costUnknownRows > 0 ? `cost unknown for ${u.costUnknownRows} rows (no price)` : usd(u.costUsd);
-  return (
-    `${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ` +
-    `${cost}, ${u.cacheHits} cache hits`
-  );
-}
-
-function describeLiveSpend(p: ExecutionProgress): string {
-  const s = p.spend;
+/** `1234 tokens (1000 prompt + 234 completion), $0.0012, 0 cache hits` (the split when known). */
+function describeSpend(s: Spend & { promptTokens?: number; completionTokens?: number }): string {
   const cost = s.costUnknownRows > 0 ? `cost unknown for ${s.costUnknownRows} rows (no price)` : usd(s.costUsd);
-  return `${s.tokens} tokens, ${cost}, ${s.cacheHits} cache hits`;
+  const split =
+    s.promptTokens === undefined ? '' : ` (${s.promptTokens} prompt + ${s.completionTokens ?? 0} completion)`;
+  return `${s.tokens} tokens${split}, ${cost}, ${s.cacheHits} cache hits`;
 }
 
 function describeEstimate(x: ExecutionEstimate): string {
@@ -568,7 +564,7 @@ function runControl(
           ['state', p.paused ? `paused: ${p.paused.reason}` : p.status],
           ['rows', `${p.done}/${p.total} done, ${p.inFlight} in flight`],
           ['concurrency', `${p.concurrency.effective} of ${p.concurrency.max}`],
-          ['spend', describeLiveSpend(p)],
+          ['spend', describeSpend(p.spend)],
           ['budget', describeBudget(p.budget)],
         ]),
       ].join('\n'),
