@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { datapointPage, findExecution, finishExecution, upsertResult } from '../src/db/execution.repository';
 import type { StorageContext } from '../src/services/context';
 import { estimateExecutionRow } from '../src/services/estimates';
+import { concurrencyCeiling } from '../src/services/execute-options';
 import { finishBenchmarkExecution, planBenchmarkExecution } from '../src/services/benchmark-executions';
 import type { BenchmarkChild } from '../src/shared/benchmark-contract';
 import {
@@ -41,7 +42,7 @@ export function createBookkeeping(ctx: StorageContext) {
       return {
         total: execution.totalRows,
         concurrency: execution.concurrency,
-        maxConcurrency: Math.max(ctx.config.concurrency.max, execution.concurrency),
+        maxConcurrency: concurrencyCeiling(ctx.config, execution),
         budget,
         ...(withRowEstimate && { rowEstimate: await estimateExecutionRow(ctx, execution) }),
       };

@@ -31,6 +31,14 @@ export function resolveConcurrency(config: Config, concurrency: unknown): number
 }
 
 /**
+ * The most rows a running execution may be set to (setConcurrency): JUDGEFLOW_MAX_CONCURRENCY, or the execution's own
+ * concurrency if the cap was lowered since it started.
+ */
+export function concurrencyCeiling(config: Config, execution: { concurrency: number }): number {
+  return Math.max(config.concurrency.max, execution.concurrency);
+}
+
+/**
  * Refuses, before anything starts, a model outside the JUDGEFLOW_MODELS allow-list when the caller has one. Whether
  * a model endpoint is configured is the worker's business (`workerModelProblem`): the worker holds the endpoint
  * and the key, a client script or the CLI need not.

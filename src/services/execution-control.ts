@@ -18,7 +18,7 @@ import {
 } from '../../workflows/evaluator-execution';
 import type { ServiceContext } from './context';
 import { requireExecution } from './evaluator-executions';
-import { resolveBudget } from './execute-options';
+import { concurrencyCeiling, resolveBudget } from './execute-options';
 import { resolvePromptVersion } from './prompt-versions';
 
 export type ExecutionControl =
@@ -43,7 +43,7 @@ export async function controlEvaluatorExecution(
   const execution = await requireExecution(ctx, evaluatorUid, executionUid);
   if (control.action === 'setConcurrency') {
     const n = control.concurrency;
-    const max = Math.max(ctx.config.concurrency.max, execution.concurrency);
+    const max = concurrencyCeiling(ctx.config, execution);
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > max) throw new InvalidConcurrencyError(n, max);
   }
   if (control.action === 'setBudget') {
