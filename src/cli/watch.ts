@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import type { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import type { Judgeflow } from '../sdk/Judgeflow';
-import type { ExecutionStatus } from '../shared/execution-contract';
+import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
 
 const TTY_REFRESH_MS = 500;
 const LINE_EVERY_MS = 5_000;
@@ -123,6 +123,8 @@ export function watchBenchmarkExecution(
   options: WatchOptions = {},
 ): Promise<WatchOutcome> {
   const evaluators = new Map<number, PromptEvaluator>();
+  // A child that has ended keeps its last progress: querying a closed workflow again makes a worker replay it.
+  const ended = new Map<number, ExecutionProgress>();
   return watchProgress(
     `benchmark execution ${execution.benchmarkExecutionUid}`,
     async () => {
@@ -136,7 +138,6 @@ export function watchBenchmarkExecution(
         running: progress.status === 'running',
         tokens: 0,
         costUsd: 0,
-        paused: undefined as string | undefined,
       };
       for (const child of progress.children) {
         sum.total += child.totalRows;
@@ -146,8 +147,11 @@ export function watchBenchmarkExecution(
           evaluator = await PromptEvaluator.get(child.evaluatorUid, jf);
           evaluators.set(child.evaluatorUid, evaluator);
         }
-        const p = await evaluator.getExecutionProgress(child.executionUid).catch(() => undefined);
+        const p =
+          ended.get(child.executionUid) ??
+          (await evaluator.getExecutionProgress(child.executionUid).catch(() => undefined));
         if (!p) continue;
+        if (p.status !== 'running') ended.set(child.executionUid, p);
         sum.done += p.done;
         sum.errors += p.errors;
         sum.rateLimited += p.rateLimited;
