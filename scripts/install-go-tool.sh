@@ -3,12 +3,19 @@
 # (beside the Temporal CLI), each tool in its own GOBIN. Progress goes to stderr, the path to stdout.
 #   bash scripts/install-go-tool.sh versitygw        S3-compatible server (tests of s3:// exports)
 #   bash scripts/install-go-tool.sh fake-gcs-server  GCS emulator (tests of gs:// exports)
+#   bash scripts/install-go-tool.sh temporal-server    Temporal server (`npm run cluster`, on PostgreSQL)
+#   bash scripts/install-go-tool.sh temporal-sql-tool  temporal-sql-tool: creates and upgrades its schema
+#   bash scripts/install-go-tool.sh temporal-ui-server the Temporal Web UI server (v2.54.1: newer ones need a newer Go)
+# The Temporal server and the UI server both install as `server`: each tool has its own GOBIN, so they never clash.
 set -euo pipefail
 
 case "${1:-}" in
   versitygw) module="github.com/versity/versitygw/cmd/versitygw"; version="v1.8.0"; binary="versitygw" ;;
   fake-gcs-server) module="github.com/fsouza/fake-gcs-server"; version="v1.56.1"; binary="fake-gcs-server" ;;
-  *) echo "usage: install-go-tool.sh versitygw|fake-gcs-server" >&2; exit 2 ;;
+  temporal-server) module="go.temporal.io/server/cmd/server"; version="v1.29.1"; binary="server" ;;
+  temporal-sql-tool) module="go.temporal.io/server/cmd/tools/sql"; version="v1.29.1"; binary="sql" ;;
+  temporal-ui-server) module="github.com/temporalio/ui-server/v2/cmd/server"; version="v2.54.1"; binary="server" ;;
+  *) echo "usage: install-go-tool.sh versitygw|fake-gcs-server|temporal-server|temporal-sql-tool|temporal-ui-server" >&2; exit 2 ;;
 esac
 
 dir="${XDG_CACHE_HOME:-$HOME/.cache}/judgeflow/go-tools/$1-$version"
