@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { datapointPage, findExecution, finishExecution, upsertResult } from '../src/db/execution.repository';
 import type { StorageContext } from '../src/services/context';
 import { estimateExecutionRow } from '../src/services/estimates';
-import { concurrencyCeiling } from '../src/services/execute-options';
+import { concurrencyCeiling, effectiveConcurrency } from '../src/services/execute-options';
 import { finishBenchmarkExecution, planBenchmarkExecution } from '../src/services/benchmark-executions';
 import type { BenchmarkChild } from '../src/shared/benchmark-contract';
 import {
@@ -41,7 +41,8 @@ export function createBookkeeping(ctx: StorageContext) {
       };
       return {
         total: execution.totalRows,
-        concurrency: execution.concurrency,
+        // The model's maxConcurrency (JUDGEFLOW_MODELS on the worker) caps what the execution asked for.
+        concurrency: effectiveConcurrency(ctx.config, execution),
         maxConcurrency: concurrencyCeiling(ctx.config, execution),
         budget,
         ...(withRowEstimate && { rowEstimate: await estimateExecutionRow(ctx, execution) }),

@@ -31,8 +31,10 @@ import {
   type JudgeDatapointResult,
 } from '../src/shared/execution-contract';
 import { DATABASE_UNAVAILABLE_FAILURE, type DeferralDetails, type RowErrorKind } from '../src/shared/row-errors';
+import { modelClients } from '../src/llm/model-clients';
 import { AsyncCache } from './async-cache';
 import { retryWhileDatabaseUnavailable } from './database-retry';
+import { createSharedRateLimit } from './shared-rate-limit';
 
 /** Rows are read ahead in chunks of this many dataset positions: about one query per chunk, not per row. */
 const ROW_CHUNK = 256;
@@ -45,6 +47,8 @@ interface CompiledContext extends JudgeContext {
 }
 
 export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: Db; llm: JudgeClient }) {
+  const clientFor = modelClients(config, llm);
+  const sharedLimit = createSharedRateLimit({ config, db });
   // Prompt versions and criteria are immutable once an execution starts: cache them per worker.
   const contexts = new AsyncCache<number, CompiledContext>(256, async (executionUid) => {
     const ctx = await loadJudgeContext(db, executionUid);
@@ -141,9 +145,10 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
     const modelProblem = workerModelProblem(config, ctx.version.modelName);
     if (modelProblem) throw ApplicationFailure.create({ message: modelProblem, type: LLM_FATAL, nonRetryable: true });
 
+    const client = clientFor(ctx.version.modelName);
     // The request cache: an identical request (endpoint, model, messages, every hyper-parameter) answered before.
     const key = requestKey({
-      baseUrl: llm.baseUrl,
+      baseUrl: client.baseUrl,
       model: ctx.version.modelName,
       messages,
       fmHyperparameters: ctx.version.fmHyperparameters,
@@ -169,9 +174,16 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
       }
     }
 
+    // The model's rate limit shared by all workers, when it has one: wait for this call's turn.
+    const turn = await sharedLimit.take(activity, {
+      baseUrl: client.baseUrl,
+      model: ctx.version.modelName,
+      messages,
+      fmHyperparameters: ctx.version.fmHyperparameters,
+    });
     let answer;
     try {
-      answer = await llm.complete({
+      answer = await client.complete({
         model: ctx.version.modelName,
         messages,
         fmHyperparameters: ctx.version.fmHyperparameters ?? undefined,
@@ -181,6 +193,7 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
       const c = classifyLlmError(err);
       if (c.kind === 'aborted') throw err;
       if (c.kind === 'rate_limited') {
+        if (turn) await sharedLimit.rateLimited(activity, turn, c.retryAfterMs);
         if (rateLimitedForMs >= config.llm.rateLimitPatienceMs) {
           return rowError(
             `${c.message} — still rate limited after ${Math.round(rateLimitedForMs / 1000)} s ` +
@@ -193,6 +206,7 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
         return rowError(`${c.message} (after ${attempt} attempts)`, c.rowErrorKind);
       throw toActivityFailure(err, activity.info.attempt);
     }
+    if (turn) await sharedLimit.answered(activity, turn, answer);
 
     let parsed;
     try {

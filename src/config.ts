@@ -51,6 +51,52 @@ const jsonOf = <T extends z.ZodType>(inner: T) =>
     }
     return r.data;
   });
+/**
+ * One model's settings in JUDGEFLOW_MODELS: its endpoint (base URL, and the environment variable holding its key),
+ * the provider's rate limits that every worker shares (requests and tokens per minute), and the most rows an
+ * execution of it may have in flight.
+ */
+const modelSettingsSchema = z.strictObject({
+  baseUrl: z.url().optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable')
+    .optional(),
+  rpm: z.number().positive().optional(),
+  tpm: z.number().positive().optional(),
+  maxConcurrency: z.number().int().positive().optional(),
+});
+const MODELS_SHAPE =
+  'expected model names separated by commas, or JSON such as {"gpt-4o-mini": {"rpm": 500, "tpm": 200000, ' +
+  '"maxConcurrency": 32, "baseUrl": "https://…/v1", "apiKeyEnv": "OPENAI_API_KEY"}}';
+/** JUDGEFLOW_MODELS: `a,b` (names only) or a JSON object of model settings; unset or blank allows any model. */
+const modelsSetting = optionalString.transform((v, ctx): Record<string, ModelSettings> | undefined => {
+  if (v === undefined) return undefined;
+  if (!v.trim().startsWith('{')) {
+    const names = v
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
+    return Object.fromEntries(names.map((name) => [name, {}]));
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `not valid JSON; ${MODELS_SHAPE}` });
+    return z.NEVER;
+  }
+  const r = z.record(z.string().min(1), modelSettingsSchema).safeParse(parsed);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    ctx.addIssue({
+      code: 'custom',
+      message: `${issue?.path.join('.') || 'value'}: ${issue?.message}; ${MODELS_SHAPE}`,
+    });
+    return z.NEVER;
+  }
+  return r.data;
+});
 const optionalNumber = optionalString.transform((v, ctx) => {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -78,7 +124,7 @@ const schema = z.object({
   JUDGEFLOW_MAX_CONCURRENCY: positiveInt(64),
   JUDGEFLOW_SECRET_KEY: optionalString,
   JUDGEFLOW_SECRET_KEY_FILE: optionalString,
-  JUDGEFLOW_MODELS: optionalString,
+  JUDGEFLOW_MODELS: modelsSetting,
   JUDGEFLOW_RATE_LIMIT_PATIENCE: duration('1h'),
   // Below the row activity's 5-minute start-to-close timeout, so a slow answer ends as a request timeout.
   JUDGEFLOW_REQUEST_TIMEOUT: duration('120s').refine((ms) => ms <= 270_000, {
@@ -96,6 +142,11 @@ const schema = z.object({
   JUDGEFLOW_GCS_API_ENDPOINT: optionalString,
 });
 
+export type ModelSettings = z.infer<typeof modelSettingsSchema>;
+
+/** A model's settings as the worker uses them: the key read from the variable `apiKeyEnv` names. */
+export type ModelConfig = ModelSettings & { apiKey?: string };
+
 export type Config = {
   databaseUrl: string;
   temporal: {
@@ -109,8 +160,13 @@ export type Config = {
     uiUrl: string;
   };
   openai: { baseUrl?: string; apiKey?: string };
-  /** Model names executions may use; any model the endpoint serves when not set. */
+  /** Model names executions may use (the names in JUDGEFLOW_MODELS); any model the endpoint serves when not set. */
   models?: string[];
+  /**
+   * Per model (JUDGEFLOW_MODELS as JSON): its own endpoint and key, the rate limits all workers share, and its cap on
+   * an execution's concurrency. Models without settings use OPENAI_BASE_URL / OPENAI_API_KEY and no shared limit.
+   */
+  modelConfigs: Record<string, ModelConfig>;
   user: string;
   /**
    * How long a row keeps retrying while the provider rate-limits it (JUDGEFLOW_RATE_LIMIT_PATIENCE, default 1 h)
@@ -168,9 +224,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiUrl: e.TEMPORAL_UI_URL,
     },
     openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY },
-    models: e.JUDGEFLOW_MODELS?.split(',')
-      .map((m) => m.trim())
-      .filter(Boolean),
+    models: e.JUDGEFLOW_MODELS && Object.keys(e.JUDGEFLOW_MODELS),
+    modelConfigs: Object.fromEntries(
+      Object.entries(e.JUDGEFLOW_MODELS ?? {}).map(([name, m]) => [
+        name,
+        { ...m, ...(m.apiKeyEnv && { apiKey: env[m.apiKeyEnv]?.trim() || undefined }) },
+      ]),
+    ),
     user: e.JUDGEFLOW_USER ?? safeOsUser(),
     llm: { rateLimitPatienceMs: e.JUDGEFLOW_RATE_LIMIT_PATIENCE, requestTimeoutMs: e.JUDGEFLOW_REQUEST_TIMEOUT },
     concurrency: {

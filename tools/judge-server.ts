@@ -8,7 +8,8 @@
  * Fault switches, server-wide (options / `configure()`): latencyMs, rateLimit, serverErrors, malformed,
  * outOfRange, empty, refusal (each `{ firstN?, everyNth?, fraction? }`, counting the requests that reach that
  * fault's check since the last `configure()`; `fraction` draws from a seeded generator, so runs repeat; checked
- * in that order), requireApiKey, knownModels.
+ * in that order), requireApiKey, knownModels, and `exhausted` (normal answers whose `x-ratelimit-*` headers say the
+ * requests window is used up). Stats count requests per status and model, and the most that arrived in any second.
  * And per request through the model name, so concurrent tests need not reconfigure it:
  *   local-judge                     normal
  *   local-judge:latency=200         answer after 200 ms (abort-aware)
@@ -48,6 +49,11 @@ export interface JudgeServerBehaviour {
   requireApiKey?: string;
   /** When set, other base model names get 404 model_not_found. */
   knownModels?: string[];
+  /**
+   * Scheduled answers say, as OpenAI's `x-ratelimit-*` headers do, that the provider's requests window is used up
+   * until it resets in `resetSeconds` (default 1); the answer itself is normal.
+   */
+  exhausted?: FaultSchedule & { resetSeconds?: number };
 }
 
 export interface JudgeServerStats {
@@ -57,6 +63,8 @@ export interface JudgeServerStats {
   aborted: number;
   byStatus: Record<number, number>;
   byModel: Record<string, number>;
+  /** The most requests that arrived within any one second (a sliding window), whichever client sent them. */
+  maxPerSecond: number;
 }
 
 export interface JudgeServer {
@@ -176,8 +184,15 @@ function completionReply(
   }
   const promptTokens = usage.countMessages((body.messages ?? []) as ChatCompletionMessageParam[]);
   const completionTokens = usage.countText(content || (refusal ?? ''));
+  const exhausted = due(behaviour.exhausted);
   return {
     status: 200,
+    headers: exhausted
+      ? {
+          'x-ratelimit-remaining-requests': '0',
+          'x-ratelimit-reset-requests': `${behaviour.exhausted?.resetSeconds ?? 1}s`,
+        }
+      : undefined,
     body: {
       id: `chatcmpl-local-${n}`,
       object: 'chat.completion',
@@ -213,6 +228,8 @@ export async function startJudgeServer(
   let random = seededRandom(1);
   let stats = emptyStats();
   const open = new Set<http.ServerResponse>();
+  /** Arrival times (ms) within the last second, for maxPerSecond. */
+  let lastSecond: number[] = [];
 
   const due = (s: FaultSchedule | undefined) => {
     if (!s) return false;
@@ -228,6 +245,10 @@ export async function startJudgeServer(
 
   /** Counts a request in flight; the returned `finish` replies once, unless the client went away first. */
   const track = (res: http.ServerResponse) => {
+    const now = performance.now();
+    lastSecond = lastSecond.filter((t) => t > now - 1000);
+    lastSecond.push(now);
+    stats.maxPerSecond = Math.max(stats.maxPerSecond, lastSecond.length);
     stats.requests += 1;
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
@@ -321,6 +342,7 @@ export async function startJudgeServer(
     stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, byModel: { ...stats.byModel } }),
     resetStats() {
       stats = { ...emptyStats(), inFlight: stats.inFlight };
+      lastSecond = [];
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -346,7 +368,7 @@ function seededRandom(seed: number): () => number {
 }
 
 function emptyStats(): JudgeServerStats {
-  return { requests: 0, inFlight: 0, maxInFlight: 0, aborted: 0, byStatus: {}, byModel: {} };
+  return { requests: 0, inFlight: 0, maxInFlight: 0, aborted: 0, byStatus: {}, byModel: {}, maxPerSecond: 0 };
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

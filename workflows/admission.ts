@@ -7,8 +7,10 @@
  * that long to show); episodes are counted, not timed, so no clock is read;
  * it grows by one row per window of successes, up to the requested concurrency.
  * The window counts model calls in flight: a row waiting out a rate limit gives its place back while it waits,
- * and gets in again before any new row does. The provider limit shared by all workers belongs between the
- * budget and the window.
+ * and gets in again before any new row does. The last stage, the model's rate limit shared by all workers
+ * (JUDGEFLOW_MODELS rpm / tpm), needs PostgreSQL and so runs in the row activity right before the call
+ * (activities/shared-rate-limit.ts); a row whose turn there is far away comes back as a deferral and waits here
+ * without a place.
  */
 import { condition } from '@temporalio/workflow';
 import type { AdmissionState, Budget, ExecutionSpend, PauseState, RowSpend } from '../src/shared/execution-contract';

@@ -8,6 +8,8 @@ export interface ExecutionRecord {
   evaluatorUid: number;
   promptVersionUid: number;
   promptVersionName: string;
+  /** The model of its prompt version. */
+  modelName: string;
   benchmarkExecutionUid: number | null;
   split: string;
   numRows: number | null;
@@ -27,7 +29,7 @@ export interface ExecutionRecord {
 
 const selectExecution = `
   SELECT e.uid, e.evaluator_uid AS "evaluatorUid", e.prompt_version_uid AS "promptVersionUid",
-         v.name AS "promptVersionName", e.benchmark_execution_uid AS "benchmarkExecutionUid", e.split,
+         v.name AS "promptVersionName", v.model_name AS "modelName", e.benchmark_execution_uid AS "benchmarkExecutionUid", e.split,
          e.num_rows AS "numRows", e.concurrency, e.total_rows AS "totalRows", e.last_position AS "lastPosition",
          e.status, e.error, e.budget_usd AS "budgetUsd", e.budget_tokens::float8 AS "budgetTokens", e.cache,
          e.created_at AS "createdAt", e.finished_at AS "finishedAt"

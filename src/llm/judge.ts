@@ -4,6 +4,7 @@
  */
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { providerLimits, type ProviderLimits } from './provider-limits';
 
 export interface JudgeClientOptions {
   baseUrl?: string;
@@ -30,6 +31,8 @@ export interface JudgeCompletion {
   /** The model the provider says answered. */
   model: string | null;
   latencyMs: number;
+  /** What the provider's `x-ratelimit-*` headers said of its limits, when it sent them. */
+  limits?: ProviderLimits;
 }
 
 export interface JudgeClient {
@@ -55,7 +58,7 @@ export function createJudgeClient(options: JudgeClientOptions = {}): JudgeClient
         messages,
         stream: false,
       } as OpenAI.ChatCompletionCreateParamsNonStreaming;
-      const completion = await openai.chat.completions.create(body, { signal });
+      const { data: completion, response } = await openai.chat.completions.create(body, { signal }).withResponse();
       const choice = completion.choices[0];
       return {
         content: choice?.message.content ?? '',
@@ -65,6 +68,7 @@ export function createJudgeClient(options: JudgeClientOptions = {}): JudgeClient
         completionTokens: completion.usage?.completion_tokens ?? null,
         model: completion.model || null,
         latencyMs: Math.round(performance.now() - started),
+        limits: providerLimits(response.headers),
       };
     },
   };

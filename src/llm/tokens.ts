@@ -43,3 +43,10 @@ function messageText(m: ChatCompletionMessageParam): string {
   if (!Array.isArray(m.content)) return '';
   return m.content.map((part) => ('text' in part ? part.text : '')).join('');
 }
+
+/** The cap on the answer's tokens that a version's hyper-parameters set (`max_completion_tokens` or `max_tokens`). */
+export function outputTokenCap(fmHyperparameters: Record<string, unknown> | null | undefined): number | undefined {
+  const params = fmHyperparameters ?? {};
+  const cap = Number(params.max_completion_tokens ?? params.max_tokens);
+  return Number.isFinite(cap) && cap > 0 ? cap : undefined;
+}

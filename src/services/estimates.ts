@@ -13,7 +13,7 @@ import { findEvaluator, listEvaluators, type PromptVersionRecord } from '../db/e
 import type { Queryable } from '../db/pool';
 import { buildJudgeMessages, type JudgeCriteriaSpec } from '../llm/messages';
 import { costUsd, type PriceTable } from '../llm/pricing';
-import { tokenCounterFor } from '../llm/tokens';
+import { outputTokenCap, tokenCounterFor } from '../llm/tokens';
 import { compileTemplate } from '../prompt/template';
 import { defaultSplits } from './benchmark-executions';
 import type { StorageContext } from './context';
@@ -144,12 +144,11 @@ export async function estimateRows(
     }
   }
   const history = await versionHistory(q, p.version.uid);
-  const params = p.version.fmHyperparameters ?? {};
-  const maxTokens = Number(params.max_completion_tokens ?? params.max_tokens);
+  const maxTokens = outputTokenCap(p.version.fmHyperparameters);
   const [outputTokensPerRow, outputTokensFrom] =
     history.meanCompletionTokens !== null
       ? ([history.meanCompletionTokens, 'past executions'] as const)
-      : Number.isFinite(maxTokens) && maxTokens > 0
+      : maxTokens !== undefined
         ? ([maxTokens, 'max_tokens'] as const)
         : ([DEFAULT_OUTPUT_TOKENS, 'default'] as const);
   const notes: string[] = [];

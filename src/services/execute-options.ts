@@ -32,10 +32,19 @@ export function resolveConcurrency(config: Config, concurrency: unknown): number
 
 /**
  * The most rows a running execution may be set to (setConcurrency): JUDGEFLOW_MAX_CONCURRENCY, or the execution's own
- * concurrency if the cap was lowered since it started.
+ * concurrency if the cap was lowered since it started; never above its model's `maxConcurrency` (JUDGEFLOW_MODELS).
  */
-export function concurrencyCeiling(config: Config, execution: { concurrency: number }): number {
-  return Math.max(config.concurrency.max, execution.concurrency);
+export function concurrencyCeiling(config: Config, execution: { concurrency: number; modelName: string }): number {
+  return Math.min(Math.max(config.concurrency.max, execution.concurrency), modelMaxConcurrency(config, execution));
+}
+
+/** The rows an execution runs at once: the concurrency it asked for, within its model's `maxConcurrency`. */
+export function effectiveConcurrency(config: Config, execution: { concurrency: number; modelName: string }): number {
+  return Math.min(execution.concurrency, modelMaxConcurrency(config, execution));
+}
+
+function modelMaxConcurrency(config: Config, execution: { modelName: string }): number {
+  return config.modelConfigs[execution.modelName]?.maxConcurrency ?? Infinity;
 }
 
 /**
@@ -52,7 +61,13 @@ export function checkModelAllowed(config: Config, modelName: string): void {
 export function workerModelProblem(config: Config, modelName: string): string | undefined {
   const problem = allowListProblem(config, modelName);
   if (problem) return `model ${JSON.stringify(modelName)} is not configured on the worker: ${problem}`;
-  if (!config.openai.apiKey && !config.openai.baseUrl) {
+  const own = config.modelConfigs[modelName];
+  if (own?.apiKeyEnv && !own.apiKey)
+    return (
+      `model ${JSON.stringify(modelName)} takes its API key from ${own.apiKeyEnv} (JUDGEFLOW_MODELS), which is not ` +
+      "set in the worker's environment"
+    );
+  if (!own?.baseUrl && !config.openai.apiKey && !config.openai.baseUrl) {
     return (
       'the worker has no model endpoint: set OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint) in the ' +
       "worker's environment, or start the local judge server (`npm run judge-server`) and set OPENAI_BASE_URL to it"

@@ -28,12 +28,22 @@ export type RowErrorKind = (typeof ROW_ERROR_KINDS)[number];
 export const RATE_LIMITED_FAILURE = 'LlmRateLimited';
 /** PostgreSQL could not be reached: the workflow waits and retries without spending an attempt. */
 export const DATABASE_UNAVAILABLE_FAILURE = 'DatabaseUnavailable';
+/**
+ * The model's rate limit shared by all workers (JUDGEFLOW_MODELS rpm / tpm) has no turn free soon: the workflow
+ * gives the row's place back and retries when a turn is near. Not the provider's verdict, so the adaptive window
+ * does not shrink for it.
+ */
+export const SHARED_LIMIT_BUSY_FAILURE = 'SharedRateLimitBusy';
 /** Failure types a row attempt ends with that are not a verdict on the row (see DeferralDetails). */
-export const DEFERRAL_FAILURES = [RATE_LIMITED_FAILURE, DATABASE_UNAVAILABLE_FAILURE] as const;
+export const DEFERRAL_FAILURES = [
+  RATE_LIMITED_FAILURE,
+  DATABASE_UNAVAILABLE_FAILURE,
+  SHARED_LIMIT_BUSY_FAILURE,
+] as const;
 
 /** The first detail of a deferral failure. */
 export interface DeferralDetails {
-  /** How long the provider asked to wait (`retry-after-ms` / `retry-after`), when it said. */
+  /** How long the provider asked to wait (`retry-after-ms` / `retry-after`), or the shared limit is busy, when known. */
   retryAfterMs?: number;
   /** The activity attempt the deferral ended: attempts before it failed for real and count against the row. */
   attempt: number;

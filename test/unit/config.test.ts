@@ -31,3 +31,49 @@ describe('durations in the environment', () => {
     );
   });
 });
+
+describe('JUDGEFLOW_MODELS', () => {
+  it('names only: an allow-list with no settings', () => {
+    const config = loadConfig({ JUDGEFLOW_MODELS: 'gpt-4o, gpt-4o-mini' });
+    expect(config.models).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(config.modelConfigs).toEqual({ 'gpt-4o': {}, 'gpt-4o-mini': {} });
+  });
+
+  it('unset: any model, no settings', () => {
+    expect(loadConfig({}).models).toBeUndefined();
+    expect(loadConfig({}).modelConfigs).toEqual({});
+  });
+
+  it('JSON: endpoint, the key from the variable it names, shared limits and a concurrency cap per model', () => {
+    const config = loadConfig({
+      JUDGEFLOW_MODELS: JSON.stringify({
+        'gpt-4o-mini': { rpm: 500, tpm: 200_000, maxConcurrency: 32 },
+        'llama-3': { baseUrl: 'http://127.0.0.1:8000/v1', apiKeyEnv: 'LLAMA_KEY', rpm: 60 },
+      }),
+      LLAMA_KEY: 'k-123',
+    });
+    expect(config.models).toEqual(['gpt-4o-mini', 'llama-3']);
+    expect(config.modelConfigs['gpt-4o-mini']).toEqual({ rpm: 500, tpm: 200_000, maxConcurrency: 32 });
+    expect(config.modelConfigs['llama-3']).toEqual({
+      baseUrl: 'http://127.0.0.1:8000/v1',
+      apiKeyEnv: 'LLAMA_KEY',
+      apiKey: 'k-123',
+      rpm: 60,
+    });
+  });
+
+  it.each([
+    [
+      '{"gpt-4o": {"rpm": -1}}',
+      /JUDGEFLOW_MODELS=.* is invalid: gpt-4o\.rpm: .*expected model names separated by commas, or JSON/,
+    ],
+    ['{"gpt-4o": {"rmp": 10}}', /JUDGEFLOW_MODELS=.* is invalid: gpt-4o: .*rmp/],
+    ['{"gpt-4o": {"maxConcurrency": 1.5}}', /gpt-4o\.maxConcurrency/],
+    ['{"gpt-4o": {"baseUrl": "not a url"}}', /gpt-4o\.baseUrl/],
+    ['{"gpt-4o": {"apiKeyEnv": "not-a-name"}}', /gpt-4o\.apiKeyEnv: expected the name of an environment variable/],
+    ['{"gpt-4o": ', /JUDGEFLOW_MODELS=.* is invalid: not valid JSON/],
+  ])('refuses %s, naming the bad field', (value, message) => {
+    expect(() => loadConfig({ JUDGEFLOW_MODELS: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ JUDGEFLOW_MODELS: value })).toThrow(message);
+  });
+});
