@@ -4,11 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { JudgeflowError } from '../src/errors';
 import { searchAttributeCliFlags } from '../src/shared/search-attributes';
+import { portOpen, processAlive, stopProcess } from './processes';
 
 export type AddressState = 'temporal' | 'other' | 'free';
 
@@ -24,26 +24,11 @@ export function splitAddress(address: string): { host: string; port: number } {
 /** Whether a Temporal frontend answers at `address`, something else listens there, or nothing does. */
 export async function probeTemporal(address: string): Promise<AddressState> {
   const { host, port } = splitAddress(address);
-  const open = await new Promise<boolean>((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(2_000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      resolve(false);
-    });
-  });
-  if (!open) return 'free';
+  if (!(await portOpen(host, port))) return 'free';
   return (await answersAsTemporal(address)) ? 'temporal' : 'other';
 }
 
-async function answersAsTemporal(address: string): Promise<boolean> {
+export async function answersAsTemporal(address: string): Promise<boolean> {
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ address, connectTimeout: '3s' });
@@ -119,24 +104,9 @@ export async function waitForTemporal(
   throw new Error(`the Temporal dev server did not answer at ${address} within ${Math.round(timeoutMs / 1000)} s`);
 }
 
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+export { processAlive };
 /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
-export async function stopDevServer(pid: number, graceMs = 10_000): Promise<void> {
-  if (!processAlive(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
-  while (processAlive(pid)) await new Promise((r) => setTimeout(r, 50));
-}
+export const stopDevServer = stopProcess;
 
 export interface EnsureDevServerOptions {
   address: string;
