@@ -109,6 +109,8 @@ const optionalNumber = optionalString.transform((v, ctx) => {
 
 const schema = z.object({
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/judgeflow'),
+  // A worker's PostgreSQL connections: several workers and the Temporal server share the server's limit.
+  JUDGEFLOW_DB_POOL_MAX: positiveInt(20),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('judgeflow'),
@@ -149,6 +151,8 @@ export type ModelConfig = ModelSettings & { apiKey?: string };
 
 export type Config = {
   databaseUrl: string;
+  /** The most PostgreSQL connections one worker opens (JUDGEFLOW_DB_POOL_MAX, default 20). */
+  databasePoolMax: number;
   temporal: {
     address: string;
     namespace: string;
@@ -213,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.JUDGEFLOW_DB_POOL_MAX,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

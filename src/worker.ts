@@ -9,7 +9,7 @@ import { runMain } from './run-main';
 
 await runMain(async () => {
   const config = loadConfig();
-  const db = createDb(config.databaseUrl, { max: 20 });
+  const db = createDb(config.databaseUrl, { max: config.databasePoolMax });
   try {
     await db.query('SELECT 1');
   } catch (err) {
