@@ -19,7 +19,9 @@ case "${1:-}" in
 esac
 
 dir="${XDG_CACHE_HOME:-$HOME/.cache}/judgeflow/go-tools/$1-$version"
-if [ -x "$dir/$binary" ]; then echo "$dir/$binary"; exit 0; fi
+# temporal-sql-tool needs the server's schema files (schema/postgresql/v12/...) beside it: they ship in its module.
+schema_of() { [ "$1" != temporal-sql-tool ] || [ -d "$dir/schema/postgresql/v12" ]; }
+if [ -x "$dir/$binary" ] && schema_of "$1"; then echo "$dir/$binary"; exit 0; fi
 
 if ! command -v go >/dev/null 2>&1; then
   echo "$1 is not built and Go is not available to build it: install Go 1.24 or later (apt-get install golang)." >&2
@@ -28,11 +30,17 @@ fi
 mkdir -p "$(dirname "$dir")"
 log="$dir.build.log"
 echo "Building $1 $version with go install (once per machine; about two minutes)..." >&2
+rm -rf "$dir.tmp"
 if ! GOBIN="$dir.tmp" GOFLAGS="${GOFLAGS:-} -buildvcs=false" go install "$module@$version" >"$log" 2>&1; then
   rm -rf "$dir.tmp"
   echo "go install of $1 $version failed; last lines of $log:" >&2
   tail -n 5 "$log" >&2
   exit 1
+fi
+if [ "$1" = temporal-sql-tool ]; then
+  mkdir -p "$dir.tmp/schema"
+  cp -R "$(go env GOMODCACHE)/go.temporal.io/server@$version/schema/postgresql" "$dir.tmp/schema/"
+  chmod -R u+w "$dir.tmp/schema"
 fi
 rm -rf "$dir"
 mv "$dir.tmp" "$dir"
