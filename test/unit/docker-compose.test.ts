@@ -25,15 +25,7 @@ const { services } = compose;
 describe('docker-compose.yml', () => {
   it('has PostgreSQL, the Temporal schema job and server, the UI, search attributes, migrations and workers', () => {
     expect(Object.keys(services).sort()).toEqual(
-      [
-        'migrate',
-        'postgres',
-        'temporal',
-        'temporal-schema',
-        'temporal-search-attributes',
-        'temporal-ui',
-        'worker',
-      ].sort(),
+      ['migrate', 'postgres', 'temporal', 'temporal-schema', 'temporal-namespace', 'temporal-ui', 'worker'].sort(),
     );
   });
 
@@ -59,7 +51,7 @@ describe('docker-compose.yml', () => {
     expect(services.migrate?.environment?.DATABASE_URL).toBe(worker.environment?.DATABASE_URL);
     expect(worker.depends_on).toEqual({
       temporal: { condition: 'service_healthy' },
-      'temporal-search-attributes': { condition: 'service_completed_successfully' },
+      'temporal-namespace': { condition: 'service_completed_successfully' },
       migrate: { condition: 'service_completed_successfully' },
     });
     expect(services.temporal?.depends_on).toEqual({
@@ -75,8 +67,32 @@ describe('docker-compose.yml', () => {
     expect(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')).not.toMatch(/sk-[A-Za-z0-9]/);
   });
 
-  it('registers exactly the search attributes the workflows use', () => {
-    const command = String(services['temporal-search-attributes']?.command);
+  it('starts Temporal and its Web UI from the same deploy/ files as npm run cluster, setting only what they read', () => {
+    for (const [name, dir] of [
+      ['temporal', 'temporal'],
+      ['temporal-ui', 'temporal-ui'],
+    ] as const) {
+      const service = services[name]!;
+      expect(service.volumes).toEqual([`./deploy/${dir}:/etc/judgeflow/${dir}:ro`]);
+      const started = [service.command, (service as { entrypoint?: unknown }).entrypoint].flat().join(' ');
+      expect(started).toMatch(new RegExp(`--root / --config etc/judgeflow/${dir} --env judgeflow`));
+      const template = fs.readFileSync(path.join(root, 'deploy', dir, 'judgeflow.yaml'), 'utf8');
+      const read = new Set([...template.matchAll(/env "(\w+)"/g)].map((m) => m[1]));
+      for (const variable of Object.keys(service.environment ?? {}))
+        expect(read.has(variable), `${name} sets ${variable}, which deploy/${dir}/judgeflow.yaml does not read`).toBe(
+          true,
+        );
+    }
+    const temporalCommand = String(services.temporal?.command);
+    expect(temporalCommand).toContain('TEMPORAL_BIND_IP=');
+    expect(fs.existsSync(path.join(root, 'deploy/temporal/dynamicconfig.yaml'))).toBe(true);
+  });
+
+  it('registers the namespace and exactly the search attributes the workflows use', () => {
+    expect(String(services['temporal-namespace']?.command)).toContain(
+      'temporal operator namespace create --namespace default',
+    );
+    const command = String(services['temporal-namespace']?.command);
     const registered = [...command.matchAll(/(Judgeflow\w+)=(\w+)/g)]
       .map((m) => `${m[1]}=${m[2]!.toUpperCase()}`)
       .sort();
