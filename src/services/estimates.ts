@@ -87,10 +87,27 @@ export async function estimateEvaluatorExecution(
     notes.push(`input tokens counted on the first ${perRow.countedRows} of ${totalRows} rows and scaled`);
   if (cost === null)
     notes.push(`no price is configured for model "${version.modelName}" (JUDGEFLOW_MODEL_PRICES): cost unknown`);
+  // The model's rate limit shared by all workers (JUDGEFLOW_MODELS) sets a floor under the time, whatever the latency.
+  const { rpm, tpm } = ctx.config.modelConfigs[version.modelName] ?? {};
+  const limitSeconds = Math.max(rpm ? (totalRows * 60) / rpm : 0, tpm ? ((inputTokens + outputTokens) * 60) / tpm : 0);
+  const latencySeconds = perRow.meanLatencyMs === null ? null : (totalRows * perRow.meanLatencyMs) / concurrency / 1000;
   const seconds =
-    perRow.meanLatencyMs === null ? null : Math.round((totalRows * perRow.meanLatencyMs) / concurrency / 1000);
-  if (seconds === null) notes.push('no past execution of this version: time unknown');
-  else notes.push(`time at concurrency ${concurrency} with the mean latency of past executions; no rate limit applied`);
+    latencySeconds === null
+      ? limitSeconds > 0
+        ? Math.round(limitSeconds)
+        : null
+      : Math.round(Math.max(latencySeconds, limitSeconds));
+  if (latencySeconds === null)
+    notes.push(
+      limitSeconds > 0
+        ? `no past execution of this version: time is at least the model's shared rate limit allows`
+        : 'no past execution of this version: time unknown',
+    );
+  else
+    notes.push(
+      `time at concurrency ${concurrency} with the mean latency of past executions` +
+        (limitSeconds > latencySeconds ? `, held to the model's shared rate limit (JUDGEFLOW_MODELS)` : ''),
+    );
   return {
     evaluatorUid: evaluator.evaluatorUid,
     split: options.split,

@@ -103,6 +103,14 @@ describe('the shared rate limit', () => {
     expect(seconds).toBeGreaterThanOrEqual(3);
   });
 
+  it("an estimate's time is at least what the model's shared limit allows", async () => {
+    const f = await createEvaluatorFixture(jf, { rows: 4, modelName: 'local-judge:latency=1' });
+    const estimate = await f.evaluator.estimate({ split: 'test' });
+    // 4 rows at 12 requests a minute: 20 s, though no past run tells the latency.
+    expect(estimate.seconds).toBe(20);
+    expect(estimate.notes.join(' ')).toContain("at least the model's shared rate limit allows");
+  });
+
   it("a model's maxConcurrency caps the rows an execution has in flight", async () => {
     const { stats, results } = await run('local-judge:latency=300', 8, 8);
     expect(results).toEqual({ n: 8, scored: 8 });
