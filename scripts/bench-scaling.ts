@@ -1,0 +1,266 @@
+/**
+ * `npm run bench:scaling`: one execution of BENCH_ROWS rows (default 3000) at concurrency BENCH_CONCURRENCY (64)
+ * against the local judge server answering after BENCH_LATENCY_MS (200 ms), on the dev server with one worker, then
+ * on the production shape (tools/cluster.ts: Temporal on PostgreSQL, a process per service) with 1, 2 and 3
+ * workers. For each: rows/s, CPU ms per row by process group (Temporal, workers, PostgreSQL backends, this client),
+ * history events per row, the most PostgreSQL connections open, and how much Temporal's databases grow per row.
+ * Writes bench/results/scaling-<date>.json; docs/scaling.md shows the table.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { Benchmark, Criteria, Dataset, PromptEvaluator } from '../src';
+import { loadConfig } from '../src/config';
+import { runMain } from '../src/run-main';
+import { Judgeflow } from '../src/sdk/Judgeflow';
+import { evaluatorExecutionWorkflowId } from '../src/shared/workflow-ids';
+import { clusterDown, clusterStatus, clusterUp, type ClusterOptions } from '../tools/cluster';
+import { startJudgeServer, type JudgeServer } from '../tools/judge-server';
+import { portOpen } from '../tools/processes';
+import { resolveTemporalCli } from '../tools/temporal-cli';
+import { ensureDevServer, stopDevServer } from '../tools/temporal-dev-server';
+import { spawnWorkerProcess } from '../tools/worker-process';
+import { deleteBenchmarkData } from './bench-cleanup';
+
+const rows = Number(process.env.BENCH_ROWS ?? 3000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 200);
+const taskQueue = 'judgeflow-bench-scaling';
+const TICK_MS = 1000 / 100; // /proc's clock ticks (USER_HZ) are 100 a second on Linux
+
+/** CPU time (ms) of a process from /proc; 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Pids of the processes whose command name is `name` (PostgreSQL backends are all `postgres`). */
+function pidsNamed(name: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false;
+      }
+    });
+}
+
+interface Groups {
+  temporal: number[];
+  workers: number[];
+}
+
+function sample(groups: Groups) {
+  const sum = (pids: number[]) => pids.reduce((n, pid) => n + cpuMs(pid), 0);
+  return {
+    temporal: sum(groups.temporal),
+    workers: sum(groups.workers),
+    postgres: sum(pidsNamed('postgres')),
+    client: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+  };
+}
+
+async function measure(label: string, address: string, groups: () => Groups) {
+  const jf = await Judgeflow.connect({
+    config: { temporal: { address, taskQueue }, concurrency: { max: Math.max(concurrency, 64) } },
+  });
+  const stamp = `${Date.now()}`;
+  const dataset = await Dataset.create(
+    {
+      name: `bench scaling ${stamp}`,
+      split: 'test',
+      rows: Array.from({ length: rows }, (_, i) => ({ question: `question ${i}`, response: `answer number ${i}` })),
+    },
+    jf,
+  );
+  const benchmark = await Benchmark.create({ name: `bench scaling ${stamp}`, datasetUid: dataset.datasetUid }, jf);
+  try {
+    const criteria = await Criteria.create(
+      {
+        benchmarkUid: benchmark.benchmarkUid,
+        name: 'quality',
+        labels: [0, 1, 2, 3].map((s) => ({ name: `q${s}`, score: s })),
+      },
+      jf,
+    );
+    const evaluator = await PromptEvaluator.create(
+      { criteriaUid: criteria.criteriaUid, userPrompt: 'Q: {{question}}\nA: {{response}}', modelName: 'local-judge' },
+      jf,
+    );
+    let peakConnections = 0;
+    const sampler = setInterval(() => {
+      void jf.db
+        .query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = $1', [
+          'client backend',
+        ])
+        .then((r) => (peakConnections = Math.max(peakConnections, r.rows[0]!.n)))
+        .catch(() => {});
+    }, 500);
+    const before = sample(groups());
+    const started = performance.now();
+    const executionUid = await evaluator.execute({ split: 'test', concurrency, sync: true });
+    const seconds = (performance.now() - started) / 1000;
+    const after = sample(groups());
+    clearInterval(sampler);
+    const temporal = await jf.temporal();
+    const workflowId = evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid);
+    let events = 0;
+    let runs = 0;
+    for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      events += run.historyLength;
+      runs += 1;
+    }
+    const perRow = (k: keyof typeof before) => (after[k] - before[k]) / rows;
+    const result = {
+      setup: label,
+      rowsPerSecond: Math.round((rows / seconds) * 10) / 10,
+      efficiency: Math.round((rows / seconds / (concurrency / (latencyMs / 1000))) * 100) / 100,
+      cpuMsPerRow: {
+        temporal: +perRow('temporal').toFixed(2),
+        workers: +perRow('workers').toFixed(2),
+        postgres: +perRow('postgres').toFixed(2),
+        client: +perRow('client').toFixed(2),
+      },
+      cpuMsPerRowTotal: +(perRow('temporal') + perRow('workers') + perRow('postgres') + perRow('client')).toFixed(2),
+      historyEventsPerRow: +(events / rows).toFixed(2),
+      runs,
+      peakPostgresConnections: peakConnections,
+    };
+    console.log(JSON.stringify(result));
+    return result;
+  } finally {
+    await deleteBenchmarkData(jf.db, benchmark.benchmarkUid);
+    await jf.close();
+  }
+}
+
+async function freeFrontendPort(): Promise<number> {
+  for (let port = 21233; port < 32000; port += 100) {
+    const ports = [0, 1, 2, 6, 10, 20].flatMap((d) => [port + d, port + d - 300]);
+    if (!(await Promise.all(ports.map((p) => portOpen('127.0.0.1', p)))).some(Boolean)) return port;
+  }
+  throw new Error('no free ports');
+}
+
+await runMain(async () => {
+  const config = loadConfig();
+  const judge: JudgeServer = await startJudgeServer({ latencyMs });
+  const workerEnv = {
+    ...process.env,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    OPENAI_BASE_URL: judge.url,
+    OPENAI_API_KEY: 'bench',
+    JUDGEFLOW_MAX_CONCURRENCY: String(Math.max(concurrency, 64)),
+  };
+  const results = [];
+  let sizeBefore = 0;
+  let temporalBytesPerRow: number | undefined;
+  console.log(
+    `bench:scaling — ${rows} rows, concurrency ${concurrency}, judge latency ${latencyMs} ms, ${os.cpus().length} cores`,
+  );
+  try {
+    // The dev server (SQLite) with one worker.
+    const devPort = await freeFrontendPort();
+    const devAddress = `127.0.0.1:${devPort}`;
+    const devData = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-bench-dev-'));
+    const dev = await ensureDevServer({
+      address: devAddress,
+      uiPort: devPort + 20,
+      dataDir: devData,
+      cliPath: resolveTemporalCli,
+    });
+    const worker = await spawnWorkerProcess({
+      ...workerEnv,
+      TEMPORAL_ADDRESS: devAddress,
+      DATABASE_URL: config.databaseUrl,
+    });
+    try {
+      results.push(
+        await measure('dev server, 1 worker', devAddress, () => ({ temporal: [dev.pid!], workers: [worker.pid] })),
+      );
+    } finally {
+      await worker.stop();
+      await stopDevServer(dev.pid!);
+      fs.rmSync(devData, { recursive: true, force: true });
+    }
+
+    // The production shape, with more workers each time.
+    const port = await freeFrontendPort();
+    const o: ClusterOptions = {
+      dir: fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-bench-cluster-')),
+      address: `127.0.0.1:${port}`,
+      namespace: 'default',
+      uiPort: port + 20,
+      workers: 1,
+      databaseUrl: config.databaseUrl,
+      temporalDb: { name: 'temporal_bench', visibilityName: 'temporal_bench_visibility', user: 'temporal' },
+      workerEnv,
+    };
+    const dbSize = async () => {
+      const { rows: r } = await admin.query<{ bytes: number }>(
+        'SELECT coalesce(sum(pg_database_size(datname)), 0)::float8 AS bytes FROM pg_database WHERE datname = ANY($1)',
+        [[o.temporalDb.name, o.temporalDb.visibilityName]],
+      );
+      return r[0]!.bytes;
+    };
+    const admin = new pg.Client({ connectionString: config.databaseUrl });
+    await admin.connect();
+    try {
+      for (const workers of [1, 2, 3]) {
+        if (workers === 1) {
+          await clusterUp({ ...o, workers }, () => {});
+          sizeBefore = await dbSize();
+        }
+        await clusterUp({ ...o, workers }, () => {});
+        const groups = () => {
+          const status = clusterStatus({ ...o, workers });
+          const pids = (prefix: string) => status.filter((p) => p.name.startsWith(prefix) && p.pid).map((p) => p.pid!);
+          return { temporal: pids('temporal-'), workers: pids('worker-') };
+        };
+        results.push(await measure(`cluster, ${workers} worker${workers > 1 ? 's' : ''}`, o.address, groups));
+      }
+      temporalBytesPerRow = Math.round((await dbSize()) - sizeBefore) / (3 * rows);
+    } finally {
+      await clusterDown({ ...o, workers: 3 });
+      fs.rmSync(o.dir, { recursive: true, force: true });
+      // The bench leaves no trace: Temporal's databases go with the cluster.
+      for (const db of [o.temporalDb.name, o.temporalDb.visibilityName])
+        await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+      await admin.end();
+    }
+  } finally {
+    await judge.close();
+  }
+  const out = path.resolve(
+    import.meta.dirname,
+    `../bench/results/scaling-${new Date().toISOString().slice(0, 10)}.json`,
+  );
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ rows, concurrency, latencyMs, temporalBytesPerRow, results }, null, 2));
+  console.table(
+    results.map((r) => ({
+      setup: r.setup,
+      'rows/s': r.rowsPerSecond,
+      efficiency: r.efficiency,
+      'CPU ms/row': r.cpuMsPerRowTotal,
+      temporal: r.cpuMsPerRow.temporal,
+      workers: r.cpuMsPerRow.workers,
+      postgres: r.cpuMsPerRow.postgres,
+      client: r.cpuMsPerRow.client,
+      'events/row': r.historyEventsPerRow,
+      'PG conns': r.peakPostgresConnections,
+    })),
+  );
+  console.log(`Temporal's databases grew by ${Math.round(temporalBytesPerRow)} bytes per row on the cluster`);
+  console.log(`written to ${out}`);
+});
