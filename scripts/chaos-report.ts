@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import prettier from 'prettier';
 import { REPORT_DIR as dir, type RecordedOutcome } from '../test/chaos/chaos-support';
+import { replaceBetweenMarkers } from './doc-table';
 
 const root = path.resolve(import.meta.dirname, '..');
 const doc = path.join(root, 'docs', 'reliability.md');
@@ -41,13 +41,6 @@ const table = [
 
 console.log(table);
 if (process.argv.includes('--update')) {
-  const text = fs.readFileSync(doc, 'utf8');
-  const from = text.indexOf(START);
-  const to = text.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`${doc} has no ${START} … ${END} markers`);
-  const updated = `${text.slice(0, from + START.length)}\n${table}\n${text.slice(to)}`;
-  // Formatted as `npm run lint` expects, so the updated page passes prettier --check.
-  const options = (await prettier.resolveConfig(doc)) ?? {};
-  fs.writeFileSync(doc, await prettier.format(updated, { ...options, filepath: doc }));
+  await replaceBetweenMarkers(doc, START, END, table);
   console.log(`\nupdated ${path.relative(root, doc)}`);
 }

@@ -65,6 +65,9 @@ export interface JudgeServerStats {
   byModel: Record<string, number>;
   /** The most requests that arrived within any one second (a sliding window), whichever client sent them. */
   maxPerSecond: number;
+  /** When the first and the last request arrived (performance.now() ms), for the rate over the whole run. */
+  firstAt?: number;
+  lastAt?: number;
 }
 
 export interface JudgeServer {
@@ -249,6 +252,8 @@ export async function startJudgeServer(
     lastSecond = lastSecond.filter((t) => t > now - 1000);
     lastSecond.push(now);
     stats.maxPerSecond = Math.max(stats.maxPerSecond, lastSecond.length);
+    stats.firstAt ??= now;
+    stats.lastAt = now;
     stats.requests += 1;
     stats.inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);

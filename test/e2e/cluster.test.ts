@@ -2,8 +2,8 @@
  * The production shape, running (tools/cluster.ts, as `npm run cluster` starts it): the Temporal server v1.29.1 on
  * PostgreSQL, a process per service, its Web UI, and three judgeflow worker processes. One execution of 600 rows
  * while a worker is SIGKILLed and the history service restarted: it completes with exactly one result per row, and
- * with the model's limit at 600 requests a minute the judge never sees more than 10 (+ the documented jitter of 1)
- * in any second, whichever worker sends them. Bad input: a port taken, PostgreSQL unreachable, a schema newer than
+ * with the model's limit at 600 requests a minute the judge sees 10 a second over the run and never more than 10
+ * (+ the documented burst of 2) in any second, whichever worker sends them. Bad input: a port taken, PostgreSQL unreachable, a schema newer than
  * the server — one clear line each, nothing left running.
  */
 import { execFile } from 'node:child_process';
@@ -34,8 +34,12 @@ import { waitUntil } from '../support/results';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const RPM = 600;
-/** Turns are 100 ms apart; waking up for a turn is a timer, a few ms late or early: one more in some second. */
-const JITTER = 1;
+/**
+ * Turns are exactly 100 ms apart in PostgreSQL; a call leaves when its worker's timer fires, which on this loaded
+ * machine (ten processes on two cores) can be up to ~200 ms late, so up to two more land in some second (11 and 12
+ * seen). Over the whole run the rate is the limit.
+ */
+const BURST = 2;
 const ROWS = 600;
 const taskQueue = `cluster-${process.pid}`;
 const temporalDbs = [
@@ -178,12 +182,15 @@ describe('the cluster', () => {
     );
     expect(rows[0]).toEqual({ status: 'completed', n: ROWS, distinct: ROWS, scored: ROWS });
     const stats = judge.stats();
-    expect(stats.maxPerSecond).toBeLessThanOrEqual(RPM / 60 + JITTER);
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(RPM / 60 + BURST);
+    const perSecond = ((stats.requests - 1) * 1000) / (stats.lastAt! - stats.firstAt!);
+    expect(perSecond).toBeLessThanOrEqual((RPM / 60) * 1.01);
     // Rows in flight on the killed worker were asked again; nothing else was.
     expect(stats.requests).toBeGreaterThanOrEqual(ROWS);
     expect(stats.requests).toBeLessThanOrEqual(ROWS + 32);
     console.log(
-      `cluster e2e: ${stats.requests} requests, at most ${stats.maxPerSecond} in any second (limit ${RPM / 60}/s)`,
+      `cluster e2e: ${stats.requests} requests, at most ${stats.maxPerSecond} in any second, ` +
+        `${perSecond.toFixed(2)}/s over the run (limit ${RPM / 60}/s)`,
     );
 
     // The Web UI server answers and lists the workflow.

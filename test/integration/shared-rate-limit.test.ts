@@ -62,8 +62,9 @@ describe('the shared rate limit', () => {
     const { seconds, stats, results } = await run('local-judge', 30, 16);
     expect(results).toEqual({ n: 30, scored: 30 });
     expect(stats.requests).toBe(30);
-    // Turns are 200 ms apart; one more in a second is the timer jitter of waking up for a turn (docs/scaling.md).
-    expect(stats.maxPerSecond).toBeLessThanOrEqual(6);
+    // Turns are 200 ms apart; a timer that fires late can put up to 2 more in some second (README, Production).
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(5 + 2);
+    expect(((stats.requests - 1) * 1000) / (stats.lastAt! - stats.firstAt!)).toBeLessThanOrEqual(5 * 1.01);
     expect(seconds).toBeGreaterThanOrEqual(29 * 0.2 - 0.1);
   });
 
