@@ -118,7 +118,8 @@ async function measure(label: string, address: string, groups: () => Groups) {
     let events = 0;
     let runs = 0;
     for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-      events += run.historyLength;
+      // Visibility's historyLength of a run that just closed may still be stale; describe() reads the run itself.
+      events += (await temporal.workflow.getHandle(workflowId, run.runId).describe()).historyLength;
       runs += 1;
     }
     const perRow = (k: keyof typeof before) => (after[k] - before[k]) / rows;
