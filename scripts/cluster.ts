@@ -6,14 +6,21 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/run-main';
-import { ClusterError, clusterDown, clusterOptionsFromEnv, clusterStatus, clusterUp } from '../tools/cluster';
+import {
+  ClusterError,
+  clusterDown,
+  clusterOptionsFromEnv,
+  clusterStatus,
+  clusterUp,
+  recordedWorkers,
+} from '../tools/cluster';
 
 const DEFAULT_WORKERS = 2;
 
 const program = new Command('npm run cluster --')
   .description("judgeflow's production shape on this machine: Temporal on PostgreSQL, its Web UI, N workers")
   .argument('[command]', 'up (default), down or status', 'up')
-  .option('--workers <n>', `judgeflow workers to run (default ${DEFAULT_WORKERS})`, (v) => {
+  .option('--workers <n>', `judgeflow workers to run (default: as many as run now, else ${DEFAULT_WORKERS})`, (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n > 16)
       throw new InvalidArgumentError(`expected a whole number of workers from 1 to 16, got ${JSON.stringify(v)}`);
@@ -23,10 +30,13 @@ const program = new Command('npm run cluster --')
 
 program.parse(process.argv);
 const command = program.args[0] ?? 'up';
-const { workers = DEFAULT_WORKERS } = program.opts<{ workers?: number }>();
+const { workers: asked } = program.opts<{ workers?: number }>();
 
 await runMain(async () => {
   const config = loadConfig();
+  // Without --workers, the cluster keeps the workers it was started with (their pid files), else DEFAULT_WORKERS.
+  const recorded = recordedWorkers(clusterOptionsFromEnv(config, 0)).length;
+  const workers = asked ?? (recorded || DEFAULT_WORKERS);
   const o = clusterOptionsFromEnv(config, workers);
   const where = `Temporal at ${o.address} (namespace ${o.namespace}), Web UI http://127.0.0.1:${o.uiPort}`;
   switch (command) {

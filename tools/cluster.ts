@@ -107,17 +107,21 @@ export function clusterProcesses(o: ClusterOptions): ClusterProcess[] {
 const pidFile = (o: ClusterOptions, name: string) => path.join(o.dir, `${name}.pid`);
 export const logFile = (o: ClusterOptions, name: string) => path.join(o.dir, `${name}.log`);
 
+/** The pid of a cluster process that runs; a pid file whose process is gone, or reused by another program, is none. */
 export function processPid(o: ClusterOptions, name: string): number | undefined {
   try {
-    const pid = Number(fs.readFileSync(pidFile(o, name), 'utf8').trim());
-    return pid > 0 && processAlive(pid) ? pid : undefined;
+    const [pidText = '', command = ''] = fs.readFileSync(pidFile(o, name), 'utf8').split('\n');
+    const pid = Number(pidText);
+    if (!(pid > 0) || !processAlive(pid)) return undefined;
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+    return cmdline === command ? pid : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Worker processes with a pid file, whether or not `--workers` still asks for them. */
-function recordedWorkers(o: ClusterOptions): string[] {
+/** Worker processes with a pid file (running, or stopped by a crash), whether or not `--workers` still asks for them. */
+export function recordedWorkers(o: Pick<ClusterOptions, 'dir'>): string[] {
   if (!fs.existsSync(o.dir)) return [];
   return fs
     .readdirSync(o.dir)
@@ -319,7 +323,8 @@ function spawnLogged(o: ClusterOptions, name: string, command: string, args: str
   fs.closeSync(log);
   child.unref();
   if (child.pid === undefined) throw new ClusterError(`could not start ${name} (${command})`);
-  fs.writeFileSync(pidFile(o, name), String(child.pid));
+  // The command too: after a reboot the pid may belong to another program.
+  fs.writeFileSync(pidFile(o, name), `${child.pid}\n${command}\n`);
   return child.pid;
 }
 
@@ -360,10 +365,18 @@ export async function startClusterProcess(o: ClusterOptions, p: ClusterProcess):
       o,
       p.name,
       server,
-      ['--root', root, '--config', 'deploy/temporal', '--env', 'judgeflow', '--allow-no-auth', 'start'].concat([
+      [
+        '--root',
+        root,
+        '--config',
+        'deploy/temporal',
+        '--env',
+        'judgeflow',
+        '--allow-no-auth',
+        'start',
         '--service',
         service,
-      ]),
+      ],
       temporalEnv(o, service),
     );
     // The frontend is ready when it answers; the others once they joined the membership ring (the worker service
@@ -409,7 +422,6 @@ export async function stopClusterProcess(o: ClusterOptions, name: string, graceM
   const pid = processPid(o, name);
   fs.rmSync(pidFile(o, name), { force: true });
   if (pid === undefined) return false;
-  // Each process leads its own process group (detached): its children stop with it.
   await stopProcess(pid, graceMs);
   return true;
 }
@@ -506,16 +518,15 @@ export async function clusterUp(o: ClusterOptions, say: (line: string) => void =
 
 /** Stops every process of the cluster, workers first; returns the names it stopped. */
 export async function clusterDown(o: ClusterOptions): Promise<string[]> {
-  const names = clusterStatus(o).map((p) => p.name);
-  const order = [
-    ...names.filter((n) => n.startsWith('worker-')),
-    'temporal-ui',
-    ...[...TEMPORAL_SERVICES].reverse().map((s) => `temporal-${s}`),
-  ];
-  // Workers first, at once (their shutdown lets rows in flight finish), then the UI and Temporal's services.
-  const workers = order.filter((n) => n.startsWith('worker-'));
-  const stopped = await Promise.all(workers.map(async (n) => ((await stopClusterProcess(o, n)) ? n : undefined)));
-  for (const name of order.slice(workers.length)) if (await stopClusterProcess(o, name)) stopped.push(name);
+  const stopAll = (names: string[]) =>
+    Promise.all(names.map(async (n) => ((await stopClusterProcess(o, n)) ? n : undefined)));
+  // Workers first (their shutdown lets rows in flight finish), then the UI and Temporal's services; each group at
+  // once, since every Temporal service takes seconds to drain.
+  const workers = clusterStatus(o)
+    .map((p) => p.name)
+    .filter((n) => n.startsWith('worker-'));
+  const servers = ['temporal-ui', ...TEMPORAL_SERVICES.map((service) => `temporal-${service}`)];
+  const stopped = [...(await stopAll(workers)), ...(await stopAll(servers))];
   return stopped.filter((n) => n !== undefined);
 }
 

@@ -29,7 +29,8 @@ export interface ExecutionRecord {
 
 const selectExecution = `
   SELECT e.uid, e.evaluator_uid AS "evaluatorUid", e.prompt_version_uid AS "promptVersionUid",
-         v.name AS "promptVersionName", v.model_name AS "modelName", e.benchmark_execution_uid AS "benchmarkExecutionUid", e.split,
+         v.name AS "promptVersionName", v.model_name AS "modelName",
+         e.benchmark_execution_uid AS "benchmarkExecutionUid", e.split,
          e.num_rows AS "numRows", e.concurrency, e.total_rows AS "totalRows", e.last_position AS "lastPosition",
          e.status, e.error, e.budget_usd AS "budgetUsd", e.budget_tokens::float8 AS "budgetTokens", e.cache,
          e.created_at AS "createdAt", e.finished_at AS "finishedAt"
