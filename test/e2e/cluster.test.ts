@@ -215,13 +215,23 @@ describe('npm run cluster refuses, in one line, with nothing left running', () =
     const blocker = net.createServer();
     const historyPort = Number(other.address.split(':')[1]) + 1;
     await new Promise<void>((resolve) => blocker.listen(historyPort, '127.0.0.1', resolve));
+    const message =
+      `port ${historyPort} (Temporal history gRPC) is in use by another program; stop it, or give the cluster ` +
+      'other ports with TEMPORAL_ADDRESS and TEMPORAL_UI_URL';
     try {
-      await expect(clusterUp(other, () => {})).rejects.toThrow(
-        new ClusterError(
-          `port ${historyPort} (Temporal history gRPC) is in use by another program; stop it, or give the cluster ` +
-            'other ports with TEMPORAL_ADDRESS and TEMPORAL_UI_URL',
-        ),
-      );
+      await expect(clusterUp(other, () => {})).rejects.toThrow(new ClusterError(message));
+      // As a user sees it: one line on stderr and exit code 1.
+      const cli = await run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/cluster.ts'], {
+        cwd: root,
+        env: {
+          ...process.env,
+          JUDGEFLOW_CLUSTER_DIR: other.dir,
+          TEMPORAL_ADDRESS: other.address,
+          TEMPORAL_UI_URL: `http://127.0.0.1:${other.uiPort}`,
+          DATABASE_URL: other.databaseUrl,
+        },
+      }).catch((err: unknown) => err as { code: number; stdout: string; stderr: string });
+      expect(cli).toMatchObject({ code: 1, stdout: '', stderr: `error: ${message}\n` });
     } finally {
       blocker.close();
     }
