@@ -2,8 +2,8 @@
  * The model rate limit every worker shares (JUDGEFLOW_MODELS rpm / tpm, enforced through PostgreSQL): two workers on
  * one task queue together stay within the limit; a turn too far away sends the row back to the workflow, which
  * retries it later; the provider's `x-ratelimit-remaining-requests: 0` holds every worker until its window resets;
- * a model's maxConcurrency caps an execution's rows in flight. Across worker processes on the real cluster:
- * test/e2e/cluster.test.ts.
+ * a model's maxConcurrency caps an execution's rows in flight; a model's own endpoint and key variable. Across
+ * worker processes on the real cluster: test/e2e/cluster.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../../src/config';
@@ -56,6 +56,37 @@ async function run(modelName: string, rows: number, concurrency: number) {
   );
   return { uid, evaluatorUid: f.evaluatorUid, seconds, stats: judge.stats(), results: results[0]! };
 }
+
+describe("a model's own endpoint (JUDGEFLOW_MODELS baseUrl and apiKeyEnv)", () => {
+  it('sends its calls to its endpoint with the key from the variable it names', async () => {
+    const own = await startJudgeServer({ requireApiKey: 'own-key' });
+    models['local-judge:own'] = { baseUrl: own.url, apiKeyEnv: 'OWN_JUDGE_KEY', apiKey: 'own-key' };
+    try {
+      const before = judge.stats().requests;
+      const { results } = await run('local-judge:own', 3, 3);
+      expect(results).toEqual({ n: 3, scored: 3 });
+      expect(own.stats().byStatus).toEqual({ 200: 3 });
+      expect(judge.stats().requests - before).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('fails the execution in one clear line when the variable with its key is not set on the worker', async () => {
+    models['local-judge:keyless'] = { baseUrl: judge.url, apiKeyEnv: 'JUDGEFLOW_TEST_UNSET_KEY' };
+    const f = await createEvaluatorFixture(jf, { rows: 3, modelName: 'local-judge:keyless' });
+    const uid = await f.evaluator.execute({ split: 'test', sync: true });
+    const [status] = await f.evaluator.pollExecutionResult(uid);
+    expect(status).toBe('failed');
+    const { rows } = await jf.db.query<{ error: string }>('SELECT error FROM evaluator_executions WHERE uid = $1', [
+      uid,
+    ]);
+    expect(rows[0]?.error).toBe(
+      'model "local-judge:keyless" takes its API key from JUDGEFLOW_TEST_UNSET_KEY (JUDGEFLOW_MODELS), which is not ' +
+        "set in the worker's environment",
+    );
+  });
+});
 
 describe('the shared rate limit', () => {
   it('two workers together send at most the configured requests per minute', async () => {
