@@ -44,6 +44,14 @@ await runMain(async () => {
       const result = await clusterUp(o);
       if (result.alreadyRunning) console.log(`the cluster is already running (nothing to do): ${where}`);
       else console.log(`the cluster is running: ${where}, ${workers} worker(s); logs in ${o.dir}`);
+      const endpoint =
+        config.openai.apiKey ?? config.openai.baseUrl ?? Object.values(config.modelConfigs).find((m) => m.baseUrl);
+      if (!result.alreadyRunning && !endpoint)
+        console.log(
+          'note: the workers have no model endpoint (OPENAI_API_KEY and OPENAI_BASE_URL are unset), so executions ' +
+            'fail until they get one: `npm run cluster -- down`, then start it again with them set (for the local ' +
+            'judge: `npm run judge-server` and OPENAI_BASE_URL=http://127.0.0.1:8765/v1)',
+        );
       return;
     }
     case 'down': {
