@@ -10,11 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { Benchmark, Criteria, Dataset, PromptEvaluator } from '../src';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/run-main';
 import { Judgeflow } from '../src/sdk/Judgeflow';
-import { evaluatorExecutionWorkflowId } from '../src/shared/workflow-ids';
 import { clusterDown, clusterStatus, clusterUp, type ClusterOptions } from '../tools/cluster';
 import { startJudgeServer, type JudgeServer } from '../tools/judge-server';
 import { portOpen } from '../tools/processes';
@@ -22,82 +20,20 @@ import { resolveTemporalCli } from '../tools/temporal-cli';
 import { ensureDevServer, stopDevServer } from '../tools/temporal-dev-server';
 import { spawnWorkerProcess } from '../tools/worker-process';
 import { deleteBenchmarkData } from './bench-cleanup';
+import { cpuPerRow, cpuSample, createBenchEvaluator, executionHistory, type ProcessGroups } from './bench-support';
 import { replaceBetweenMarkers } from './doc-table';
 
 const rows = Number(process.env.BENCH_ROWS ?? 3000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 200);
 const taskQueue = 'judgeflow-bench-scaling';
-const TICK_MS = 1000 / 100; // /proc's clock ticks (USER_HZ) are 100 a second on Linux
 
-/** CPU time (ms) of a process from /proc; 0 once it is gone. */
-function cpuMs(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return 0;
-  }
-}
-
-/** Pids of the processes whose command name is `name` (PostgreSQL backends are all `postgres`). */
-function pidsNamed(name: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
-      } catch {
-        return false;
-      }
-    });
-}
-
-interface Groups {
-  temporal: number[];
-  workers: number[];
-}
-
-function sample(groups: Groups) {
-  const sum = (pids: number[]) => pids.reduce((n, pid) => n + cpuMs(pid), 0);
-  return {
-    temporal: sum(groups.temporal),
-    workers: sum(groups.workers),
-    postgres: sum(pidsNamed('postgres')),
-    client: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-  };
-}
-
-async function measure(label: string, address: string, groups: () => Groups) {
+async function measure(label: string, address: string, groups: () => ProcessGroups) {
   const jf = await Judgeflow.connect({
     config: { temporal: { address, taskQueue }, concurrency: { max: Math.max(concurrency, 64) } },
   });
-  const stamp = `${Date.now()}`;
-  const dataset = await Dataset.create(
-    {
-      name: `bench scaling ${stamp}`,
-      split: 'test',
-      rows: Array.from({ length: rows }, (_, i) => ({ question: `question ${i}`, response: `answer number ${i}` })),
-    },
-    jf,
-  );
-  const benchmark = await Benchmark.create({ name: `bench scaling ${stamp}`, datasetUid: dataset.datasetUid }, jf);
+  const { evaluator, benchmarkUid } = await createBenchEvaluator(jf, `bench scaling ${Date.now()}`, rows);
   try {
-    const criteria = await Criteria.create(
-      {
-        benchmarkUid: benchmark.benchmarkUid,
-        name: 'quality',
-        labels: [0, 1, 2, 3].map((s) => ({ name: `q${s}`, score: s })),
-      },
-      jf,
-    );
-    const evaluator = await PromptEvaluator.create(
-      { criteriaUid: criteria.criteriaUid, userPrompt: 'Q: {{question}}\nA: {{response}}', modelName: 'local-judge' },
-      jf,
-    );
     let peakConnections = 0;
     const sampler = setInterval(() => {
       void jf.db
@@ -107,41 +43,27 @@ async function measure(label: string, address: string, groups: () => Groups) {
         .then((r) => (peakConnections = Math.max(peakConnections, r.rows[0]!.n)))
         .catch(() => {});
     }, 500);
-    const before = sample(groups());
+    const before = cpuSample(groups());
     const started = performance.now();
     const executionUid = await evaluator.execute({ split: 'test', concurrency, sync: true });
     const seconds = (performance.now() - started) / 1000;
-    const after = sample(groups());
+    const cpu = cpuPerRow(before, cpuSample(groups()), rows);
     clearInterval(sampler);
-    const temporal = await jf.temporal();
-    const workflowId = evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid);
-    let events = 0;
-    let runs = 0;
-    for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-      // Visibility's historyLength of a run that just closed may still be stale; describe() reads the run itself.
-      events += (await temporal.workflow.getHandle(workflowId, run.runId).describe()).historyLength;
-      runs += 1;
-    }
-    const perRow = (k: keyof typeof before) => (after[k] - before[k]) / rows;
+    const history = await executionHistory(jf, evaluator.evaluatorUid, executionUid);
     const result = {
       setup: label,
       rowsPerSecond: Math.round((rows / seconds) * 10) / 10,
       efficiency: Math.round((rows / seconds / (concurrency / (latencyMs / 1000))) * 100) / 100,
-      cpuMsPerRow: {
-        temporal: +perRow('temporal').toFixed(2),
-        workers: +perRow('workers').toFixed(2),
-        postgres: +perRow('postgres').toFixed(2),
-        client: +perRow('client').toFixed(2),
-      },
-      cpuMsPerRowTotal: +(perRow('temporal') + perRow('workers') + perRow('postgres') + perRow('client')).toFixed(2),
-      historyEventsPerRow: +(events / rows).toFixed(2),
-      runs,
+      cpuMsPerRow: cpu.groups,
+      cpuMsPerRowTotal: cpu.total,
+      historyEventsPerRow: +(history.events / rows).toFixed(2),
+      runs: history.runs,
       peakPostgresConnections: peakConnections,
     };
     console.log(JSON.stringify(result));
     return result;
   } finally {
-    await deleteBenchmarkData(jf.db, benchmark.benchmarkUid);
+    await deleteBenchmarkData(jf.db, benchmarkUid);
     await jf.close();
   }
 }

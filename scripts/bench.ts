@@ -1,20 +1,21 @@
 /**
  * `npm run bench`: evaluator-execution throughput on this machine, with durability: BENCH_ROWS rows (default 2000)
  * at concurrency BENCH_CONCURRENCY (64) against the local judge server answering after BENCH_LATENCY_MS (200 ms),
- * through a worker process and the dev server. Prints rows/s against the 130 rows/s target and the history length
- * of every workflow run (continue-as-new keeps each far below Temporal's 51,200-event limit).
+ * through a worker process and the dev server. Prints rows/s against the 130 rows/s target, CPU ms per row of the
+ * dev server, the worker, PostgreSQL's backends and this process (client and judge), the worker's and the server's
+ * peak memory, and the history length of every workflow run (continue-as-new keeps each far below Temporal's
+ * 51,200-event limit).
  */
-import { Benchmark, Criteria, Dataset, PromptEvaluator } from '../src';
 import { loadConfig } from '../src/config';
 import { startJudgeServer } from '../tools/judge-server';
 import { runMain } from '../src/run-main';
 import { Judgeflow } from '../src/sdk/Judgeflow';
 import { resolveTemporalCli } from '../tools/temporal-cli';
 import { ensureDevServer } from '../tools/temporal-dev-server';
-import { evaluatorExecutionWorkflowId } from '../src/shared/workflow-ids';
 import path from 'node:path';
 import { spawnWorkerProcess } from '../tools/worker-process';
 import { deleteBenchmarkData } from './bench-cleanup';
+import { cpuPerRow, cpuSample, createBenchEvaluator, executionHistory, peakRssMiB, pidsNamed } from './bench-support';
 
 const rows = Number(process.env.BENCH_ROWS ?? 2000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -24,7 +25,7 @@ const taskQueue = 'judgeflow-bench';
 
 await runMain(async () => {
   const config = loadConfig();
-  await ensureDevServer({
+  const server = await ensureDevServer({
     address: config.temporal.address,
     uiPort: 8233,
     dataDir: path.resolve(import.meta.dirname, '../.data'),
@@ -48,30 +49,18 @@ await runMain(async () => {
     },
   });
   try {
-    const stamp = `${Date.now()}`;
-    const dataset = await Dataset.create({
-      name: `bench ${stamp}`,
-      split: 'test',
-      rows: Array.from({ length: rows }, (_, i) => ({ question: `question ${i}`, response: `answer number ${i}` })),
-    });
-    const benchmark = await Benchmark.create({ name: `bench ${stamp}`, datasetUid: dataset.datasetUid });
-    const criteria = await Criteria.create({
-      benchmarkUid: benchmark.benchmarkUid,
-      name: 'quality',
-      labels: [0, 1, 2, 3].map((s) => ({ name: `q${s}`, score: s })),
-    });
-    const evaluator = await PromptEvaluator.create({
-      criteriaUid: criteria.criteriaUid,
-      userPrompt: 'Q: {{question}}\nA: {{response}}',
-      modelName: 'local-judge',
-    });
+    const { evaluator, benchmarkUid } = await createBenchEvaluator(jf, `bench ${Date.now()}`, rows);
+    // The dev server this bench started, or the one already running (the Temporal CLI's process).
+    const groups = { temporal: server.pid ? [server.pid] : pidsNamed('temporal'), workers: [worker.pid] };
 
     console.log(
       `bench: ${rows} rows, concurrency ${concurrency}, judge latency ${latencyMs} ms (local judge server), worker process + dev server`,
     );
+    const before = cpuSample(groups);
     const started = performance.now();
     const executionUid = await evaluator.execute({ split: 'test', concurrency, sync: true });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuPerRow(before, cpuSample(groups), rows);
     const [status, results] = await evaluator.pollExecutionResult(executionUid);
     const scored = Object.values(results).filter((r) => r.score !== null).length;
     const rate = scored / seconds;
@@ -80,17 +69,19 @@ await runMain(async () => {
         `(target ≥ ${TARGET_ROWS_PER_SECOND}: ${rate >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met'}); judge saw max ${judge.stats().maxInFlight} in flight`,
     );
 
-    const temporal = await jf.temporal();
-    const workflowId = evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid);
-    const lengths: number[] = [];
-    for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-      lengths.push(run.historyLength);
-    }
+    const { groups: g, total } = cpu;
     console.log(
-      `history: ${lengths.length} runs (continue-as-new), events per run: max ${Math.max(...lengths)}, total ${lengths.reduce((a, b) => a + b, 0)}`,
+      `CPU per row: ${total} ms (dev server ${g.temporal}, worker ${g.workers}, PostgreSQL ${g.postgres}, ` +
+        `client and judge ${g.client}); peak memory: worker ${peakRssMiB(worker.pid)} MiB, dev server ` +
+        `${groups.temporal.map(peakRssMiB).join('+')} MiB`,
+    );
+    const history = await executionHistory(jf, evaluator.evaluatorUid, executionUid);
+    console.log(
+      `history: ${history.runs} runs (continue-as-new), events per run: max ${history.maxPerRun}, total ` +
+        `${history.events} (${(history.events / rows).toFixed(2)} per row)`,
     );
     if (status !== 'completed' || scored !== rows) process.exitCode = 1;
-    await deleteBenchmarkData(jf.db, benchmark.benchmarkUid);
+    await deleteBenchmarkData(jf.db, benchmarkUid);
   } finally {
     await jf.close();
     await worker.stop();
