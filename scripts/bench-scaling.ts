@@ -216,7 +216,7 @@ function markdownTable(results: Awaited<ReturnType<typeof measure>>[], temporalB
     ...lines,
     '',
     `Temporal's two databases grew by ${(temporalBytesPerRow / 1000).toFixed(2)} KB per row on the cluster (history ` +
-      'itself, `history_node`, is a few hundred bytes of it; the rest is mutable state and task tables that are ' +
+      'itself, `history_node`, is a few hundred\nbytes of it; the rest is mutable state and task tables that are ' +
       'rewritten per row and vacuumed later, and visibility).',
   ].join('\n');
 }
