@@ -166,6 +166,23 @@ function adminUrl(databaseUrl: string, database = 'postgres'): string {
   return url.toString();
 }
 
+/** Runs `fn` on one connection to `database` on the server of DATABASE_URL, closed afterwards. */
+async function withPg<T>(o: ClusterOptions, database: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl(o.databaseUrl, database) });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Host and port of the PostgreSQL server of DATABASE_URL, as Temporal's tools and config take them. */
+function databaseServer(o: ClusterOptions): { host: string; port: string } {
+  const url = new URL(o.databaseUrl);
+  return { host: url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: url.port || '5432' };
+}
+
 /** PostgreSQL answers, or one clear line. */
 async function checkPostgres(o: ClusterOptions): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl(o.databaseUrl), connectionTimeoutMillis: 5_000 });
@@ -195,30 +212,25 @@ function compareVersions(a: string, b: string): number {
  * version. A database whose schema is newer than this server's is refused before anything starts.
  */
 async function ensureTemporalSchema(o: ClusterOptions, say: (line: string) => void): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl(o.databaseUrl) });
-  await admin.connect();
   const { user, password } = o.temporalDb;
-  try {
+  await withPg(o, 'postgres', async (admin) => {
     const role = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [user]);
-    if (!role.rowCount) {
-      const quoted = `"${user.replace(/"/g, '""')}"`;
-      await admin.query(
-        `CREATE ROLE ${quoted} LOGIN CREATEDB${password ? ` PASSWORD '${password.replace(/'/g, "''")}'` : ''}`,
-      );
-      say(`• created the PostgreSQL role ${user} (LOGIN CREATEDB) for Temporal`);
-    }
-  } finally {
-    await admin.end();
-  }
+    if (role.rowCount) return;
+    const quoted = `"${user.replace(/"/g, '""')}"`;
+    await admin.query(
+      `CREATE ROLE ${quoted} LOGIN CREATEDB${password ? ` PASSWORD '${password.replace(/'/g, "''")}'` : ''}`,
+    );
+    say(`• created the PostgreSQL role ${user} (LOGIN CREATEDB) for Temporal`);
+  });
 
   const sqlTool = await goTool('temporal-sql-tool');
   const schemaRoot = path.join(path.dirname(sqlTool), 'schema/postgresql/v12');
-  const { host, port } = new URL(o.databaseUrl);
+  const { host, port } = databaseServer(o);
   const env = {
     ...process.env,
     SQL_PLUGIN: 'postgres12',
-    SQL_HOST: host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') || '127.0.0.1',
-    SQL_PORT: port || '5432',
+    SQL_HOST: host,
+    SQL_PORT: port,
     SQL_USER: user,
     SQL_PASSWORD: password ?? '',
   };
@@ -260,27 +272,19 @@ async function ensureTemporalSchema(o: ClusterOptions, say: (line: string) => vo
   }
 }
 
-async function databaseExists(o: ClusterOptions, database: string): Promise<boolean> {
-  const admin = new pg.Client({ connectionString: adminUrl(o.databaseUrl) });
-  await admin.connect();
-  try {
-    return Boolean((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount);
-  } finally {
-    await admin.end();
-  }
+function databaseExists(o: ClusterOptions, database: string): Promise<boolean> {
+  return withPg(o, 'postgres', async (admin) =>
+    Boolean((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount),
+  );
 }
 
-async function schemaVersion(o: ClusterOptions, database: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: adminUrl(o.databaseUrl, database) });
-  await client.connect();
-  try {
+function schemaVersion(o: ClusterOptions, database: string): Promise<string | undefined> {
+  return withPg(o, database, async (client) => {
     const table = await client.query<{ t: string | null }>("SELECT to_regclass('schema_version')::text AS t");
     if (!table.rows[0]?.t) return undefined;
     const { rows } = await client.query<{ v: string }>('SELECT curr_version AS v FROM schema_version LIMIT 1');
     return rows[0]?.v;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -288,10 +292,10 @@ async function schemaVersion(o: ClusterOptions, database: string): Promise<strin
 
 function temporalEnv(o: ClusterOptions, service: TemporalService): Record<string, string> {
   const { host, port } = splitAddress(o.address);
-  const db = new URL(o.databaseUrl);
+  const db = databaseServer(o);
   const env: Record<string, string> = {
-    TEMPORAL_DB_HOST: db.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
-    TEMPORAL_DB_PORT: db.port || '5432',
+    TEMPORAL_DB_HOST: db.host,
+    TEMPORAL_DB_PORT: db.port,
     TEMPORAL_DB_USER: o.temporalDb.user,
     TEMPORAL_DB_PASSWORD: o.temporalDb.password ?? '',
     TEMPORAL_DB_NAME: o.temporalDb.name,
