@@ -13,9 +13,8 @@ import pg from 'pg';
 import { loadConfig } from '../src/config';
 import { runMain } from '../src/run-main';
 import { Judgeflow } from '../src/sdk/Judgeflow';
-import { clusterDown, clusterStatus, clusterUp, type ClusterOptions } from '../tools/cluster';
+import { clusterDown, clusterStatus, clusterUp, freeClusterPorts, type ClusterOptions } from '../tools/cluster';
 import { startJudgeServer, type JudgeServer } from '../tools/judge-server';
-import { portOpen } from '../tools/processes';
 import { resolveTemporalCli } from '../tools/temporal-cli';
 import { ensureDevServer, stopDevServer } from '../tools/temporal-dev-server';
 import { spawnWorkerProcess } from '../tools/worker-process';
@@ -68,14 +67,6 @@ async function measure(label: string, address: string, groups: () => ProcessGrou
   }
 }
 
-async function freeFrontendPort(): Promise<number> {
-  for (let port = 21233; port < 32000; port += 100) {
-    const ports = [0, 1, 2, 6, 10, 20].flatMap((d) => [port + d, port + d - 300]);
-    if (!(await Promise.all(ports.map((p) => portOpen('127.0.0.1', p)))).some(Boolean)) return port;
-  }
-  throw new Error('no free ports');
-}
-
 await runMain(async () => {
   const config = loadConfig();
   const judge: JudgeServer = await startJudgeServer({ latencyMs });
@@ -94,12 +85,12 @@ await runMain(async () => {
   );
   try {
     // The dev server (SQLite) with one worker.
-    const devPort = await freeFrontendPort();
-    const devAddress = `127.0.0.1:${devPort}`;
+    const devPorts = await freeClusterPorts(21_233, 100);
+    const devAddress = `127.0.0.1:${devPorts.frontendPort}`;
     const devData = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-bench-dev-'));
     const dev = await ensureDevServer({
       address: devAddress,
-      uiPort: devPort + 20,
+      uiPort: devPorts.uiPort,
       dataDir: devData,
       cliPath: resolveTemporalCli,
     });
@@ -119,12 +110,12 @@ await runMain(async () => {
     }
 
     // The production shape, with more workers each time.
-    const port = await freeFrontendPort();
+    const { frontendPort, uiPort } = await freeClusterPorts(21_233, 100);
     const o: ClusterOptions = {
       dir: fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-bench-cluster-')),
-      address: `127.0.0.1:${port}`,
+      address: `127.0.0.1:${frontendPort}`,
       namespace: 'default',
-      uiPort: port + 20,
+      uiPort,
       workers: 1,
       databaseUrl: config.databaseUrl,
       temporalDb: { name: 'temporal_bench', visibilityName: 'temporal_bench_visibility', user: 'temporal' },

@@ -71,7 +71,7 @@ export interface ClusterProcess {
   ports: { port: number; what: string }[];
 }
 
-export function clusterProcesses(o: ClusterOptions): ClusterProcess[] {
+export function clusterProcesses(o: Pick<ClusterOptions, 'address' | 'uiPort' | 'workers'>): ClusterProcess[] {
   const { port } = splitAddress(o.address);
   const top = port + Math.max(...Object.values(PORT_OFFSETS)) - MEMBERSHIP_BELOW;
   if (port - MEMBERSHIP_BELOW < 1024 || top > MAX_MEMBERSHIP_PORT)
@@ -102,6 +102,26 @@ export function clusterProcesses(o: ClusterOptions): ClusterProcess[] {
     { name: 'temporal-ui', kind: 'ui', ports: [{ port: o.uiPort, what: 'Temporal Web UI' }] },
     ...workers,
   ];
+}
+
+/** The Web UI's port a cluster found by freeClusterPorts uses: 20 above the frontend's. */
+const UI_ABOVE_FRONTEND = 20;
+
+/**
+ * A frontend port from `from` up (in `step`s) whose cluster ports, membership ports and UI port (frontend + 20) are
+ * all free on 127.0.0.1: for tests and benches that run a cluster beside whatever else runs here.
+ */
+export async function freeClusterPorts(from: number, step: number): Promise<{ frontendPort: number; uiPort: number }> {
+  for (let frontendPort = from; frontendPort + PORT_OFFSETS.worker - MEMBERSHIP_BELOW <= MAX_MEMBERSHIP_PORT;) {
+    const uiPort = frontendPort + UI_ABOVE_FRONTEND;
+    const ports = clusterProcesses({ address: `127.0.0.1:${frontendPort}`, uiPort, workers: 0 }).flatMap((p) =>
+      p.ports.map((x) => x.port),
+    );
+    if (!(await Promise.all(ports.map((port) => portOpen('127.0.0.1', port)))).some(Boolean))
+      return { frontendPort, uiPort };
+    frontendPort += step;
+  }
+  throw new ClusterError(`no free ports for a cluster from ${from} up`);
 }
 
 const pidFile = (o: ClusterOptions, name: string) => path.join(o.dir, `${name}.pid`);

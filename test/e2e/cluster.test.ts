@@ -21,13 +21,13 @@ import {
   clusterProcesses,
   clusterStatus,
   clusterUp,
+  freeClusterPorts,
   processPid,
   startClusterProcess,
   stopClusterProcess,
   type ClusterOptions,
 } from '../../tools/cluster';
 import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
-import { portOpen } from '../../tools/processes';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { waitUntil } from '../support/results';
 
@@ -52,27 +52,17 @@ let judge: JudgeServer;
 let o: ClusterOptions;
 let jf: Judgeflow;
 
-/** A frontend port whose cluster ports (and UI port) are all free, in the range membership ports allow. */
-async function freeClusterPort(): Promise<number> {
-  for (let candidate = 20_000 + (process.pid % 400) * 20; candidate < 32_000; candidate += 37) {
-    const ports = [0, 1, 2, 6, 10, 20].flatMap((d) => [candidate + d, candidate + d - 300]);
-    const taken = await Promise.all(ports.map((p) => portOpen('127.0.0.1', p)));
-    if (!taken.some(Boolean)) return candidate;
-  }
-  throw new Error('no free ports for a test cluster');
-}
-
 const clusterDirs: string[] = [];
 
 async function options(overrides: Partial<ClusterOptions> = {}): Promise<ClusterOptions> {
-  const port = await freeClusterPort();
+  const { frontendPort, uiPort } = await freeClusterPorts(20_000 + (process.pid % 400) * 20, 37);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-cluster-'));
   clusterDirs.push(dir);
   return {
     dir,
-    address: `127.0.0.1:${port}`,
+    address: `127.0.0.1:${frontendPort}`,
     namespace: 'default',
-    uiPort: port + 20,
+    uiPort,
     workers: 3,
     databaseUrl: inject('databaseUrl'),
     temporalDb: { name: temporalDbs[0]!, visibilityName: temporalDbs[1]!, user: 'temporal' },
