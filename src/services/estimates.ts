@@ -92,11 +92,7 @@ export async function estimateEvaluatorExecution(
   const limitSeconds = Math.max(rpm ? (totalRows * 60) / rpm : 0, tpm ? ((inputTokens + outputTokens) * 60) / tpm : 0);
   const latencySeconds = perRow.meanLatencyMs === null ? null : (totalRows * perRow.meanLatencyMs) / concurrency / 1000;
   const seconds =
-    latencySeconds === null
-      ? limitSeconds > 0
-        ? Math.round(limitSeconds)
-        : null
-      : Math.round(Math.max(latencySeconds, limitSeconds));
+    latencySeconds === null && limitSeconds === 0 ? null : Math.round(Math.max(latencySeconds ?? 0, limitSeconds));
   if (latencySeconds === null)
     notes.push(
       limitSeconds > 0
