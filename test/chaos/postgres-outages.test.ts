@@ -36,7 +36,16 @@ afterAll(async () => {
   await judge?.close();
 });
 
-/** Terminates the worker's PostgreSQL sessions (recognised by application_name); returns how many. */
+/** The worker's PostgreSQL sessions (recognised by application_name). */
+async function workerSessions(): Promise<number> {
+  const { rows } = await jf.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`,
+    [applicationName],
+  );
+  return rows[0]!.n;
+}
+
+/** Terminates the worker's PostgreSQL sessions; returns how many. */
 async function terminateWorkerSessions(): Promise<number> {
   const { rows } = await jf.db.query<{ n: number }>(
     `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n
@@ -73,6 +82,10 @@ it('terminated connections and 20 s of refused connections cost no row and no cr
 
   await waitUntil('half of the rows are done', async () => (await done()) >= rows / 2, 120_000);
   await proxy.refuse();
+  // A statement PostgreSQL had already received when the sockets closed still commits; its backend exits once it
+  // finds the client gone. Count only after every backend of the worker has gone (regression: one commit landed
+  // just after the count).
+  await waitUntil("the worker's PostgreSQL sessions have ended", async () => (await workerSessions()) === 0, 30_000);
   const atRefusal = await done();
   await sleep(refusedMs);
   // Nothing could be written meanwhile, and the worker is still alive (no crash loop).
