@@ -7,8 +7,11 @@ import { Benchmark, Criteria, Dataset, PromptEvaluator } from '../src';
 import type { Judgeflow } from '../src/sdk/Judgeflow';
 import { evaluatorExecutionWorkflowId } from '../src/shared/workflow-ids';
 
-/** An evaluator of the local judge over `rows` rows of split `test`; `benchmarkUid` for deleteBenchmarkData. */
-export async function createBenchEvaluator(jf: Judgeflow, name: string, rows: number) {
+/**
+ * An evaluator of the local judge over `rows` rows of split `test`; `benchmarkUid` for deleteBenchmarkData.
+ * `modelName` may carry the judge server's per-request switches, e.g. `local-judge:latency=0`.
+ */
+export async function createBenchEvaluator(jf: Judgeflow, name: string, rows: number, modelName = 'local-judge') {
   const dataset = await Dataset.create(
     {
       name,
@@ -27,7 +30,7 @@ export async function createBenchEvaluator(jf: Judgeflow, name: string, rows: nu
     jf,
   );
   const evaluator = await PromptEvaluator.create(
-    { criteriaUid: criteria.criteriaUid, userPrompt: 'Q: {{question}}\nA: {{response}}', modelName: 'local-judge' },
+    { criteriaUid: criteria.criteriaUid, userPrompt: 'Q: {{question}}\nA: {{response}}', modelName },
     jf,
   );
   return { evaluator, benchmarkUid: benchmark.benchmarkUid };
@@ -48,8 +51,17 @@ export function cpuMs(pid: number): number {
 
 /** The most memory (MiB) a process has held so far (VmHWM); 0 once it is gone. */
 export function peakRssMiB(pid: number): number {
+  return statusMiB(pid, 'VmHWM');
+}
+
+/** The memory (MiB) a process holds now (VmRSS); 0 once it is gone. */
+export function rssMiB(pid: number): number {
+  return statusMiB(pid, 'VmRSS');
+}
+
+function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb ? Math.round(Number(kb) / 1024) : 0;
   } catch {
     return 0;

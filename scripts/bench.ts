@@ -1,90 +1,345 @@
 /**
- * `npm run bench`: evaluator-execution throughput on this machine, with durability: BENCH_ROWS rows (default 2000)
- * at concurrency BENCH_CONCURRENCY (64) against the local judge server answering after BENCH_LATENCY_MS (200 ms),
- * through a worker process and the dev server. Prints rows/s against the 130 rows/s target, CPU ms per row of the
- * dev server, the worker, PostgreSQL's backends and this process (client and judge), the worker's and the server's
- * peak memory, and the history length of every workflow run (continue-as-new keeps each far below Temporal's
- * 51,200-event limit).
+ * `npm run bench [-- flags]`: judgeflow's speed and memory on this machine, with durability, in five parts (see
+ * docs/performance.md): 1 throughput (rows at concurrency 16 and 64 against the local judge answering after
+ * 200 ms), 2 orchestration overhead (latency 0), 3 start-up (worker ready, execute() to the first model call, a
+ * CLI command that only reads), 4 scale (100,000 rows, latency 0, memory sampled), 5 export (1,000,000 datapoints
+ * × 2 evaluators, CSV and JSON, next to PostgreSQL's COPY). Starts what it needs (the dev server as shipped, a
+ * worker process, the judge server in this process), prints a table and writes bench/results/<date>.json.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import Table from 'cli-table3';
 import { loadConfig } from '../src/config';
-import { startJudgeServer } from '../tools/judge-server';
 import { runMain } from '../src/run-main';
 import { Judgeflow } from '../src/sdk/Judgeflow';
+import { startJudgeServer, type JudgeServer, type JudgeServerBehaviour } from '../tools/judge-server';
 import { resolveTemporalCli } from '../tools/temporal-cli';
 import { ensureDevServer } from '../tools/temporal-dev-server';
-import path from 'node:path';
-import { spawnWorkerProcess } from '../tools/worker-process';
+import { spawnWorkerProcess, type WorkerProcess } from '../tools/worker-process';
 import { deleteBenchmarkData } from './bench-cleanup';
-import { cpuPerRow, cpuSample, createBenchEvaluator, executionHistory, peakRssMiB, pidsNamed } from './bench-support';
+import {
+  cpuPerRow,
+  cpuSample,
+  createBenchEvaluator,
+  executionHistory,
+  pidsNamed,
+  rssMiB,
+  type ProcessGroups,
+} from './bench-support';
+import { summarizeCpuProfile, type ProfileSummary } from './cpu-profile-summary';
+import type { ExportBenchReport } from './export-bench';
 
-const rows = Number(process.env.BENCH_ROWS ?? 2000);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 200);
-const TARGET_ROWS_PER_SECOND = 130;
-const taskQueue = 'judgeflow-bench';
+const PARTS = ['throughput', 'overhead', 'startup', 'scale', 'export'] as const;
+type Part = (typeof PARTS)[number];
+const root = path.resolve(import.meta.dirname, '..');
+const integers = (v: string) => v.split(',').map((n) => Number.parseInt(n, 10));
+
+const program = new Command('npm run bench --')
+  .addOption(new Option('--parts <list>', 'parts to run, comma-separated').default(PARTS.join(',')))
+  .option('--rows <n>', 'rows of each throughput and overhead run', Number, 5000)
+  .option('--concurrency <list>', 'throughput concurrencies, comma-separated', integers, [16, 64])
+  .option('--latency <ms>', "the judge's latency in the throughput runs", Number, 200)
+  .option('--faults <json>', 'judge server faults (JudgeServerBehaviour), e.g. {"serverErrors":{"fraction":0.05}}')
+  .option('--scale-rows <n>', 'rows of the scale run', Number, 100_000)
+  .option('--export-rows <n>', 'datapoints of the export run (× 2 evaluators)', Number, 1_000_000)
+  .option('--export-destinations <list>', 'local, s3, gs', 'local')
+  .option('--profile', 'run the worker with --cpu-prof and print the top entries of each thread')
+  .option('--out <file>', 'where to write the results (default bench/results/<date>.json)');
+program.parse();
+const opts = program.opts<{
+  parts: string;
+  rows: number;
+  concurrency: number[];
+  latency: number;
+  faults?: string;
+  scaleRows: number;
+  exportRows: number;
+  exportDestinations: string;
+  profile?: boolean;
+  out?: string;
+}>();
+const parts = new Set(opts.parts.split(',').map((p) => p.trim()));
+for (const p of parts)
+  if (!(PARTS as readonly string[]).includes(p))
+    program.error(`--parts: unknown part "${p}"; expected ${PARTS.join(', ')}`);
+for (const [flag, n] of Object.entries({ rows: opts.rows, scaleRows: opts.scaleRows, exportRows: opts.exportRows }))
+  if (!Number.isInteger(n) || n < 1) program.error(`--${flag}: expected a positive integer, got ${n}`);
+if (opts.concurrency.some((c) => !Number.isInteger(c) || c < 1 || c > 256))
+  program.error(`--concurrency: expected integers from 1 to 256, got ${opts.concurrency.join(',')}`);
+const faults = parseFaults(opts.faults);
+const has = (p: Part) => parts.has(p);
+
+interface RunFigures {
+  rows: number;
+  concurrency: number;
+  latencyMs: number;
+  seconds: number;
+  rowsPerSecond: number;
+  /** rows/s ÷ (concurrency ÷ latency); undefined at latency 0. */
+  efficiency?: number;
+  cpuMsPerRow: { temporal: number; worker: number; postgres: number; client: number; total: number };
+  events: { perRow: number; maxPerRun: number; runs: number };
+  judgeMaxInFlight: number;
+  memory?: { worker: MemorySamples; server: MemorySamples };
+}
+interface MemorySamples {
+  startMiB: number;
+  peakMiB: number;
+  endMiB: number;
+}
 
 await runMain(async () => {
   const config = loadConfig();
   const server = await ensureDevServer({
     address: config.temporal.address,
     uiPort: 8233,
-    dataDir: path.resolve(import.meta.dirname, '../.data'),
+    dataDir: path.join(root, '.data'),
     cliPath: resolveTemporalCli,
   });
-  const judge = await startJudgeServer({ latencyMs });
+  const judge = await startJudgeServer({ latencyMs: opts.latency, ...faults });
+  const taskQueue = `judgeflow-bench-${process.pid}`;
+  const maxConcurrency = Math.max(64, ...opts.concurrency);
+  const profileDir = opts.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-profile-')) : undefined;
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    options: opts,
+  };
+
   const spawned = performance.now();
-  const worker = await spawnWorkerProcess({
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    OPENAI_BASE_URL: judge.url,
-    OPENAI_API_KEY: 'bench',
-    JUDGEFLOW_MAX_CONCURRENCY: String(Math.max(concurrency, 64)),
-  });
-  // Process start to "worker running": with the cached workflow bundle, no webpack at start.
-  console.log(`worker ready in ${Math.round(performance.now() - spawned)} ms (target ≤ 2000 ms)`);
+  const worker = await spawnWorkerProcess(
+    {
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      OPENAI_BASE_URL: judge.url,
+      OPENAI_API_KEY: 'bench',
+      JUDGEFLOW_MAX_CONCURRENCY: String(maxConcurrency),
+    },
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
+  const workerReadyMs = Math.round(performance.now() - spawned);
   const jf = await Judgeflow.connect({
     config: {
       temporal: { taskQueue },
       openai: { baseUrl: judge.url, apiKey: 'bench' },
-      concurrency: { max: Math.max(concurrency, 64) },
+      concurrency: { max: maxConcurrency },
     },
   });
+  // The dev server this bench started, or the one already running (the Temporal CLI's process).
+  const groups: ProcessGroups = { temporal: server.pid ? [server.pid] : pidsNamed('temporal'), workers: [worker.pid] };
+  const run = (rows: number, concurrency: number, latencyMs: number, sampleMemory = false) =>
+    runExecution({ jf, judge, groups, worker }, rows, concurrency, latencyMs, sampleMemory);
   try {
-    const { evaluator, benchmarkUid } = await createBenchEvaluator(jf, `bench ${Date.now()}`, rows);
-    // The dev server this bench started, or the one already running (the Temporal CLI's process).
-    const groups = { temporal: server.pid ? [server.pid] : pidsNamed('temporal'), workers: [worker.pid] };
-
-    console.log(
-      `bench: ${rows} rows, concurrency ${concurrency}, judge latency ${latencyMs} ms (local judge server), worker process + dev server`,
-    );
-    const before = cpuSample(groups);
-    const started = performance.now();
-    const executionUid = await evaluator.execute({ split: 'test', concurrency, sync: true });
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = cpuPerRow(before, cpuSample(groups), rows);
-    const [status, results] = await evaluator.pollExecutionResult(executionUid);
-    const scored = Object.values(results).filter((r) => r.score !== null).length;
-    const rate = scored / seconds;
-    console.log(
-      `status ${status}: ${scored}/${rows} rows scored in ${seconds.toFixed(1)} s = ${rate.toFixed(1)} rows/s ` +
-        `(target ≥ ${TARGET_ROWS_PER_SECOND}: ${rate >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met'}); judge saw max ${judge.stats().maxInFlight} in flight`,
-    );
-
-    const { groups: g, total } = cpu;
-    console.log(
-      `CPU per row: ${total} ms (dev server ${g.temporal}, worker ${g.workers}, PostgreSQL ${g.postgres}, ` +
-        `client and judge ${g.client}); peak memory: worker ${peakRssMiB(worker.pid)} MiB, dev server ` +
-        `${groups.temporal.map(peakRssMiB).join('+')} MiB`,
-    );
-    const history = await executionHistory(jf, evaluator.evaluatorUid, executionUid);
-    console.log(
-      `history: ${history.runs} runs (continue-as-new), events per run: max ${history.maxPerRun}, total ` +
-        `${history.events} (${(history.events / rows).toFixed(2)} per row)`,
-    );
-    if (status !== 'completed' || scored !== rows) process.exitCode = 1;
-    await deleteBenchmarkData(jf.db, benchmarkUid);
+    if (has('startup')) results.startup = { workerReadyMs, ...(await startup(jf, judge)) };
+    if (has('throughput'))
+      results.throughput = await sequence(opts.concurrency, (c) => run(opts.rows, c, opts.latency));
+    if (has('overhead')) results.overhead = await run(opts.rows, 64, 0);
+    if (has('scale')) results.scale = await run(opts.scaleRows, 64, 0, true);
   } finally {
     await jf.close();
     await worker.stop();
     await judge.close();
   }
+  if (profileDir) results.profile = profiles(profileDir);
+  if (has('export')) results.export = exportBench(opts.exportRows, opts.exportDestinations);
+
+  printTable(results);
+  const out = opts.out ?? path.join(root, 'bench/results', `${new Date().toISOString().slice(0, 10)}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`results: ${path.relative(process.cwd(), out)}`);
 });
+
+async function sequence<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
+}
+
+function parseFaults(json: string | undefined): Omit<JudgeServerBehaviour, 'latencyMs'> {
+  if (!json) return {};
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed;
+  } catch (err) {
+    return program.error(`--faults: expected a JSON object of judge server faults, got ${json} (${String(err)})`);
+  }
+}
+
+/** One execution of `rows` rows, timed from execute() to completed, with CPU per row of every process. */
+async function runExecution(
+  ctx: { jf: Judgeflow; judge: JudgeServer; groups: ProcessGroups; worker: WorkerProcess },
+  rows: number,
+  concurrency: number,
+  latencyMs: number,
+  sampleMemory: boolean,
+): Promise<RunFigures> {
+  const { jf, judge, groups, worker } = ctx;
+  const name = `bench ${Date.now()}`;
+  const { evaluator, benchmarkUid } = await createBenchEvaluator(jf, name, rows, `local-judge:latency=${latencyMs}`);
+  console.log(`bench: ${rows} rows, concurrency ${concurrency}, judge latency ${latencyMs} ms`);
+  const memory = sampleMemory ? memorySampler(worker.pid, groups.temporal[0]!) : undefined;
+  judge.resetStats();
+  const before = cpuSample(groups);
+  const started = performance.now();
+  const executionUid = await evaluator.execute({ split: 'test', concurrency, sync: true });
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuPerRow(before, cpuSample(groups), rows);
+  const [status, results] = await evaluator.pollExecutionResult(executionUid);
+  const scored = Object.values(results).filter((r) => r.score !== null).length;
+  if (status !== 'completed' || scored !== rows) {
+    process.exitCode = 1;
+    console.error(`bench: execution ${executionUid} ended ${status} with ${scored}/${rows} rows scored`);
+  }
+  const history = await executionHistory(jf, evaluator.evaluatorUid, executionUid);
+  await deleteBenchmarkData(jf.db, benchmarkUid);
+  const rowsPerSecond = +(scored / seconds).toFixed(1);
+  const figures: RunFigures = {
+    rows,
+    concurrency,
+    latencyMs,
+    seconds: +seconds.toFixed(2),
+    rowsPerSecond,
+    efficiency: latencyMs > 0 ? +(rowsPerSecond / (concurrency / (latencyMs / 1000))).toFixed(3) : undefined,
+    cpuMsPerRow: {
+      temporal: cpu.groups.temporal,
+      worker: cpu.groups.workers,
+      postgres: cpu.groups.postgres,
+      client: cpu.groups.client,
+      total: cpu.total,
+    },
+    events: { perRow: +(history.events / rows).toFixed(2), maxPerRun: history.maxPerRun, runs: history.runs },
+    judgeMaxInFlight: judge.stats().maxInFlight,
+    memory: memory?.stop(),
+  };
+  console.log(
+    `  ${rowsPerSecond} rows/s${figures.efficiency ? ` (${figures.efficiency} of the limit)` : ''}, ` +
+      `CPU ${cpu.total} ms/row, ${figures.events.perRow} events/row`,
+  );
+  return figures;
+}
+
+/** RSS of the worker and the dev server every second: at the start, the peak and the end. */
+function memorySampler(workerPid: number, serverPid: number) {
+  const track = (pid: number) => {
+    const startMiB = rssMiB(pid);
+    return { startMiB, peakMiB: startMiB, endMiB: startMiB };
+  };
+  const samples = { worker: track(workerPid), server: track(serverPid) };
+  const sample = () => {
+    for (const [key, pid] of [
+      ['worker', workerPid],
+      ['server', serverPid],
+    ] as const) {
+      const now = rssMiB(pid);
+      samples[key].endMiB = now;
+      samples[key].peakMiB = Math.max(samples[key].peakMiB, now);
+    }
+  };
+  const timer = setInterval(sample, 1000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return samples;
+    },
+  };
+}
+
+/** execute() to the judge's first request (3 executions, the first with a cold worker), and a CLI read. */
+async function startup(jf: Judgeflow, judge: JudgeServer) {
+  const { evaluator, benchmarkUid } = await createBenchEvaluator(jf, `bench startup ${Date.now()}`, 4);
+  const firstCallMs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    judge.resetStats();
+    const started = performance.now();
+    const uid = await evaluator.execute({ split: 'test', concurrency: 1 });
+    await evaluator.pollExecutionResult(uid, { sync: true });
+    firstCallMs.push(Math.round(judge.stats().firstAt! - started));
+  }
+  await deleteBenchmarkData(jf.db, benchmarkUid);
+  // A command that only reads: `judgeflow benchmark list`, through bin/ as a user runs it (tsx, no build step).
+  const cliMs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    const cli = spawnSync(process.execPath, [path.join(root, 'bin/judgeflow.mjs'), 'benchmark', 'list'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    if (cli.status !== 0) throw new Error(`judgeflow benchmark list failed: ${cli.stderr.toString()}`);
+    cliMs.push(Math.round(performance.now() - started));
+  }
+  console.log(
+    `start-up: execute() to first model call ${firstCallMs.join(' / ')} ms; CLI read ${cliMs.join(' / ')} ms`,
+  );
+  return { executeToFirstCallMs: firstCallMs, cliReadMs: cliMs };
+}
+
+/** Part 5 in its own process, so its peak RSS is the export's alone. */
+function exportBench(rows: number, destinations: string): ExportBenchReport {
+  const out = path.join(os.tmpdir(), `judgeflow-export-bench-${process.pid}.json`);
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench-export.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      BENCH_EXPORT_ROWS: String(rows),
+      BENCH_EXPORT_DESTINATIONS: destinations,
+      BENCH_EXPORT_JSON: out,
+    },
+  });
+  const report = JSON.parse(fs.readFileSync(out, 'utf8')) as ExportBenchReport;
+  fs.rmSync(out, { force: true });
+  return report;
+}
+
+function profiles(dir: string): ProfileSummary[] {
+  const summaries = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => summarizeCpuProfile(path.join(dir, f)));
+  for (const s of summaries) {
+    console.log(`profile ${s.file}: busy ${s.busyMs} of ${s.totalMs} ms`);
+    for (const t of s.top)
+      console.log(`  ${String(t.selfMs).padStart(6)} ms ${(t.share * 100).toFixed(1)} %  ${t.name}`);
+  }
+  console.log(`profiles: ${dir}`);
+  return summaries;
+}
+
+function printTable(results: Record<string, unknown>): void {
+  const table = new Table({
+    head: ['run', 'rows/s', 'of limit', 'CPU ms/row (Temporal / worker / PG / client)', 'events/row', 'memory MiB'],
+  });
+  const runs = [
+    ...((results.throughput as RunFigures[] | undefined) ?? []).map((r) => [`throughput C=${r.concurrency}`, r]),
+    ...(results.overhead ? [['overhead, latency 0', results.overhead]] : []),
+    ...(results.scale ? [['scale, latency 0', results.scale]] : []),
+  ] as [string, RunFigures][];
+  for (const [label, r] of runs) {
+    const c = r.cpuMsPerRow;
+    const memory = r.memory
+      ? `worker ${r.memory.worker.startMiB}/${r.memory.worker.peakMiB}/${r.memory.worker.endMiB}, ` +
+        `server ${r.memory.server.startMiB}/${r.memory.server.peakMiB}/${r.memory.server.endMiB}`
+      : '';
+    table.push([
+      `${label} (${r.rows} rows)`,
+      r.rowsPerSecond,
+      r.efficiency ?? '—',
+      `${c.total} (${c.temporal} / ${c.worker} / ${c.postgres} / ${c.client})`,
+      r.events.perRow,
+      memory,
+    ]);
+  }
+  console.log(table.toString());
+  const exp = results.export as ExportBenchReport | undefined;
+  if (exp)
+    for (const e of exp.exports)
+      console.log(
+        `export ${e.destination} ${e.format}: ${e.rowsPerSecond} rows/s = ` +
+          `${(e.rowsPerSecond / exp.copy.rowsPerSecond).toFixed(2)} × COPY (${exp.copy.rowsPerSecond} rows/s), peak RSS ${e.peakRssMB} MB`,
+      );
+}

@@ -16,8 +16,12 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-export async function spawnWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/worker.ts')], {
+/** `nodeArgs`: extra Node options, e.g. `--cpu-prof` for `npm run bench -- --profile`. */
+export async function spawnWorkerProcess(
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'src/worker.ts')], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
