@@ -8,11 +8,14 @@ import type { JudgeClient } from '../src/llm/judge';
 import { createBookkeeping } from './bookkeeping';
 import { createExportActivities } from './export';
 import { createJudgeDatapoint } from './judge-datapoint';
+import { RowStops } from './row-stops';
 
 export interface ActivityDependencies {
   config: Config;
   db: Db;
   llm: JudgeClient;
+  /** Shared with the worker's `rows` sink (create-worker.ts); its own when the caller needs no sink. */
+  rowStops?: RowStops;
 }
 
 export function createActivities(deps: ActivityDependencies) {

@@ -30,11 +30,18 @@ import {
   type JudgeDatapointParams,
   type JudgeDatapointResult,
 } from '../src/shared/execution-contract';
-import { DATABASE_UNAVAILABLE_FAILURE, type DeferralDetails, type RowErrorKind } from '../src/shared/row-errors';
+import {
+  DATABASE_UNAVAILABLE_FAILURE,
+  ROW_CANCELLED_FAILURE,
+  type DeferralDetails,
+  type RowErrorKind,
+} from '../src/shared/row-errors';
 import { modelClients } from '../src/llm/model-clients';
 import { AsyncCache } from './async-cache';
 import { retryWhileDatabaseUnavailable } from './database-retry';
 import { createSharedRateLimit } from './shared-rate-limit';
+import { RowStops } from './row-stops';
+import { createStoredOutcomes } from './stored-outcomes';
 
 /** Rows are read ahead in chunks of this many dataset positions: about one query per chunk, not per row. */
 const ROW_CHUNK = 256;
@@ -46,9 +53,20 @@ interface CompiledContext extends JudgeContext {
   renderUser?: (row: Record<string, unknown>) => string;
 }
 
-export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: Db; llm: JudgeClient }) {
+export function createJudgeDatapoint({
+  config,
+  db,
+  llm,
+  rowStops = new RowStops(),
+}: {
+  config: Config;
+  db: Db;
+  llm: JudgeClient;
+  rowStops?: RowStops;
+}) {
   const clientFor = modelClients(config, llm);
   const sharedLimit = createSharedRateLimit({ config, db });
+  const storedOutcome = createStoredOutcomes(db);
   // Prompt versions and criteria are immutable once an execution starts: cache them per worker.
   const contexts = new AsyncCache<number, CompiledContext>(256, async (executionUid) => {
     const ctx = await loadJudgeContext(db, executionUid);
@@ -73,14 +91,27 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
 
   return async function judgeDatapoint(params: JudgeDatapointParams): Promise<JudgeDatapointResult> {
     const activity = Context.current();
-    // Heartbeat only while a row is slow (the SDK throttles them): fast rows cost no extra RPC, slow ones still
-    // learn of cancellation within seconds and are not timed out while they wait on the model.
-    const heartbeats = setInterval(() => {
-      activity.heartbeat();
-    }, HEARTBEAT_EVERY_MS);
+    // Server-side row activities (executions that started before rows became local activities) heartbeat while
+    // a row is slow, so they learn of cancellation within seconds; local ones are cancelled in-process.
+    const heartbeats = activity.info.isLocal
+      ? undefined
+      : setInterval(() => {
+          activity.heartbeat();
+        }, HEARTBEAT_EVERY_MS);
+    // Aborted when the activity is cancelled, or when its execution stops (RowStops).
+    const executionStopped = rowStops.signal(params.executionUid);
+    const signal = AbortSignal.any([activity.cancellationSignal, executionStopped]);
     try {
-      return await judge(activity, params);
+      if (executionStopped.aborted) throw executionStopped.reason;
+      // Judged already, by a run whose worker died before Temporal recorded it: the stored result stands.
+      return (await storedOutcome(params)) ?? (await judge(activity, signal, params));
     } catch (err) {
+      if (executionStopped.aborted)
+        throw ApplicationFailure.create({
+          message: `row ${params.xUid} not judged: its execution stopped`,
+          type: ROW_CANCELLED_FAILURE,
+          nonRetryable: true,
+        });
       if (!isDatabaseUnavailable(err)) throw err;
       const details: DeferralDetails = { attempt: activity.info.attempt };
       throw ApplicationFailure.create({
@@ -95,6 +126,7 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
 
   async function judge(
     activity: Context,
+    signal: AbortSignal,
     { executionUid, xUid, position, priorAttempts = 0, rateLimitedForMs = 0 }: JudgeDatapointParams,
   ): Promise<JudgeDatapointResult> {
     // The row's attempt across deferrals: attempts before a rate limit still count.
@@ -187,7 +219,7 @@ export function createJudgeDatapoint({ config, db, llm }: { config: Config; db: 
         model: ctx.version.modelName,
         messages,
         fmHyperparameters: ctx.version.fmHyperparameters ?? undefined,
-        signal: activity.cancellationSignal,
+        signal,
       });
     } catch (err) {
       const c = classifyLlmError(err);

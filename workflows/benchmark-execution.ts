@@ -17,6 +17,7 @@ import type {
 } from '../src/shared/benchmark-contract';
 import {
   CANCEL_SIGNAL,
+  EXECUTION_WORKFLOW_TASK_TIMEOUT,
   PROGRESS_QUERY,
   STATUS_QUERY,
   type ExecutionStatus,
@@ -77,6 +78,7 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
             const outcome = await executeChild(evaluatorExecutionWorkflow, {
               workflowId: evaluatorExecutionWorkflowId(child.evaluatorUid, child.executionUid),
               args: [{ executionUid: child.executionUid, pageSize: input.pageSize }],
+              workflowTaskTimeout: EXECUTION_WORKFLOW_TASK_TIMEOUT,
               typedSearchAttributes: evaluatorExecutionSearchAttributes(child),
               staticSummary: `Evaluator ${child.evaluatorUid} on ${child.totalRows} rows of split "${child.split}" (benchmark execution ${benchmarkExecutionUid})`,
             });

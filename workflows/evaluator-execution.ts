@@ -10,8 +10,12 @@ import {
   defineSignal,
   defineUpdate,
   isCancellation,
+  type LocalActivityOptions,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
+  proxySinks,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -39,10 +43,12 @@ import {
   type StoredExecutionStatus,
   type Budget,
   type ExecutionPlan,
+  type RowSinks,
 } from '../src/shared/execution-contract';
 import {
   DEFERRAL_FAILURES,
   RATE_LIMITED_FAILURE,
+  ROW_CANCELLED_FAILURE,
   type DeferralDetails,
   type RowErrorKind,
 } from '../src/shared/row-errors';
@@ -58,24 +64,50 @@ const { loadExecutionPlan, listDatapointPage, finishExecution, recordRowError } 
 });
 
 const { judgeDatapoint } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '5 minutes' });
+const sinks = proxySinks<RowSinks>();
 
 /**
- * Options of a row's activity when it already spent `priorAttempts` on real failures. Rows heartbeat while the
- * model call runs, so cancellation reaches them within about a second. Deferrals (rate limits, PostgreSQL
- * unreachable) are not retried by Temporal: they come back to the workflow, which waits and retries without
- * spending attempts. The summary names the datapoint in the Web UI's event history.
+ * Rows are judged as local activities: the worker that runs the workflow calls the model itself and Temporal
+ * records one marker per row when the workflow task completes, instead of scheduling each row through the server
+ * (three events and a round trip). That is most of Temporal's CPU per row. A local activity is still the unit of
+ * retry, with the same retry policy; if a worker dies before its markers are recorded, the rows run again and
+ * find their stored results (judge-datapoint.ts), so nothing is paid twice. They run outside the rows'
+ * cancellation scope: a stopping execution aborts them through the `rows` sink (RowSinks) instead. Executions
+ * started before this change replay with server-side activities.
  */
+export const LOCAL_ROWS_PATCH = 'rows-as-local-activities';
+
+/** The retry policy of a row that already spent `priorAttempts` on real failures. */
+function rowRetry(priorAttempts: number) {
+  return {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: Math.max(1, ROW_MAX_ATTEMPTS - priorAttempts),
+    nonRetryableErrorTypes: [...DEFERRAL_FAILURES],
+  };
+}
+
+/**
+ * Options of a row's local activity. Deferrals (rate limits, PostgreSQL unreachable) are not retried by Temporal:
+ * they come back to the workflow, which waits and retries without spending attempts. The summary names the
+ * datapoint in the Web UI's event history. Cancellation reaches a local activity in-process, at once.
+ */
+function localRowOptions(priorAttempts: number, xUid: string): LocalActivityOptions {
+  return {
+    startToCloseTimeout: '5 minutes',
+    retry: rowRetry(priorAttempts),
+    summary: `judge datapoint ${xUid}`,
+  };
+}
+
+/** The server-side activity options of rows in executions that started before LOCAL_ROWS_PATCH (replay only). */
 function rowActivityOptions(priorAttempts: number, xUid: string): ActivityOptions {
   return {
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: '5 seconds',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '30 seconds',
-      maximumAttempts: Math.max(1, ROW_MAX_ATTEMPTS - priorAttempts),
-      nonRetryableErrorTypes: [...DEFERRAL_FAILURES],
-    },
+    retry: rowRetry(priorAttempts),
     summary: `judge datapoint ${xUid}`,
   };
 }
@@ -83,9 +115,17 @@ function rowActivityOptions(priorAttempts: number, xUid: string): ActivityOption
 /** Wait before retrying a deferred row when the provider did not say how long: 1 s, 2 s, 4 s … at most 30 s. */
 const deferralBackoffMs = (deferrals: number) => Math.min(30_000, 1000 * 2 ** Math.min(deferrals - 1, 5));
 
+/**
+ * Why a row's activity failed: a server-side activity's failure wraps it in an ActivityFailure, a local
+ * activity's arrives as it is (an ApplicationFailure, or a TimeoutFailure).
+ */
+function rowFailureCause(err: unknown): unknown {
+  return err instanceof ActivityFailure ? err.cause : err;
+}
+
 /** The deferral a row attempt ended with (rate limit, PostgreSQL unreachable), if that is how it ended. */
 function deferralOf(err: unknown): { type: string; details: DeferralDetails } | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const cause = rowFailureCause(err);
   if (!(cause instanceof ApplicationFailure) || !(DEFERRAL_FAILURES as readonly string[]).includes(cause.type ?? ''))
     return undefined;
   const details = (cause.details?.[0] ?? { attempt: 1 }) as DeferralDetails;
@@ -134,11 +174,14 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   let total = 0;
   let admission: RowAdmission | undefined;
   let maxConcurrency = 1;
+  const rowsAsLocal = patched(LOCAL_ROWS_PATCH);
 
   // Temporal's own cancel (Web UI, CLI) cancels this root scope; the `cancel` signal cancels only rowsScope.
   const root = CancellationScope.current();
   // Rows run in their own scope: cancelling it stops scheduling and cancels in-flight activities.
   const rowsScope = new CancellationScope();
+  // Local row activities run here, where no cancellation reaches them (see LOCAL_ROWS_PATCH).
+  const rowCalls = new CancellationScope({ cancellable: false });
   const stopped = () => status !== 'running';
   // What the Web UI shows as the workflow's current details, kept up to date as rows finish.
   const publishDetails = () => {
@@ -160,6 +203,7 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     status = why;
     reason = message;
     rowsScope.cancel();
+    sinks.rows.stopExecution(executionUid);
     publishDetails();
   };
 
@@ -279,7 +323,13 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
         const episode = rows.episode;
         try {
           const params = { executionUid, xUid, position, priorAttempts, rateLimitedForMs };
-          record(await judgeDatapoint.executeWithOptions(rowActivityOptions(priorAttempts, xUid), [params]));
+          record(
+            await (rowsAsLocal
+              ? rowCalls.run(() =>
+                  local.judgeDatapoint.executeWithOptions(localRowOptions(priorAttempts, xUid), [params]),
+                )
+              : judgeDatapoint.executeWithOptions(rowActivityOptions(priorAttempts, xUid), [params])),
+          );
           rows.onSuccess();
           return;
         } catch (err) {
@@ -305,15 +355,17 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
         if (root.consideredCancelled) stop('cancelled', 'cancelled through Temporal');
         return;
       }
+      const cause = rowFailureCause(err);
+      // Aborted because the execution stops (on replay this can come before the cancellation that caused it).
+      if (cause instanceof ApplicationFailure && cause.type === ROW_CANCELLED_FAILURE) return;
       if (status !== 'running') return;
-      const cause = err instanceof ActivityFailure ? err.cause : undefined;
       if (cause instanceof ApplicationFailure && cause.nonRetryable) {
         // A fatal model error (bad key, unknown model): fail fast instead of N identical row errors.
         stop('failed', cause.message);
         return;
       }
       // Retries used up (e.g. activity timeouts): the row gets an error, the execution goes on.
-      const message = cause?.message ?? (err as Error).message;
+      const message = cause instanceof Error ? cause.message : (err as Error).message;
       const errorKind: RowErrorKind = cause instanceof TimeoutFailure ? 'timeout' : 'provider';
       await recordRowError({ executionUid, xUid, error: message, errorKind });
       record({ xUid, error: message, errorKind });
@@ -324,6 +376,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
 
   let nextAfter = input.afterPosition;
   let pageDone = false as boolean;
+  // Every row started in this run; each settles (it never rejects), even after the execution stopped.
+  const judged: Promise<void>[] = [];
   try {
     // Rendering and counting the first rows is needed only until a row has paid (then the mean of paid rows serves).
     const plan = await loadExecutionPlan({ executionUid, withRowEstimate: spent.paidRows === 0 });
@@ -338,7 +392,6 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     publishDetails();
     await rowsScope.run(async () => {
       const page = await listDatapointPage({ executionUid, afterPosition: input.afterPosition ?? -1, limit: pageSize });
-      const judged: Promise<void>[] = [];
       let started = 0;
       for (; started < page.xUids.length; started++) {
         if (stopped() || (started > 0 && workflowInfo().continueAsNewSuggested)) break;
@@ -357,6 +410,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
     if (!isCancellation(err)) throw err;
     stop('cancelled', 'cancelled through Temporal');
   }
+  // Rows still in flight when the execution stopped end soon (aborted); their results are kept.
+  await Promise.all(judged);
 
   if (status === 'running' && !pageDone) {
     log.info('continuing as new', { executionUid, afterPosition: nextAfter, done: counters.done });

@@ -253,6 +253,33 @@ export interface StoredResult {
   cacheSourceXUid: string | null;
 }
 
+/** What a stored row amounts to for the workflow's counters: its score or error, and what it spent. */
+export interface StoredOutcome {
+  xUid: string;
+  score: number | null;
+  error: string | null;
+  errorKind: RowErrorKind | null;
+  tokens: number;
+  costUsd: number | null;
+  cacheHit: boolean;
+}
+
+/** The rows among `xUids` that already have a result in this execution (one query for many rows). */
+export async function findStoredOutcomes(
+  q: Queryable,
+  executionUid: number,
+  xUids: readonly string[],
+): Promise<StoredOutcome[]> {
+  const { rows } = await q.query<StoredOutcome>(
+    `SELECT x_uid AS "xUid", score, error, error_kind AS "errorKind",
+            (coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0))::int AS tokens,
+            cost_usd::float8 AS "costUsd", cache_hit AS "cacheHit"
+       FROM evaluator_results WHERE execution_uid = $1 AND x_uid = ANY($2::text[])`,
+    [executionUid, xUids],
+  );
+  return rows;
+}
+
 /** All results of an execution so far, in dataset order. */
 export async function listResults(q: Queryable, executionUid: number): Promise<StoredResult[]> {
   const { rows } = await q.query<StoredResult>(

@@ -17,7 +17,12 @@ import {
   type ExecutionRecord,
 } from '../db/execution.repository';
 import type { Queryable } from '../db/pool';
-import type { Budget, ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
+import {
+  EXECUTION_WORKFLOW_TASK_TIMEOUT,
+  type Budget,
+  type ExecutionProgress,
+  type ExecutionStatus,
+} from '../shared/execution-contract';
 import type { RowErrorKind } from '../shared/row-errors';
 import { evaluatorExecutionSearchAttributes } from '../shared/search-attributes';
 import { evaluatorExecutionWorkflowId, workflowUrl } from '../shared/workflow-ids';
@@ -164,6 +169,7 @@ export async function startEvaluatorExecution(
     {
       workflowId: evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid),
       args: [{ executionUid, pageSize: options.pageSize }],
+      workflowTaskTimeout: EXECUTION_WORKFLOW_TASK_TIMEOUT,
       searchAttributes: evaluatorExecutionSearchAttributes({ ...evaluator, split }),
       summary:
         `Evaluator ${evaluator.evaluatorUid}, prompt version "${created.promptVersionName}" (${created.modelName}): ` +

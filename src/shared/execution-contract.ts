@@ -20,10 +20,27 @@ export const PROGRESS_QUERY = 'progress';
  */
 export const DEFAULT_PAGE_SIZE = 1000;
 /**
+ * The workflow task timeout of an evaluator execution. While rows run as local activities the worker keeps its
+ * workflow task open and completes it at 80 % of this timeout (Temporal's workflow task heartbeat): signals,
+ * Updates and queries are answered at those points, so this bounds their latency to about 1.6 s (Temporal's
+ * default of 10 s would make a progress query wait up to 8 s).
+ */
+export const EXECUTION_WORKFLOW_TASK_TIMEOUT = '2 seconds';
+/**
  * Attempts of one row's judge activity before its failure is recorded as a row error. Rate limits and an
  * unreachable PostgreSQL do not count: they are retried until JUDGEFLOW_RATE_LIMIT_PATIENCE / for as long as it takes.
  */
 export const ROW_MAX_ATTEMPTS = 5;
+
+/**
+ * The worker-side sink through which a stopping execution aborts its rows' local activities in flight, so a
+ * cancel takes effect at once. (Cancelling a local activity through its cancellation scope races with its
+ * completion inside Temporal's core and can fail the workflow task with a nondeterminism error.)
+ */
+// A type, not an interface: Temporal's Sinks is a record type, which only a type alias satisfies.
+export type RowSinks = {
+  rows: { stopExecution(executionUid: number): void };
+};
 /** Attempts an unparseable or out-of-range answer gets before it becomes a row error. */
 export const ANSWER_MAX_ATTEMPTS = 3;
 /** Recent results kept in workflow state for the `progress` query. */

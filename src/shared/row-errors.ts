@@ -48,3 +48,9 @@ export interface DeferralDetails {
   /** The activity attempt the deferral ended: attempts before it failed for real and count against the row. */
   attempt: number;
 }
+
+/**
+ * A row's local activity ended because its execution stopped (cancelled, or failed on a fatal error): the
+ * workflow asked the worker, through the `rows` sink, to abort its in-flight rows. Not retried, not a row error.
+ */
+export const ROW_CANCELLED_FAILURE = 'RowCancelled';

@@ -1,6 +1,7 @@
 /** Builds a judgeflow worker on the task queue with real dependencies; used by `npm run worker` and tests. */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { RowStops } from '../../activities/row-stops';
 import type { Config } from '../config';
 import type { Db } from '../db/pool';
 import type { JudgeClient } from '../llm/judge';
@@ -19,14 +20,18 @@ export function createJudgeflowWorker(o: JudgeflowWorkerOptions): Promise<Worker
   const workflowSource = o.workflowBundlePath
     ? { workflowBundle: { codePath: o.workflowBundlePath } }
     : { workflowsPath: WORKFLOWS_PATH };
+  const rowStops = new RowStops();
   return Worker.create({
     connection: o.connection,
     namespace: o.config.temporal.namespace,
     taskQueue: o.config.temporal.taskQueue,
     ...workflowSource,
-    activities: createActivities({ config: o.config, db: o.db, llm: o.llm }),
+    activities: createActivities({ config: o.config, db: o.db, llm: o.llm, rowStops }),
+    sinks: rowStops.sinks(),
     // Room for every row window of a few executions at the worker-wide concurrency cap.
     maxConcurrentActivityTaskExecutions: Math.max(100, 2 * o.config.concurrency.max),
+    // Rows are local activities (workflows/evaluator-execution.ts): the same room for them.
+    maxConcurrentLocalActivityExecutions: Math.max(100, 2 * o.config.concurrency.max),
     // Heartbeats reach the server at least every 500 ms, so a cancellation aborts slow model calls within ~1 s.
     maxHeartbeatThrottleInterval: '500 milliseconds',
     // Short row activities arrive fast: more pollers keep the concurrency window full.

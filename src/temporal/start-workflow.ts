@@ -15,6 +15,7 @@ export interface StartWorkflowOptions<W extends Workflow> {
   /** One line for the Web UI's list. */
   summary: string;
   details?: string;
+  workflowTaskTimeout?: string;
 }
 
 export async function startWorkflow<W extends Workflow>(
@@ -33,6 +34,7 @@ export async function startWorkflow<W extends Workflow>(
       typedSearchAttributes: o.searchAttributes,
       staticSummary: o.summary,
       staticDetails: o.details,
+      ...(o.workflowTaskTimeout && { workflowTaskTimeout: o.workflowTaskTimeout }),
     } as unknown as WorkflowStartOptions<W>;
     return await client.workflow.start(workflow, options);
   } catch (err) {

@@ -126,9 +126,11 @@ describe('continue-as-new', () => {
   const scored = (uid: number) => scoredRows(jf.db, { executionUid: uid });
 
   it("continues-as-new when Temporal suggests it (the test server's threshold is lowered) and scores every row once", async () => {
-    const f = await createEvaluatorFixture(jf, { rows: 150 });
+    // About one event per row (a local activity's marker), and the suggestion arrives with a workflow task (about
+    // every 1.6 s while rows run): rows enough, and slow enough, to pass the threshold before the end.
+    const f = await createEvaluatorFixture(jf, { rows: 600, modelName: 'local-judge:latency=60' });
     const uid = await f.evaluator.execute({ split: 'test', concurrency: 16, sync: true });
-    expect(await scored(uid)).toEqual({ n: 150, distinct: 150 });
+    expect(await scored(uid)).toEqual({ n: 600, distinct: 600 });
     const runs = await runsOf(f, uid);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.filter((s) => s === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);

@@ -110,8 +110,9 @@ describe('the shared rate limit', () => {
     ).workflow
       .getHandle(`evaluator-${evaluatorUid}-execution-${uid}`)
       .fetchHistory();
+    // Rows are local activities: a deferred attempt is a marker that carries its failure.
     const deferred = (history.events ?? []).filter(
-      (e) => e.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.type === 'SharedRateLimitBusy',
+      (e) => e.markerRecordedEventAttributes?.failure?.applicationFailureInfo?.type === 'SharedRateLimitBusy',
     );
     expect(deferred.length).toBeGreaterThanOrEqual(1);
   });

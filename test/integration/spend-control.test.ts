@@ -178,7 +178,9 @@ describe('budgets', () => {
 
 describe('live control', () => {
   it('pause stops scheduling, resume goes on, setConcurrency changes the window; each answers with the new state', async () => {
-    const f = await createEvaluatorFixture(jf, { rows: 40, modelName: 'local-judge:latency=150' });
+    // Slow enough (about 4.5 s) that the pause lands mid-run: Updates reach a workflow whose rows run as local
+    // activities at its next workflow task, within about 1.6 s (EXECUTION_WORKFLOW_TASK_TIMEOUT).
+    const f = await createEvaluatorFixture(jf, { rows: 60, modelName: 'local-judge:latency=300' });
     const uid = await f.evaluator.execute({ split: 'test', concurrency: 4 });
     await waitUntil('rows are judged', async () => (await f.evaluator.getExecutionProgress(uid)).done >= 4);
     const pausedNow = await f.evaluator.pauseExecution(uid);
@@ -187,7 +189,7 @@ describe('live control', () => {
     const held = (await f.evaluator.getExecutionProgress(uid)).done;
     await new Promise((r) => setTimeout(r, 600));
     expect((await f.evaluator.getExecutionProgress(uid)).done).toBe(held);
-    expect(held).toBeLessThan(40);
+    expect(held).toBeLessThan(60);
 
     const narrowed = await f.evaluator.setExecutionConcurrency(uid, 2);
     expect(narrowed.concurrency).toEqual({ effective: 2, max: 2 });
@@ -198,7 +200,7 @@ describe('live control', () => {
     expect(resumed.paused).toBeUndefined();
     const [status, results] = await f.evaluator.pollExecutionResult(uid, { sync: true });
     expect(status).toBe('completed');
-    expect(Object.keys(results)).toHaveLength(40);
+    expect(Object.keys(results)).toHaveLength(60);
     await expect(f.evaluator.pauseExecution(uid)).rejects.toThrow(ExecutionNotRunningError);
     await expect(f.evaluator.pauseExecution(uid)).rejects.toThrow(
       new RegExp(`cannot pause: execution ${uid} has already finished \\(completed\\)`),

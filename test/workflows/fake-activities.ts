@@ -3,6 +3,9 @@
  * activities/judge-datapoint.ts): no PostgreSQL, no LLM. Every call is recorded so tests can assert on it.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { RowStops } from '../../activities/row-stops';
+import { ROW_CANCELLED_FAILURE } from '../../src/shared/row-errors';
 import type { BenchmarkChild } from '../../src/shared/benchmark-contract';
 import type {
   DatapointPage,
@@ -51,8 +54,10 @@ export interface FakeCalls {
   rowErrors: { executionUid: number; xUid: string; error: string }[];
   finished: { executionUid: number; status: StoredExecutionStatus; error?: string }[];
   benchmarkFinished: { benchmarkExecutionUid: number; status: StoredExecutionStatus; error?: string }[];
-  /** judgeDatapoint attempts that saw their activity cancellation. */
+  /** judgeDatapoint attempts that saw their activity cancellation, or their execution stop. */
   cancelled: number;
+  /** What the workflow's `rows` sink stops (register `stops.sinks()` on the worker). */
+  stops: RowStops;
   inFlight: number;
   maxInFlight: number;
   /** Highest number of judgeDatapoint attempts in flight at once, per execution. */
@@ -61,17 +66,30 @@ export interface FakeCalls {
 
 export const xUid = (position: number) => `x${position}`;
 
-/** Heartbeats (so cancellation reaches the activity) until the activity is cancelled, then rethrows it. */
-export async function untilCancelled(calls: FakeCalls): Promise<never> {
+/**
+ * Waits until the row's execution stops (as the real activity does for local rows: activities/row-stops.ts) or,
+ * for a server-side activity, until it is cancelled (heartbeating so the cancellation reaches it), then fails.
+ */
+export async function untilCancelled(calls: FakeCalls, p: JudgeDatapointParams): Promise<never> {
   const ctx = Context.current();
-  ctx.heartbeat();
+  const stopped = calls.stops.signal(p.executionUid);
   const beat = setInterval(() => {
     ctx.heartbeat();
   }, 100);
   try {
-    return await ctx.cancelled;
-  } catch (err) {
+    await Promise.race([
+      ctx.cancelled,
+      new Promise<void>((resolve) => {
+        if (stopped.aborted) resolve();
+        stopped.addEventListener('abort', () => {
+          resolve();
+        });
+      }),
+    ]);
     calls.cancelled += 1;
+    throw ApplicationFailure.create({ message: 'execution stopped', type: ROW_CANCELLED_FAILURE, nonRetryable: true });
+  } catch (err) {
+    if (!(err instanceof ApplicationFailure)) calls.cancelled += 1;
     throw err;
   } finally {
     clearInterval(beat);
@@ -87,6 +105,7 @@ export function createFakeActivities(options: FakeOptions) {
     finished: [],
     benchmarkFinished: [],
     cancelled: 0,
+    stops: new RowStops(),
     inFlight: 0,
     maxInFlight: 0,
     maxInFlightByExecution: {},
