@@ -45,6 +45,8 @@ import { createStoredOutcomes } from './stored-outcomes';
 
 /** Rows are read ahead in chunks of this many dataset positions: about one query per chunk, not per row. */
 const ROW_CHUNK = 256;
+/** Chunks kept per worker: a few for each execution it runs at once. */
+const ROW_CHUNKS_CACHED = 32;
 /** With the worker's heartbeat throttle (create-worker.ts), a cancellation reaches a slow model call within ~1 s. */
 const HEARTBEAT_EVERY_MS = 500;
 
@@ -78,7 +80,8 @@ export function createJudgeDatapoint({
       renderUser: userPrompt ? compileTemplate(userPrompt) : undefined,
     };
   });
-  const chunks = new AsyncCache<string, Map<string, Record<string, unknown>>>(512, (key) => {
+  // Rows are judged in dataset order, so a few recent chunks per execution serve; 512 held a whole 100k dataset.
+  const chunks = new AsyncCache<string, Map<string, Record<string, unknown>>>(ROW_CHUNKS_CACHED, (key) => {
     const [datasetUid, chunk] = key.split(':').map(Number) as [number, number];
     return loadRowsByPosition(db, datasetUid, chunk * ROW_CHUNK, (chunk + 1) * ROW_CHUNK);
   });
