@@ -1,7 +1,9 @@
-# judgeflow worker image: `npx tsx src/worker.ts` on the configured task queue.
+# judgeflow worker image: `src/worker.ts` through tsx on the configured task queue, started as
+# src/temporal/worker-runtime.ts says (heap cap, malloc arenas).
 FROM node:20.19-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+ENV MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json ./
 # tsx runs the TypeScript sources directly; it is a runtime dependency, so --omit=dev keeps it.
 RUN npm ci --omit=dev --no-audit --no-fund
@@ -11,4 +13,4 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY scripts ./scripts
 USER node
-CMD ["npx", "tsx", "src/worker.ts"]
+CMD ["node", "--max-old-space-size=256", "--import", "tsx", "src/worker.ts"]

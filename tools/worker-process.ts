@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { JudgeflowError } from '../src/errors';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/temporal/worker-runtime';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -21,9 +22,10 @@ export async function spawnWorkerProcess(
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'src/worker.ts')], {
+  const args = [...WORKER_NODE_ARGS, ...nodeArgs, '--import', 'tsx', path.join(root, 'src/worker.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...WORKER_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

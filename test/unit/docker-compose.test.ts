@@ -102,6 +102,7 @@ describe('docker-compose.yml', () => {
   it('builds the worker image from a Dockerfile whose command runs src/worker.ts', () => {
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20[\w.-]*$/m);
-    expect(dockerfile).toMatch(/^CMD \["npx", "tsx", "src\/worker\.ts"\]$/m);
+    // Node options and all: test/unit/worker-runtime.test.ts.
+    expect(dockerfile).toMatch(/^CMD \["node", .*"--import", "tsx", "src\/worker\.ts"\]$/m);
   });
 });

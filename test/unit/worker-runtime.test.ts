@@ -1,0 +1,30 @@
+/** Every way of starting a worker applies the same runtime settings (src/temporal/worker-runtime.ts). */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../../src/temporal/worker-runtime';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+
+describe('worker runtime settings', () => {
+  it('npm run worker passes the Node options and the environment', () => {
+    const script = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.worker!;
+    for (const arg of WORKER_NODE_ARGS) expect(script).toContain(` ${arg} `);
+    for (const [k, v] of Object.entries(WORKER_ENV)) expect(script).toContain(`${k}=${v} `);
+  });
+
+  it('the Dockerfile starts the worker the same way', () => {
+    const dockerfile = read('Dockerfile');
+    const cmd = /^CMD (.+)$/m.exec(dockerfile)?.[1];
+    expect(JSON.parse(cmd!)).toEqual(['node', ...WORKER_NODE_ARGS, '--import', 'tsx', 'src/worker.ts']);
+    for (const [k, v] of Object.entries(WORKER_ENV)) expect(dockerfile).toMatch(new RegExp(`^ENV ${k}=${v}$`, 'm'));
+  });
+
+  it('the process starters (tests, demo, bench, cluster) import them', () => {
+    for (const file of ['tools/worker-process.ts', 'tools/cluster.ts'])
+      expect(read(file)).toMatch(
+        /\.\.\.WORKER_NODE_ARGS[\s\S]*\.\.\.WORKER_ENV|\.\.\.WORKER_ENV[\s\S]*\.\.\.WORKER_NODE_ARGS/,
+      );
+  });
+});
