@@ -3,8 +3,11 @@
  * fake in-memory activities (test/workflows/fake-activities.ts): no PostgreSQL, no LLM.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { WorkflowFailedError, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   bundleWorkflowCode,
@@ -662,5 +665,20 @@ describe('benchmark execution workflow', () => {
       expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
       expect(calls.benchmarkFinished).toMatchObject([{ status: 'cancelled', error: 'cancelled through Temporal' }]);
     });
+  });
+});
+
+describe('upgrade', () => {
+  it('an execution started before rows became local activities replays with its server-side activities', async () => {
+    // Recorded with the workflow code of f4172fc (fake activities, 6 rows at concurrency 2, one row rate-limited
+    // once): ActivityTaskScheduled per row and no patch marker. Replaying it with today's code must not hit a
+    // nondeterminism error: LOCAL_ROWS_PATCH is false for it.
+    const bytes = fs.readFileSync(path.join(import.meta.dirname, 'histories/evaluator-execution-server-side-rows.bin'));
+    const history = temporal.api.history.v1.History.decode(bytes);
+    const scheduled = (history.events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'judgeDatapoint',
+    );
+    expect(scheduled.length).toBeGreaterThanOrEqual(6);
+    await Worker.runReplayHistory({ workflowBundle }, history, 'wf-test-execution-424242');
   });
 });
