@@ -102,14 +102,13 @@ export function createJudgeDatapoint({
           activity.heartbeat();
         }, HEARTBEAT_EVERY_MS);
     // Aborted when the activity is cancelled, or when its execution stops (RowStops).
-    const executionStopped = rowStops.signal(params.executionUid);
-    const signal = AbortSignal.any([activity.cancellationSignal, executionStopped]);
+    const row = rowStops.track(params.executionUid, activity.cancellationSignal);
     try {
-      if (executionStopped.aborted) throw executionStopped.reason;
+      if (row.stopped) throw row.signal.reason;
       // Judged already, by a run whose worker died before Temporal recorded it: the stored result stands.
-      return (await storedOutcome(params)) ?? (await judge(activity, signal, params));
+      return (await storedOutcome(params)) ?? (await judge(activity, row.signal, params));
     } catch (err) {
-      if (executionStopped.aborted)
+      if (row.stopped)
         throw ApplicationFailure.create({
           message: `row ${params.xUid} not judged: its execution stopped`,
           type: ROW_CANCELLED_FAILURE,
@@ -123,6 +122,7 @@ export function createJudgeDatapoint({
         details: [details],
       });
     } finally {
+      row.done();
       clearInterval(heartbeats);
     }
   };

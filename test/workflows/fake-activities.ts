@@ -72,26 +72,27 @@ export const xUid = (position: number) => `x${position}`;
  */
 export async function untilCancelled(calls: FakeCalls, p: JudgeDatapointParams): Promise<never> {
   const ctx = Context.current();
-  const stopped = calls.stops.signal(p.executionUid);
+  const row = calls.stops.track(p.executionUid, ctx.cancellationSignal);
   const beat = setInterval(() => {
     ctx.heartbeat();
   }, 100);
   try {
-    await Promise.race([
-      ctx.cancelled,
-      new Promise<void>((resolve) => {
-        if (stopped.aborted) resolve();
-        stopped.addEventListener('abort', () => {
-          resolve();
-        });
-      }),
-    ]);
+    await new Promise<void>((resolve) => {
+      if (row.signal.aborted) resolve();
+      row.signal.addEventListener('abort', () => {
+        resolve();
+      });
+    });
     calls.cancelled += 1;
-    throw ApplicationFailure.create({ message: 'execution stopped', type: ROW_CANCELLED_FAILURE, nonRetryable: true });
-  } catch (err) {
-    if (!(err instanceof ApplicationFailure)) calls.cancelled += 1;
-    throw err;
+    if (row.stopped)
+      throw ApplicationFailure.create({
+        message: 'execution stopped',
+        type: ROW_CANCELLED_FAILURE,
+        nonRetryable: true,
+      });
+    throw row.signal.reason;
   } finally {
+    row.done();
     clearInterval(beat);
   }
 }
