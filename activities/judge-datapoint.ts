@@ -95,7 +95,7 @@ export function createJudgeDatapoint({
   return async function judgeDatapoint(params: JudgeDatapointParams): Promise<JudgeDatapointResult> {
     const activity = Context.current();
     // Server-side row activities (executions that started before rows became local activities) heartbeat while
-    // a row is slow, so they learn of cancellation within seconds; local ones are cancelled in-process.
+    // a row is slow, so they learn of cancellation within seconds; local ones are aborted through RowStops.
     const heartbeats = activity.info.isLocal
       ? undefined
       : setInterval(() => {

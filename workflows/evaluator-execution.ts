@@ -92,7 +92,7 @@ function rowRetry(priorAttempts: number) {
 /**
  * Options of a row's local activity. Deferrals (rate limits, PostgreSQL unreachable) are not retried by Temporal:
  * they come back to the workflow, which waits and retries without spending attempts. The summary names the
- * datapoint in the Web UI's event history. Cancellation reaches a local activity in-process, at once.
+ * datapoint in the Web UI's event history (on the row's marker).
  */
 function localRowOptions(priorAttempts: number, xUid: string): LocalActivityOptions {
   return {
@@ -178,7 +178,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
 
   // Temporal's own cancel (Web UI, CLI) cancels this root scope; the `cancel` signal cancels only rowsScope.
   const root = CancellationScope.current();
-  // Rows run in their own scope: cancelling it stops scheduling and cancels in-flight activities.
+  // Rows run in their own scope: cancelling it stops scheduling, ends deferral waits and (for executions started
+  // with server-side row activities) cancels in-flight activities.
   const rowsScope = new CancellationScope();
   // Local row activities run here, where no cancellation reaches them (see LOCAL_ROWS_PATCH).
   const rowCalls = new CancellationScope({ cancellable: false });
