@@ -38,15 +38,37 @@ export async function createBenchEvaluator(jf: Judgeflow, name: string, rows: nu
 
 const TICK_MS = 1000 / 100; // /proc's clock ticks (USER_HZ) are 100 a second on Linux
 
-/** CPU time (ms) of a process from /proc; 0 once it is gone. */
-export function cpuMs(pid: number): number {
+/**
+ * CPU time (ms) of a process from /proc; 0 once it is gone. `withEndedChildren` adds what its children that ended
+ * used (the kernel moves it to the parent when they are reaped).
+ */
+export function cpuMs(pid: number, withEndedChildren = false): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const own = fields[11]! + fields[12]!;
+    return (withEndedChildren ? own + fields[13]! + fields[14]! : own) * TICK_MS;
   } catch {
     return 0;
   }
+}
+
+/** CPU ms of PostgreSQL: every live process, plus the backends that ended (counted on the postmaster). */
+function postgresCpuMs(): number {
+  const pids = pidsNamed('postgres');
+  const parentOf = (pid: number) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return 0;
+    }
+  };
+  const postmasters = new Set(pids.filter((pid) => !pids.includes(parentOf(pid))));
+  return pids.reduce((n, pid) => n + cpuMs(pid, postmasters.has(pid)), 0);
 }
 
 /** The most memory (MiB) a process has held so far (VmHWM); 0 once it is gone. */
@@ -88,14 +110,14 @@ export interface ProcessGroups {
   workers: number[];
 }
 
-/** CPU ms so far of each group, of every PostgreSQL backend, and of this process (client and local judge). */
+/** CPU ms so far of each group, of PostgreSQL, and of this process (client and local judge). */
 export function cpuSample(groups: ProcessGroups) {
   const sum = (pids: number[]) => pids.reduce((n, pid) => n + cpuMs(pid), 0);
   const self = process.cpuUsage();
   return {
     temporal: sum(groups.temporal),
     workers: sum(groups.workers),
-    postgres: sum(pidsNamed('postgres')),
+    postgres: postgresCpuMs(),
     client: (self.user + self.system) / 1000,
   };
 }
