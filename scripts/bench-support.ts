@@ -38,36 +38,34 @@ export async function createBenchEvaluator(jf: Judgeflow, name: string, rows: nu
 
 const TICK_MS = 1000 / 100; // /proc's clock ticks (USER_HZ) are 100 a second on Linux
 
+/** The fields of /proc/<pid>/stat after the command name (state is [0], ppid [1], utime [11]); undefined once gone. */
+function procStat(pid: number): number[] | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * CPU time (ms) of a process from /proc; 0 once it is gone. `withEndedChildren` adds what its children that ended
  * used (the kernel moves it to the parent when they are reaped).
  */
 export function cpuMs(pid: number, withEndedChildren = false): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
-    const own = fields[11]! + fields[12]!;
-    return (withEndedChildren ? own + fields[13]! + fields[14]! : own) * TICK_MS;
-  } catch {
-    return 0;
-  }
+  const fields = procStat(pid);
+  if (!fields) return 0;
+  const own = fields[11]! + fields[12]!;
+  return (withEndedChildren ? own + fields[13]! + fields[14]! : own) * TICK_MS;
 }
 
 /** CPU ms of PostgreSQL: every live process, plus the backends that ended (counted on the postmaster). */
 function postgresCpuMs(): number {
   const pids = pidsNamed('postgres');
-  const parentOf = (pid: number) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      return 0;
-    }
-  };
-  const postmasters = new Set(pids.filter((pid) => !pids.includes(parentOf(pid))));
+  const postmasters = new Set(pids.filter((pid) => !pids.includes(procStat(pid)?.[1] ?? 0)));
   return pids.reduce((n, pid) => n + cpuMs(pid, postmasters.has(pid)), 0);
 }
 
