@@ -65,8 +65,12 @@ const parts = new Set(opts.parts.split(',').map((p) => p.trim()));
 for (const p of parts)
   if (!(PARTS as readonly string[]).includes(p))
     program.error(`--parts: unknown part "${p}"; expected ${PARTS.join(', ')}`);
-for (const [flag, n] of Object.entries({ rows: opts.rows, scaleRows: opts.scaleRows, exportRows: opts.exportRows }))
-  if (!Number.isInteger(n) || n < 1) program.error(`--${flag}: expected a positive integer, got ${n}`);
+for (const [flag, n] of Object.entries({
+  '--rows': opts.rows,
+  '--scale-rows': opts.scaleRows,
+  '--export-rows': opts.exportRows,
+}))
+  if (!Number.isInteger(n) || n < 1) program.error(`${flag}: expected a positive integer, got ${n}`);
 if (opts.concurrency.some((c) => !Number.isInteger(c) || c < 1 || c > 256))
   program.error(`--concurrency: expected integers from 1 to 256, got ${opts.concurrency.join(',')}`);
 const faults = parseFaults(opts.faults);
