@@ -6,7 +6,8 @@
  * cluster directory (.data/cluster/). Starting is idempotent (what runs is kept, what is missing is started); a
  * failed start stops what it started, so nothing is left half-running.
  */
-import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/temporal/worker-runtime';
+import { WORKER_ENV } from '../src/temporal/worker-runtime';
+import { workerArgs } from './worker-process';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -428,20 +429,14 @@ export async function startClusterProcess(o: ClusterOptions, p: ClusterProcess):
       Object.entries(o.workerEnv).filter((e): e is [string, string] => e[1] !== undefined),
     );
     fs.rmSync(logFile(o, p.name), { force: true });
-    spawnLogged(
-      o,
-      p.name,
-      process.execPath,
-      [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'src/worker.ts')],
-      {
-        ...WORKER_ENV,
-        ...env,
-        TEMPORAL_ADDRESS: o.address,
-        TEMPORAL_NAMESPACE: o.namespace,
-        DATABASE_URL: o.databaseUrl,
-        JUDGEFLOW_DB_POOL_MAX: env.JUDGEFLOW_DB_POOL_MAX ?? String(CLUSTER_WORKER_DB_POOL),
-      },
-    );
+    spawnLogged(o, p.name, process.execPath, workerArgs(), {
+      ...WORKER_ENV,
+      ...env,
+      TEMPORAL_ADDRESS: o.address,
+      TEMPORAL_NAMESPACE: o.namespace,
+      DATABASE_URL: o.databaseUrl,
+      JUDGEFLOW_DB_POOL_MAX: env.JUDGEFLOW_DB_POOL_MAX ?? String(CLUSTER_WORKER_DB_POOL),
+    });
     await waitFor('starting', o, p.name, () =>
       Promise.resolve(fs.readFileSync(logFile(o, p.name), 'utf8').includes('judgeflow worker:')),
     );

@@ -17,13 +17,17 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
+/** Node's arguments for a worker process (also `npm run cluster`'s); `nodeArgs` are extra Node options. */
+export function workerArgs(nodeArgs: readonly string[] = []): string[] {
+  return [...WORKER_NODE_ARGS, ...nodeArgs, '--import', 'tsx', path.join(root, 'src/worker.ts')];
+}
+
 /** `nodeArgs`: extra Node options, e.g. `--cpu-prof` for `npm run bench -- --profile`. */
 export async function spawnWorkerProcess(
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
 ): Promise<WorkerProcess> {
-  const args = [...WORKER_NODE_ARGS, ...nodeArgs, '--import', 'tsx', path.join(root, 'src/worker.ts')];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, workerArgs(nodeArgs), {
     cwd: root,
     env: { ...process.env, ...WORKER_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
