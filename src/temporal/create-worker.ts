@@ -21,6 +21,8 @@ export function createJudgeflowWorker(o: JudgeflowWorkerOptions): Promise<Worker
     ? { workflowBundle: { codePath: o.workflowBundlePath } }
     : { workflowsPath: WORKFLOWS_PATH };
   const rowStops = new RowStops();
+  // Room for every row window of a few executions at the worker-wide concurrency cap.
+  const rowRoom = Math.max(100, 2 * o.config.concurrency.max);
   return Worker.create({
     connection: o.connection,
     namespace: o.config.temporal.namespace,
@@ -28,10 +30,9 @@ export function createJudgeflowWorker(o: JudgeflowWorkerOptions): Promise<Worker
     ...workflowSource,
     activities: createActivities({ config: o.config, db: o.db, llm: o.llm, rowStops }),
     sinks: rowStops.sinks(),
-    // Room for every row window of a few executions at the worker-wide concurrency cap.
-    maxConcurrentActivityTaskExecutions: Math.max(100, 2 * o.config.concurrency.max),
+    maxConcurrentActivityTaskExecutions: rowRoom,
     // Rows are local activities (workflows/evaluator-execution.ts): the same room for them.
-    maxConcurrentLocalActivityExecutions: Math.max(100, 2 * o.config.concurrency.max),
+    maxConcurrentLocalActivityExecutions: rowRoom,
     // Heartbeats reach the server at least every 500 ms, so a cancellation aborts slow model calls within ~1 s.
     maxHeartbeatThrottleInterval: '500 milliseconds',
     // Short row activities arrive fast: more pollers keep the concurrency window full.
