@@ -1,13 +1,18 @@
 /**
  * A TCP forwarder for fault tests: clients connect to it instead of the real service (e.g. PostgreSQL), and the
  * test can make the service look down — `refuse()` drops every open connection and refuses new ones (connect
- * gets ECONNREFUSED), `accept()` brings it back on the same port.
+ * gets ECONNREFUSED), `accept()` brings it back on the same port — or stall it: `stall()` stops passing on what
+ * the connections open now send (their writers soon wait for the network), `unstall()` lets it through again.
  */
 import net from 'node:net';
 
 export interface TcpProxy {
   readonly port: number;
+  /** Bytes clients have sent through the proxy so far. */
+  readonly bytesFromClients: number;
   refuse(): Promise<void>;
+  stall(): void;
+  unstall(): void;
   accept(): Promise<void>;
   close(): Promise<void>;
 }
@@ -20,6 +25,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   };
   let server: net.Server | undefined;
   let port = 0;
+  let bytesFromClients = 0;
+  const links = new Map<net.Socket, net.Socket>();
+  const stalled = new Set<net.Socket>();
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
@@ -27,6 +35,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         const upstream = net.connect(target.port, target.host);
         track(client);
         track(upstream);
+        links.set(client, upstream);
+        client.once('close', () => links.delete(client));
+        client.on('data', (chunk: Buffer) => (bytesFromClients += chunk.length));
         client.pipe(upstream).pipe(client);
         const end = () => {
           client.destroy();
@@ -59,6 +70,23 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     get port() {
       return port;
+    },
+    get bytesFromClients() {
+      return bytesFromClients;
+    },
+    stall() {
+      for (const [client, upstream] of links) {
+        client.unpipe(upstream);
+        client.pause();
+        stalled.add(client);
+      }
+    },
+    unstall() {
+      for (const client of stalled) {
+        const upstream = links.get(client);
+        if (upstream) client.pipe(upstream);
+      }
+      stalled.clear();
     },
     refuse: stop,
     accept: listen,

@@ -1,15 +1,31 @@
-import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  patched,
+  proxyActivities,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { ExportInput, ExportOutcome } from '../src/shared/benchmark-contract';
 
 type Activities = ReturnType<typeof createActivities>;
 
 // One long activity streams the whole file; its heartbeats carry progress and bring cancellation to it.
-const { writeExport } = proxyActivities<Activities>({
+const writing = {
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 3 },
+} as const;
+// A cancelled export ends once its activity has stopped and removed what it wrote (or has committed it anyway):
+// the recorded outcome is then what is in the destination.
+const WAITS_FOR_CANCELLATION_PATCH = 'export-waits-for-its-cancellation';
+const { writeExport } = proxyActivities<Activities>({
+  ...writing,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
+// Histories from before the patch: the export ended as soon as it asked its activity to stop.
+const { writeExport: writeExportUnwaited } = proxyActivities<Activities>(writing);
 const { finishExport } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -21,9 +37,11 @@ const { finishExport } = proxyActivities<Activities>({
  * failed or cancelled export never leaves a partial file. Records the outcome in PostgreSQL.
  */
 export async function exportWorkflow({ exportUid }: ExportInput): Promise<ExportOutcome> {
+  const write = patched(WAITS_FOR_CANCELLATION_PATCH) ? writeExport : writeExportUnwaited;
   try {
-    const { rowsWritten } = await writeExport({ exportUid });
-    await finishExport({ exportUid, status: 'completed', rowsWritten });
+    const { rowsWritten } = await write({ exportUid });
+    // Written and committed, even if a cancellation came too late to stop it.
+    await CancellationScope.nonCancellable(() => finishExport({ exportUid, status: 'completed', rowsWritten }));
     return { exportUid, status: 'completed', rowsWritten };
   } catch (err) {
     const cancelled = isCancellation(err);

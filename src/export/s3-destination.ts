@@ -1,7 +1,8 @@
 /**
  * An s3:// export destination through the official client: a multipart `Upload` fed by a stream, so memory stays at
  * a few parts whatever the size. The object exists only once the upload completes; `abort()` ends the body with an
- * error, which makes the upload abort its multipart upload (no object, no pending parts).
+ * error and aborts the upload and its multipart upload (no object, no pending parts), also while its last parts
+ * are still going up.
  */
 import { PassThrough, type Writable } from 'node:stream';
 import { AbortMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
@@ -71,6 +72,8 @@ export class S3Destination implements ExportDestination {
 
   async abort(): Promise<void> {
     this.body?.destroy(new Error('export aborted'));
+    // The body may be read to its end already, with parts still going up: stop those too.
+    await this.upload?.abort();
     await this.done?.catch(() => undefined);
     // The upload aborts its multipart upload on a body error; make sure, in case it had not learnt its id yet.
     const uploadId = this.upload?.uploadId;

@@ -125,10 +125,14 @@ export async function writeExport(
   });
   const stop = () => out.destroy(new Error('export cancelled'));
   progress.signal.addEventListener('abort', stop, { once: true });
+  let written = 0;
+  // Heartbeats on a clock too: a write that waits for a slow destination still reports, and hears a cancellation.
+  const clock = setInterval(() => {
+    progress.heartbeat(written);
+  }, HEARTBEAT_EVERY_MS);
   try {
     const writer = createExportWriter(config, out);
     await writer.begin(header);
-    let written = 0;
     const { query, toRow } = exportRowMapping(header);
     const datapoints = await forEachExportRow(ctx.db, query, async (row) => {
       progress.signal.throwIfAborted();
@@ -144,7 +148,8 @@ export async function writeExport(
         key: keys.get(e.evaluatorUid) ?? `evaluator-${e.evaluatorUid}`,
       })),
     });
-    await destination.commit();
+    // A cancellation while the last parts go up still stops the upload, so no object appears.
+    await orAborted(destination.commit(), progress.signal);
     progress.heartbeat(written);
     return { rowsWritten: written };
   } catch (err) {
@@ -153,8 +158,25 @@ export async function writeExport(
     if (progress.signal.aborted) throw progress.signal.reason;
     throw destination.describeError(err);
   } finally {
+    clearInterval(clock);
     progress.signal.removeEventListener('abort', stop);
   }
+}
+
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/** `work`'s outcome, or a rejection with the signal's reason as soon as it aborts. */
+function orAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason as Error);
+    };
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
 }
 
 /** The connector config for a remote destination: it exists and is of the scheme's storage type. */

@@ -28,6 +28,7 @@ import {
 import { openConnector } from '../../src/services/connector-configs';
 import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
 import { startGcsServer, startS3Server, type S3Server, type StorageServer } from '../../tools/storage-servers';
+import { startTcpProxy } from '../../tools/tcp-proxy';
 import { spawnWorkerProcess, type WorkerProcess } from '../../tools/worker-process';
 import { connectTestClient, uniqueName } from '../support/context';
 import { createEvaluatorFixture } from '../support/fixtures';
@@ -233,34 +234,73 @@ describe('exports to s3:// and gs://', () => {
 
 describe('a cancelled export', () => {
   it('leaves no object and no pending multipart upload (S3), no object (GCS)', async () => {
-    // 300,000 datapoints make a JSON export of tens of MB: several multipart parts, seconds to write.
-    const f = await createEvaluatorFixture(jf, { rows: 300_000 });
+    // 100,000 datapoints make a JSON export of tens of MB: several multipart parts.
+    const f = await createEvaluatorFixture(jf, { rows: 100_000 });
     const big = await (await Benchmark.get(f.benchmarkUid, jf)).execute({ numRows: 1, sync: true });
     const temporal = await jf.temporal();
     const latestExport = async () =>
       (await jf.db.query<{ uid: number }>(`SELECT max(uid) AS uid FROM exports`)).rows[0]!.uid;
+    // Each store behind a proxy the test stalls once the upload is under way, so the export is cancelled
+    // mid-upload however fast it writes.
+    const behindProxy = async (endpoint: string) => {
+      const url = new URL(endpoint);
+      const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+      url.port = String(proxy.port);
+      return { proxy, endpoint: url.toString().replace(/\/$/, '') };
+    };
+    const s3Proxied = await behindProxy(s3.endpoint);
+    const gcsProxied = await behindProxy(gcs.endpoint);
+    const s3Stalled = await ConnectorConfig.create(
+      {
+        name: uniqueName('s3-stalled'),
+        type: 's3',
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        options: { endpoint: s3Proxied.endpoint, forcePathStyle: true, region: 'us-east-1' },
+      },
+      jf,
+    );
+    const gcsStalled = await ConnectorConfig.create(
+      {
+        name: uniqueName('gcs-stalled'),
+        type: 'gcs',
+        credentials: JSON.stringify({
+          client_email: 'exporter@test.iam.gserviceaccount.com',
+          private_key: GCS_PRIVATE_KEY,
+        }),
+        options: { apiEndpoint: gcsProxied.endpoint, projectId: 'test' },
+      },
+      jf,
+    );
 
-    for (const [url, connectorConfigUid] of [
-      ['s3://exports/big.json', s3Connector.connectorConfigUid],
-      ['gs://exports/big.json', gcsConnector.connectorConfigUid],
-    ] as const) {
-      const before = await latestExport();
-      const running = big.export(url, { connectorConfigUid });
-      running.catch(() => undefined);
-      await waitUntil('the export has started', async () => (await latestExport()) > before);
-      const exportUid = await latestExport();
-      // S3: once the first part went up; GCS streams one resumable request: cancelled a few seconds in.
-      if (url.startsWith('s3'))
-        await waitUntil(`${url} is being uploaded`, async () => (await pendingMultipartUploads()) > 0);
-      else await new Promise((resolve) => setTimeout(resolve, 4_000));
-      await temporal.workflow.getHandle(`export-${exportUid}`).cancel();
-      await expect(running).rejects.toThrow(/export cancelled/);
-      const { rows } = await jf.db.query<{ status: string }>(`SELECT status FROM exports WHERE uid = $1`, [exportUid]);
-      expect(rows[0]?.status).toBe('cancelled');
+    try {
+      for (const [url, connector, { proxy }] of [
+        ['s3://exports/big.json', s3Stalled, s3Proxied],
+        ['gs://exports/big.json', gcsStalled, gcsProxied],
+      ] as const) {
+        const before = await latestExport();
+        const running = big.export(url, { connectorConfigUid: connector.connectorConfigUid });
+        running.catch(() => undefined);
+        await waitUntil('the export has started', async () => (await latestExport()) > before);
+        const exportUid = await latestExport();
+        await waitUntil(`${url} is being uploaded`, async () => proxy.bytesFromClients > 1_000_000, 60_000);
+        proxy.stall();
+        await temporal.workflow.getHandle(`export-${exportUid}`).cancel();
+        await expect(running).rejects.toThrow(/export cancelled/);
+        proxy.unstall();
+        const { rows } = await jf.db.query<{ status: string }>(`SELECT status FROM exports WHERE uid = $1`, [
+          exportUid,
+        ]);
+        expect(rows[0]?.status).toBe('cancelled');
+      }
+      await waitUntil('no multipart upload is pending', async () => (await pendingMultipartUploads()) === 0, 20_000);
+      expect(await s3Exists('big.json')).toBe(false);
+      expect(await gcsExists('big.json')).toBe(false);
+    } finally {
+      for (const { proxy } of [s3Proxied, gcsProxied]) {
+        proxy.unstall();
+        await proxy.close();
+      }
     }
-    await waitUntil('no multipart upload is pending', async () => (await pendingMultipartUploads()) === 0, 20_000);
-    expect(await s3Exists('big.json')).toBe(false);
-    expect(await gcsExists('big.json')).toBe(false);
   }, 180_000);
 });
 
