@@ -81,8 +81,8 @@ export default tseslint.config(
     // Storage knows nothing above it: no services, SDK, export formats, metrics or Temporal.
     files: ['src/db/**/*.ts'],
     rules: onlyImports(
-      'src/db/ imports nothing above it: only itself, src/errors, src/shared/, pg and node-pg-migrate.',
-      '^(?!\\./|\\.\\./errors$|\\.\\./shared/|pg$|pg-cursor$|node-pg-migrate$|node:)',
+      'src/db/ imports nothing above it: only itself, src/errors, src/shared/, pg, its cursor and COPY streams, and node-pg-migrate.',
+      '^(?!\\./|\\.\\./errors$|\\.\\./shared/|pg$|pg-cursor$|pg-copy-streams$|node-pg-migrate$|node:)',
     ),
   },
   {

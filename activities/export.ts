@@ -8,7 +8,7 @@ import { recordExportEnd, writeExport } from '../src/services/exports';
 import type { StoredExecutionStatus } from '../src/shared/execution-contract';
 import { failFastOnDomainErrors } from './fatal-errors';
 
-const HEARTBEAT_EVERY_ROWS = 1_000;
+const HEARTBEAT_EVERY_MS = 1_000;
 
 export function createExportActivities(ctx: StorageContext) {
   return {
@@ -17,10 +17,10 @@ export function createExportActivities(ctx: StorageContext) {
       return failFastOnDomainErrors(() =>
         writeExport(ctx, exportUid, {
           signal: activity.cancellationSignal,
-          heartbeat: (rowsWritten) => {
-            activity.heartbeat({ rowsWritten });
+          heartbeat: (details) => {
+            activity.heartbeat(details);
           },
-          everyRows: HEARTBEAT_EVERY_ROWS,
+          everyMs: HEARTBEAT_EVERY_MS,
         }),
       );
     },

@@ -150,8 +150,8 @@ export interface ExportRowQuery {
   benchmarkUid: number;
   /** Ground truth of these criteria, in this order. */
   criteriaUids: number[];
-  /** Results of these evaluator executions, in this order. */
-  executionUids: number[];
+  /** Results of these evaluator executions, in this order, each with its evaluator and that evaluator's criteria. */
+  executions: { executionUid: number; evaluatorUid: number; criteriaUid: number }[];
   /** Whether to read slice membership (names). */
   withSlices: boolean;
 }
@@ -185,20 +185,43 @@ type RawRow = Record<string, unknown> & {
 };
 
 /**
- * Every datapoint of the dataset in dataset order, with one LEFT JOIN per criteria (ground truth) and per evaluator
- * execution (result): index lookups the planner streams, instead of per-row aggregates. `g<i>` is criteria i's ground
- * truth; `s<j>`, `r<j>`, `e<j>` are evaluator execution j's score, rationale and error.
+ * Every datapoint of the dataset, with one LEFT JOIN per criteria (`g<i>`, ground truth) and per evaluator execution
+ * (`r<j>`, result), and the names of its slices (`sl.names`, NULL when not asked for or in none). `literal` puts a value into
+ * the SQL: a `$n` parameter for queries, an escaped literal for COPY (which takes no parameters).
  */
-function exportRowsSql(query: ExportRowQuery): { text: string; values: unknown[] } {
-  const values: unknown[] = [query.datasetUid];
-  const param = (v: unknown) => `$${values.push(v)}`;
-  const columns = ['d.x_uid', 'd.split', 'd.data'];
+export function exportRowSource(query: ExportRowQuery, literal: (v: string | number) => string): string {
   const joins: string[] = [];
   query.criteriaUids.forEach((criteriaUid, i) => {
-    columns.push(`g${i}.score AS g${i}`);
-    joins.push(`LEFT JOIN ground_truth g${i} ON g${i}.criteria_uid = ${param(criteriaUid)} AND g${i}.x_uid = d.x_uid`);
+    joins.push(
+      `LEFT JOIN ground_truth g${i} ON g${i}.criteria_uid = ${literal(criteriaUid)} AND g${i}.x_uid = d.x_uid`,
+    );
   });
-  query.executionUids.forEach((executionUid, j) => {
+  query.executions.forEach(({ executionUid }, j) => {
+    joins.push(
+      `LEFT JOIN evaluator_results r${j} ON r${j}.execution_uid = ${literal(executionUid)} AND r${j}.x_uid = d.x_uid`,
+    );
+  });
+  joins.push(
+    query.withSlices
+      ? `LEFT JOIN (SELECT m.x_uid, array_agg(s.name ORDER BY s.uid) AS names FROM slice_members m
+           JOIN slices s ON s.uid = m.slice_uid
+          WHERE m.dataset_uid = ${literal(query.datasetUid)} AND s.benchmark_uid = ${literal(query.benchmarkUid)}
+          GROUP BY m.x_uid) sl ON sl.x_uid = d.x_uid`
+      : 'CROSS JOIN (SELECT NULL::text[] AS names) sl',
+  );
+  return `datapoints d ${joins.join(' ')} WHERE d.dataset_uid = ${literal(query.datasetUid)}`;
+}
+
+/**
+ * The export rows for the cursor: `g<i>` is criteria i's ground truth; `s<j>`, `r<j>`, `e<j>`… are evaluator
+ * execution j's score, rationale, error and usage.
+ */
+function exportRowsSql(query: ExportRowQuery): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const columns = ['d.x_uid', 'd.split', 'd.data'];
+  query.criteriaUids.forEach((_, i) => columns.push(`g${i}.score AS g${i}`));
+  query.executions.forEach((_, j) => {
     columns.push(
       `r${j}.score AS s${j}`,
       `r${j}.rationale AS r${j}`,
@@ -208,18 +231,10 @@ function exportRowsSql(query: ExportRowQuery): { text: string; values: unknown[]
       `r${j}.cost_usd AS c${j}`,
       `r${j}.cache_hit AS h${j}`,
     );
-    joins.push(
-      `LEFT JOIN evaluator_results r${j} ON r${j}.execution_uid = ${param(executionUid)} AND r${j}.x_uid = d.x_uid`,
-    );
   });
-  columns.push(
-    query.withSlices
-      ? `(SELECT array_agg(s.name ORDER BY s.uid) FROM slice_members m JOIN slices s ON s.uid = m.slice_uid
-           WHERE m.dataset_uid = d.dataset_uid AND m.x_uid = d.x_uid AND s.benchmark_uid = ${param(query.benchmarkUid)}) AS slices`
-      : 'NULL::text[] AS slices',
-  );
+  columns.push('sl.names AS slices');
   return {
-    text: `SELECT ${columns.join(', ')} FROM datapoints d ${joins.join(' ')} WHERE d.dataset_uid = $1 ORDER BY d.position`,
+    text: `SELECT ${columns.join(', ')} FROM ${exportRowSource(query, param)} ORDER BY d.position`,
     values,
   };
 }
@@ -246,7 +261,7 @@ export async function forEachExportRow(
             split: raw.split,
             data: raw.data,
             truths: query.criteriaUids.map((_, i) => raw[`g${i}`] as number | null),
-            results: query.executionUids.map((_, j) => ({
+            results: query.executions.map((_, j) => ({
               score: raw[`s${j}`] as number | null,
               rationale: raw[`r${j}`] as string | null,
               error: raw[`e${j}`] as string | null,

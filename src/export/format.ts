@@ -12,8 +12,11 @@
  *   per evaluator, then `slice.<name>` per slice (true/false).
  *   A user column whose name equals a generated column is written as `user.<name>`.
  * Missing values: null in JSON, an empty unquoted cell in CSV (an empty string is written quoted, `""`).
+ * CSV text cells (x_uid, split, user columns, rationale, error) are always quoted; a user column value that is not
+ * a string is written as its JSON text.
  * Agreement: true/false, null/empty when either side is missing.
  */
+import type { EvaluationField, ExportValue, JsonShape } from '../db/export-copy.repository';
 import type {
   ExportCriteriaRecord,
   ExportEvaluatorRecord,
@@ -94,42 +97,96 @@ export function evaluatorKeys(evaluators: { evaluatorUid: number; name: string }
 
 export interface CsvColumn {
   name: string;
-  value: (row: ExportRow) => unknown;
+  /** What the column holds: PostgreSQL writes it (db/export-copy.repository.ts), or csvValue reads it from a row. */
+  source: ExportValue;
 }
 
-/** Missing values stay undefined: the CSV writer leaves their cell empty and unquoted. */
-const missing = (v: unknown) => (v === null ? undefined : v);
+/** An evaluation's fields with their key: the CSV column suffix and the JSON field. */
+const EVALUATION_KEYS: [key: string, field: EvaluationField][] = [
+  ['score', 'score'],
+  ['rationale', 'rationale'],
+  ['agreement', 'agreement'],
+  ['error', 'error'],
+  ['prompt_tokens', 'promptTokens'],
+  ['completion_tokens', 'completionTokens'],
+  ['cost_usd', 'costUsd'],
+  ['cache_hit', 'cacheHit'],
+];
 
 /** The CSV columns of an export, in order. */
 export function csvColumns(header: ExportHeader): CsvColumn[] {
   const generated: CsvColumn[] = [];
   for (const c of header.criteria) {
-    generated.push({ name: `ground_truth.${c.name}`, value: (r) => missing(r.groundTruth.get(c.criteriaUid)) });
+    generated.push({ name: `ground_truth.${c.name}`, source: { of: 'groundTruth', criteriaUid: c.criteriaUid } });
   }
   for (const e of header.evaluators) {
-    const ev = (r: ExportRow) => r.evaluations.get(e.evaluatorUid);
-    generated.push(
-      { name: `${e.key}.score`, value: (r) => missing(ev(r)?.score) },
-      { name: `${e.key}.rationale`, value: (r) => missing(ev(r)?.rationale) },
-      { name: `${e.key}.agreement`, value: (r) => missing(ev(r)?.agreement) },
-      { name: `${e.key}.error`, value: (r) => missing(ev(r)?.error) },
-      { name: `${e.key}.prompt_tokens`, value: (r) => missing(ev(r)?.promptTokens) },
-      { name: `${e.key}.completion_tokens`, value: (r) => missing(ev(r)?.completionTokens) },
-      { name: `${e.key}.cost_usd`, value: (r) => missing(ev(r)?.costUsd) },
-      { name: `${e.key}.cache_hit`, value: (r) => ev(r)?.cacheHit },
-    );
+    for (const [suffix, field] of EVALUATION_KEYS) {
+      generated.push({ name: `${e.key}.${suffix}`, source: { of: 'evaluation', evaluatorUid: e.evaluatorUid, field } });
+    }
   }
-  for (const s of header.slices) generated.push({ name: `slice.${s.name}`, value: (r) => r.slices.includes(s.name) });
+  for (const s of header.slices) generated.push({ name: `slice.${s.name}`, source: { of: 'inSlice', name: s.name } });
 
   const taken = new Set(['x_uid', 'split', ...generated.map((c) => c.name)]);
   const user: CsvColumn[] = header.userColumns.map((name) => ({
     name: taken.has(name) ? `user.${name}` : name,
-    value: (r) => {
-      const v = r.userColumns[name];
-      return v !== null && typeof v === 'object' ? JSON.stringify(v) : missing(v);
-    },
+    source: { of: 'userColumn', name },
   }));
-  return [{ name: 'x_uid', value: (r) => r.xUid }, { name: 'split', value: (r) => r.split }, ...user, ...generated];
+  return [{ name: 'x_uid', source: { of: 'xUid' } }, { name: 'split', source: { of: 'split' } }, ...user, ...generated];
+}
+
+/** A CSV cell of a row, for dialects PostgreSQL cannot write; undefined (an empty unquoted cell) when missing. */
+export function csvValue(source: ExportValue, row: ExportRow): unknown {
+  const value = (() => {
+    switch (source.of) {
+      case 'xUid':
+        return row.xUid;
+      case 'split':
+        return row.split;
+      case 'userColumn': {
+        const v = row.userColumns[source.name];
+        return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
+      }
+      case 'groundTruth':
+        return row.groundTruth.get(source.criteriaUid);
+      case 'evaluation':
+        return row.evaluations.get(source.evaluatorUid)?.[source.field];
+      case 'inSlice':
+        return row.slices.includes(source.name);
+      case 'sliceNames':
+        return row.slices;
+      case 'number':
+        return source.value;
+    }
+  })();
+  return value === null ? undefined : value;
+}
+
+/** A datapoint of the JSON export; every evaluator's fields are null where it has no evaluation. */
+export function jsonDatapointShape(header: ExportHeader): JsonShape {
+  return {
+    object: [
+      ['x_uid', { of: 'xUid' }],
+      ['split', { of: 'split' }],
+      ['slices', { of: 'sliceNames' }],
+      [
+        'evaluations',
+        {
+          object: header.evaluators.map((ev): [string, JsonShape] => [
+            ev.key,
+            {
+              object: [
+                ['evaluator_uid', { of: 'number', value: ev.evaluatorUid }],
+                ...EVALUATION_KEYS.map(([key, field]): [string, JsonShape] => [
+                  key,
+                  { of: 'evaluation', evaluatorUid: ev.evaluatorUid, field },
+                ]),
+              ],
+            },
+          ]),
+        },
+      ],
+    ],
+  };
 }
 
 /** The JSON document's parts before and after the datapoints array. */
@@ -182,25 +239,6 @@ export function jsonHead(header: ExportHeader) {
     })),
     slices: header.slices.map((s) => ({ slice_uid: s.sliceUid, name: s.name, description: s.description })),
   };
-}
-
-export function jsonDatapoint(header: ExportHeader, row: ExportRow) {
-  const evaluations: Record<string, unknown> = {};
-  for (const ev of header.evaluators) {
-    const e = row.evaluations.get(ev.evaluatorUid);
-    evaluations[ev.key] = {
-      evaluator_uid: ev.evaluatorUid,
-      score: e?.score ?? null,
-      rationale: e?.rationale ?? null,
-      agreement: e?.agreement ?? null,
-      error: e?.error ?? null,
-      prompt_tokens: e?.promptTokens ?? null,
-      completion_tokens: e?.completionTokens ?? null,
-      cost_usd: e?.costUsd ?? null,
-      cache_hit: e ? e.cacheHit : null,
-    };
-  }
-  return { x_uid: row.xUid, split: row.split, slices: row.slices, evaluations };
 }
 
 export function jsonSummary(summary: ExportSummary) {

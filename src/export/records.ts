@@ -61,7 +61,7 @@ export function exportRowMapping(header: ExportHeader): {
     datasetUid: header.benchmark.dataset.datasetUid,
     benchmarkUid: header.benchmark.benchmarkUid,
     criteriaUids,
-    executionUids: executions.map((x) => x.executionUid),
+    executions,
     withSlices: header.slices.length > 0,
   };
   const toRow = (record: ExportDatapointRecord): ExportRow => {

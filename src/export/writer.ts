@@ -1,11 +1,15 @@
-/** Streaming export writers: one datapoint at a time into a Writable, honouring backpressure. */
+/**
+ * Streaming export writers: what comes before the rows, the rows as PostgreSQL wrote them (or, for CSV dialects it
+ * cannot write, one row at a time), and what comes after — honouring backpressure throughout.
+ */
 import { once } from 'node:events';
-import { pipeline, type Writable } from 'node:stream';
-import { stringify, type Stringifier } from 'csv-stringify';
-import type { CsvExportConfig, ExportConfig } from './config';
+import { pipeline, type Readable, type Writable } from 'node:stream';
+import { stringify, type Options as StringifyOptions, type Stringifier } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import type { CsvExportConfig } from './config';
 import {
   csvColumns,
-  jsonDatapoint,
+  csvValue,
   jsonHead,
   jsonSummary,
   type CsvColumn,
@@ -13,17 +17,6 @@ import {
   type ExportRow,
   type ExportSummary,
 } from './format';
-
-export interface ExportWriter {
-  begin(header: ExportHeader): Promise<void>;
-  row(row: ExportRow): Promise<void>;
-  /** Writes what comes after the rows, ends the stream and waits until it is flushed. */
-  end(summary: ExportSummary): Promise<void>;
-}
-
-export function createExportWriter(config: ExportConfig, out: Writable): ExportWriter {
-  return config.format === 'csv' ? new CsvWriter(config, out) : new JsonWriter(out);
-}
 
 async function write(out: Writable, chunk: unknown): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
@@ -35,50 +28,91 @@ async function endStream(out: Writable): Promise<void> {
   await finished;
 }
 
-/** The JSON document, with `datapoints` streamed element by element and the summary last. */
-class JsonWriter implements ExportWriter {
-  private header?: ExportHeader;
-  private first = true;
+/** Passes `text` on into `out`, which stays open; `onChunk` sees each chunk as it goes. */
+async function passOn(text: Readable, out: Writable, onChunk: (chunk: Buffer) => void): Promise<void> {
+  for await (const chunk of text as AsyncIterable<Buffer>) {
+    onChunk(chunk);
+    await write(out, chunk);
+  }
+}
 
+/** The JSON document, with `datapoints` streamed element by element and the summary last. */
+export class JsonWriter {
   constructor(private readonly out: Writable) {}
 
   async begin(header: ExportHeader) {
-    this.header = header;
     const head = JSON.stringify(jsonHead(header));
-    await write(this.out, `${head.slice(0, -1)},"datapoints":[`);
+    await write(this.out, `${head.slice(0, -1)},"datapoints":[\n`);
   }
 
-  async row(row: ExportRow) {
-    await write(this.out, (this.first ? '\n' : ',\n') + JSON.stringify(jsonDatapoint(this.header!, row)));
-    this.first = false;
+  /** Datapoints as `,{…}\n` lines (copyExportJsonElements) are the array's elements, once the first comma is gone. */
+  async datapoints(elements: Readable, onChunk: (chunk: Buffer) => void) {
+    let first = true;
+    for await (const chunk of elements as AsyncIterable<Buffer>) {
+      const bytes = first && chunk[0] === 0x2c ? chunk.subarray(1) : chunk;
+      first = false;
+      onChunk(bytes);
+      await write(this.out, bytes);
+    }
   }
 
   async end(summary: ExportSummary) {
-    await write(this.out, `\n],"summary":${JSON.stringify(jsonSummary(summary))}}\n`);
+    await write(this.out, `],"summary":${JSON.stringify(jsonSummary(summary))}}\n`);
     await endStream(this.out);
   }
 }
 
-/** CSV through csv-stringify: sep → delimiter, quotechar → quote, escapechar → escape. */
-class CsvWriter implements ExportWriter {
+/** csv-stringify options for an export dialect: sep → delimiter, quotechar → quote, escapechar → escape. */
+function stringifyOptions(config: CsvExportConfig, quoteText: boolean): StringifyOptions {
+  return {
+    delimiter: config.sep,
+    quote: config.quotechar,
+    escape: config.escapechar,
+    record_delimiter: 'unix',
+    cast: { boolean: (v) => (v ? 'true' : 'false') },
+    // Readers with Python's semantics (csv.reader with escapechar) treat the escape character as an escape in
+    // unquoted fields too: fields holding it are quoted (csv-stringify then doubles it). A lone CR ends a record
+    // for every reader (csv-stringify leaves it bare). Records quote text, as PostgreSQL writes it for other dialects.
+    quoted_match: [config.escapechar, '\r', /^$/],
+    quoted_string: quoteText,
+  };
+}
+
+/** The header line: column names, quoted only where needed. */
+function csvHeader(config: CsvExportConfig, header: ExportHeader): string {
+  return stringifySync([csvColumns(header).map((c) => c.name)], stringifyOptions(config, false));
+}
+
+/** CSV: the header line, then records as PostgreSQL wrote them (copyExportCsv), passed on as they are. */
+export class CsvWriter {
+  constructor(
+    private readonly config: CsvExportConfig,
+    private readonly out: Writable,
+  ) {}
+
+  async begin(header: ExportHeader) {
+    await write(this.out, csvHeader(this.config, header));
+  }
+
+  async records(text: Readable, onChunk: (chunk: Buffer) => void) {
+    await passOn(text, this.out, onChunk);
+  }
+
+  async end() {
+    await endStream(this.out);
+  }
+}
+
+/** CSV for dialects PostgreSQL cannot write (characters of more than one byte): one row at a time. */
+export class CsvRowWriter {
   private readonly csv: Stringifier;
   private columns: CsvColumn[] = [];
 
   constructor(
-    config: CsvExportConfig,
+    private readonly config: CsvExportConfig,
     private readonly out: Writable,
   ) {
-    this.csv = stringify({
-      delimiter: config.sep,
-      quote: config.quotechar,
-      escape: config.escapechar,
-      record_delimiter: 'unix',
-      cast: { boolean: (v) => (v ? 'true' : 'false') },
-      // Readers with Python's semantics (csv.reader with escapechar) treat the escape character as an escape in
-      // unquoted fields too: fields holding it are quoted (csv-stringify then doubles it). A lone CR ends a record
-      // for every reader (csv-stringify leaves it bare). Empty strings are quoted so they differ from missing values.
-      quoted_match: [config.escapechar, '\r', /^$/],
-    });
+    this.csv = stringify(stringifyOptions(config, true));
     // pipeline, not pipe: a destination that fails or is destroyed (cancellation) fails the stringifier too, so a
     // write waiting for 'drain' rejects instead of waiting forever.
     pipeline(this.csv, out, () => undefined);
@@ -86,16 +120,13 @@ class CsvWriter implements ExportWriter {
 
   async begin(header: ExportHeader) {
     this.columns = csvColumns(header);
-    await write(
-      this.csv,
-      this.columns.map((c) => c.name),
-    );
+    await write(this.out, csvHeader(this.config, header));
   }
 
   async row(row: ExportRow) {
     await write(
       this.csv,
-      this.columns.map((c) => c.value(row)),
+      this.columns.map((c) => csvValue(c.source, row)),
     );
   }
 

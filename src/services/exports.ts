@@ -3,9 +3,11 @@
  * and, for the export activity, write one.
  */
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { findBenchmarkExecution } from '../db/benchmark-execution.repository';
+import { copyExportCsv, copyExportJsonElements, copyWritesCsv } from '../db/export-copy.repository';
 import { findExport, finishExport, forEachExportRow, insertExport, loadExportSource } from '../db/export.repository';
 import { NotFoundError, requireUid } from '../errors';
 import { connectorTypeOfScheme } from '../connectors/connector-spec';
@@ -15,7 +17,8 @@ import { ExportFailedError, InvalidDestinationError, InvalidExportConfigError } 
 import { validateLocalDestination } from '../export/local-destination';
 import { openDestination } from '../export/open-destination';
 import { buildExportHeader, exportRowMapping } from '../export/records';
-import { createExportWriter } from '../export/writer';
+import { csvColumns, jsonDatapointShape, type ExportHeader, type ExportSummary } from '../export/format';
+import { CsvRowWriter, CsvWriter, JsonWriter } from '../export/writer';
 import type { BenchmarkSummary } from '../metrics/benchmark-summary';
 import { exportSearchAttributes } from '../shared/search-attributes';
 import { exportWorkflowId } from '../shared/workflow-ids';
@@ -94,13 +97,13 @@ export async function exportBenchmarkExecution(
 }
 
 /**
- * Streams a recorded export from a PostgreSQL cursor into its destination and commits the destination only when
- * every row is written; on failure or cancellation (`signal`) the destination is aborted, so nothing is left.
+ * Streams a recorded export from PostgreSQL into its destination and commits the destination only when every row
+ * is written; on failure or cancellation (`signal`) the destination is aborted, so nothing is left.
  */
 export async function writeExport(
   ctx: StorageContext,
   exportUid: number,
-  progress: { signal: AbortSignal; heartbeat: (rowsWritten: number) => void; everyRows: number },
+  progress: { signal: AbortSignal; heartbeat: (details: { bytesWritten: number }) => void; everyMs: number },
 ): Promise<{ rowsWritten: number }> {
   const record = await findExport(ctx.db, exportUid);
   if (!record) throw new NotFoundError('export', exportUid);
@@ -125,33 +128,21 @@ export async function writeExport(
   });
   const stop = () => out.destroy(new Error('export cancelled'));
   progress.signal.addEventListener('abort', stop, { once: true });
-  let written = 0;
-  // Heartbeats on a clock too: a write that waits for a slow destination still reports, and hears a cancellation.
-  const clock = setInterval(() => {
-    progress.heartbeat(written);
-  }, HEARTBEAT_EVERY_MS);
+  // Heartbeats on a clock: a write that waits for a slow destination still reports, and hears a cancellation.
+  let bytesWritten = 0;
+  const beat = () => {
+    progress.heartbeat({ bytesWritten });
+  };
+  const clock = setInterval(beat, progress.everyMs);
   try {
-    const writer = createExportWriter(config, out);
-    await writer.begin(header);
-    const { query, toRow } = exportRowMapping(header);
-    const datapoints = await forEachExportRow(ctx.db, query, async (row) => {
-      progress.signal.throwIfAborted();
-      await writer.row(toRow(row));
-      written += 1;
-      if (written % progress.everyRows === 0) progress.heartbeat(written);
-    });
-    const keys = new Map(header.evaluators.map((e) => [e.evaluatorUid, e.key]));
-    await writer.end({
-      datapoints,
-      evaluators: summary.evaluators.map((e) => ({
-        ...e,
-        key: keys.get(e.evaluatorUid) ?? `evaluator-${e.evaluatorUid}`,
-      })),
+    const datapoints = await writeDocument(ctx, config, header, summary, out, {
+      signal: progress.signal,
+      onChunk: (chunk) => (bytesWritten += chunk.length),
     });
     // A cancellation while the last parts go up still stops the upload, so no object appears.
     await orAborted(destination.commit(), progress.signal);
-    progress.heartbeat(written);
-    return { rowsWritten: written };
+    beat();
+    return { rowsWritten: datapoints };
   } catch (err) {
     await destination.abort();
     // A cancellation stays a cancellation (Temporal records the activity as cancelled), not a storage failure.
@@ -162,8 +153,6 @@ export async function writeExport(
     progress.signal.removeEventListener('abort', stop);
   }
 }
-
-const HEARTBEAT_EVERY_MS = 1_000;
 
 /** `work`'s outcome, or a rejection with the signal's reason as soon as it aborts. */
 function orAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -177,6 +166,60 @@ function orAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
       signal.removeEventListener('abort', onAbort);
     });
   });
+}
+
+/**
+ * Writes the whole document into `out` and returns the number of datapoints. PostgreSQL writes the rows as text
+ * (JSON lines, or CSV in one-byte dialects); other CSV dialects are written row by row from a cursor.
+ */
+async function writeDocument(
+  ctx: StorageContext,
+  config: JsonExportConfig | CsvExportConfig,
+  header: ExportHeader,
+  summary: BenchmarkSummary,
+  out: Writable,
+  { signal, onChunk }: { signal: AbortSignal; onChunk: (chunk: Buffer) => void },
+): Promise<number> {
+  const { query, toRow } = exportRowMapping(header);
+  if (config instanceof JsonExportConfig) {
+    const writer = new JsonWriter(out);
+    await writer.begin(header);
+    const copy = await copyExportJsonElements(ctx.db, query, jsonDatapointShape(header));
+    await writer.datapoints(copy.text, onChunk);
+    const datapoints = await copy.rowCount();
+    await writer.end(exportSummary(header, summary, datapoints));
+    return datapoints;
+  }
+  if (copyWritesCsv(config)) {
+    const writer = new CsvWriter(config, out);
+    await writer.begin(header);
+    const columns = csvColumns(header).map((c) => c.source);
+    const copy = await copyExportCsv(ctx.db, query, columns, config);
+    await writer.records(copy.text, onChunk);
+    const datapoints = await copy.rowCount();
+    await writer.end();
+    return datapoints;
+  }
+  const writer = new CsvRowWriter(config, out);
+  await writer.begin(header);
+  const datapoints = await forEachExportRow(ctx.db, query, async (row) => {
+    signal.throwIfAborted();
+    await writer.row(toRow(row));
+  });
+  await writer.end();
+  return datapoints;
+}
+
+/** The summary as the export writes it: the stored agreement summary with each evaluator's key. */
+function exportSummary(header: ExportHeader, summary: BenchmarkSummary, datapoints: number): ExportSummary {
+  const keys = new Map(header.evaluators.map((e) => [e.evaluatorUid, e.key]));
+  return {
+    datapoints,
+    evaluators: summary.evaluators.map((e) => ({
+      ...e,
+      key: keys.get(e.evaluatorUid) ?? `evaluator-${e.evaluatorUid}`,
+    })),
+  };
 }
 
 /** The connector config for a remote destination: it exists and is of the scheme's storage type. */

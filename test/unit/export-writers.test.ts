@@ -1,10 +1,10 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { CsvExportConfig, JsonExportConfig } from '../../src/export/config';
+import { CsvExportConfig } from '../../src/export/config';
 import { InvalidCsvOptionError } from '../../src/export/errors';
 import { csvColumns, evaluatorKeys, type ExportRow } from '../../src/export/format';
-import { createExportWriter } from '../../src/export/writer';
+import { CsvRowWriter, JsonWriter } from '../../src/export/writer';
 import { exportHeader } from '../support/export-header';
 
 const header = exportHeader({
@@ -58,15 +58,35 @@ const rows: ExportRow[] = values.map((v, i) => ({
   slices: i % 2 ? ['hard'] : [],
 }));
 
-async function render(config: CsvExportConfig | JsonExportConfig): Promise<string> {
-  const out = new PassThrough();
+function collect(out: PassThrough): () => string {
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
-  const writer = createExportWriter(config, out);
+  return () => Buffer.concat(chunks).toString('utf8');
+}
+
+async function renderCsv(config: CsvExportConfig): Promise<string> {
+  const out = new PassThrough();
+  const text = collect(out);
+  const writer = new CsvRowWriter(config, out);
   await writer.begin(header);
   for (const r of rows) await writer.row(r);
+  await writer.end();
+  return text();
+}
+
+/** A JSON document whose datapoints arrive as JSON lines cut into these chunks. */
+async function renderJson(chunks: Buffer[]): Promise<string> {
+  const out = new PassThrough();
+  const text = collect(out);
+  const writer = new JsonWriter(out);
+  await writer.begin(header);
+  let seen = 0;
+  await writer.datapoints(Readable.from(chunks), (c) => (seen += c.length));
   await writer.end({ datapoints: rows.length, evaluators: [] });
-  return Buffer.concat(chunks).toString('utf8');
+  // onChunk sees what is written: every byte but the first comma.
+  const bytes = chunks.reduce((n, c) => n + c.length, 0);
+  expect(seen).toBe(Math.max(0, bytes - 1));
+  return text();
 }
 
 describe('CSV export', () => {
@@ -97,7 +117,7 @@ describe('CSV export', () => {
   ]) {
     it(`round-trips every value through csv-parse with ${JSON.stringify(options)}`, async () => {
       const config = new CsvExportConfig(options);
-      const text = await render(config);
+      const text = await renderCsv(config);
       const records: string[][] = parse(text, {
         delimiter: config.sep,
         quote: config.quotechar,
@@ -132,9 +152,17 @@ describe('CSV export', () => {
 });
 
 describe('JSON export', () => {
+  const datapoints = values.map((v, i) => ({
+    x_uid: `x${i}`,
+    split: 'dev',
+    slices: [],
+    evaluations: { judge: { rationale: v } },
+  }));
+  // As PostgreSQL writes them (copyExportJsonElements): a comma, the object, a line break.
+  const lines = Buffer.from(datapoints.map((d) => `,${JSON.stringify(d)}\n`).join(''), 'utf8');
+
   it('is one valid document with metadata first, every datapoint, and the summary last', async () => {
-    const text = await render(new JsonExportConfig());
-    const doc = JSON.parse(text) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the parsed export
+    const doc = JSON.parse(await renderJson([lines])) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the parsed export
     expect(Object.keys(doc)).toEqual([
       'format',
       'format_version',
@@ -152,34 +180,22 @@ describe('JSON export', () => {
       duration_seconds: 60,
       created_at: '2026-01-01T00:00:00.000Z',
     });
-    expect(doc.datapoints).toHaveLength(values.length);
-    expect(doc.datapoints[1]).toEqual({
-      x_uid: 'x1',
-      split: 'dev',
-      slices: ['hard'],
-      evaluations: {
-        judge: {
-          evaluator_uid: 9,
-          score: null,
-          rationale: null,
-          agreement: null,
-          error: null,
-          prompt_tokens: null,
-          completion_tokens: null,
-          cost_usd: null,
-          cache_hit: null,
-        },
-      },
-    });
-    expect(doc.datapoints[2].evaluations.judge).toMatchObject({
-      prompt_tokens: 102,
-      completion_tokens: 20,
-      cost_usd: 0.0002,
-      cache_hit: true,
-    });
-    expect(doc.datapoints[4].evaluations.judge).toMatchObject({ cost_usd: null, cache_hit: false });
-    expect(doc.datapoints[7].evaluations.judge.rationale).toBe('new\nline');
+    expect(doc.datapoints).toEqual(datapoints);
     expect(doc.summary).toEqual({ datapoints: values.length, evaluators: [] });
+  });
+
+  it('makes the same document whichever bytes the elements are cut at (after the first comma, in a character)', async () => {
+    const whole = await renderJson([lines]);
+    const cuts = [1, lines.indexOf('\n') + 1, lines.indexOf('日') + 1, lines.indexOf('🚀') + 2, lines.length - 1];
+    const bounds = [0, ...cuts, lines.length];
+    const pieces = bounds.slice(1).map((end, i) => lines.subarray(bounds[i], end));
+    expect(await renderJson(pieces)).toBe(whole);
+    expect(await renderJson([...lines].map((b) => Buffer.from([b])))).toBe(whole);
+  });
+
+  it('is a valid document with no datapoints', async () => {
+    const doc = JSON.parse(await renderJson([]));
+    expect(doc.datapoints).toEqual([]);
   });
 });
 
