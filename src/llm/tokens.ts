@@ -38,6 +38,25 @@ export async function tokenCounterFor(model: string): Promise<TokenCounter> {
   };
 }
 
+/** OpenAI's rule of thumb for English text: a token is about four characters. */
+const CHARACTERS_PER_TOKEN = 4;
+
+/**
+ * A rough counter that loads no tokenizer: about four characters a token. For guesses that only matter until real
+ * counts arrive (the first rows of an execution started without a budget), where the encodings' memory and load
+ * time on a worker would cost more than the precision is worth.
+ */
+export function roughTokenCounter(): TokenCounter {
+  const count = (text: string) => Math.ceil(text.length / CHARACTERS_PER_TOKEN);
+  return {
+    encoding: `${CHARACTERS_PER_TOKEN} characters a token`,
+    approximate: true,
+    countText: count,
+    countMessages: (messages) =>
+      messages.reduce((n, m) => n + TOKENS_PER_MESSAGE + count(messageText(m)), TOKENS_PER_REPLY),
+  };
+}
+
 function messageText(m: ChatCompletionMessageParam): string {
   if (typeof m.content === 'string') return m.content;
   if (!Array.isArray(m.content)) return '';

@@ -13,7 +13,7 @@ import { findEvaluator, listEvaluators, type PromptVersionRecord } from '../db/e
 import type { Queryable } from '../db/pool';
 import { buildJudgeMessages, type JudgeCriteriaSpec } from '../llm/messages';
 import { costUsd, type PriceTable } from '../llm/pricing';
-import { outputTokenCap, tokenCounterFor } from '../llm/tokens';
+import { outputTokenCap, roughTokenCounter, tokenCounterFor, type TokenCounter } from '../llm/tokens';
 import { compileTemplate } from '../prompt/template';
 import { defaultSplits } from './benchmark-executions';
 import type { StorageContext } from './context';
@@ -133,9 +133,11 @@ export async function estimateRows(
     rows: number;
     version: PromptVersionRecord;
     criteria: JudgeCriteriaSpec;
+    /** The model's tokenizer unless given. */
+    counter?: TokenCounter;
   },
 ) {
-  const counter = await tokenCounterFor(p.version.modelName);
+  const counter = p.counter ?? (await tokenCounterFor(p.version.modelName));
   const renderSystem = p.version.systemPrompt ? compileTemplate(p.version.systemPrompt) : undefined;
   const renderUser = p.version.userPrompt ? compileTemplate(p.version.userPrompt) : undefined;
   const sample = await listDatapoints(q, p.datasetUid, {
@@ -195,10 +197,15 @@ export async function estimateRows(
   };
 }
 
-/** A recorded execution's expected spend per row, from its first rows: the budget stage's guess before any row paid. */
+/**
+ * A recorded execution's expected spend per row, from its first rows: the budget stage's guess before any row paid.
+ * `rough` counts about four characters a token instead of loading the model's tokenizer (for an execution with no
+ * budget yet, where the guess serves only a budget set before its first row has paid).
+ */
 export async function estimateExecutionRow(
   ctx: StorageContext,
   execution: { evaluatorUid: number; promptVersionName: string; split: string; totalRows: number },
+  { rough }: { rough: boolean },
 ): Promise<{ tokens: number; costUsd: number | null }> {
   const evaluator = (await findEvaluator(ctx.db, execution.evaluatorUid))!;
   const benchmark = (await findBenchmark(ctx.db, evaluator.benchmarkUid))!;
@@ -210,6 +217,7 @@ export async function estimateExecutionRow(
     rows: Math.min(execution.totalRows, PLAN_SAMPLE_ROWS),
     version,
     criteria,
+    ...(rough && { counter: roughTokenCounter() }),
   });
   return estimate.perRow;
 }
