@@ -18,9 +18,25 @@ import {
   type ExportSummary,
 } from './format';
 
+/** Writes a chunk, waiting while the destination is full; rejects once it failed or was destroyed (cancelled). */
 async function write(out: Writable, chunk: unknown): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
+  // A destroyed stream takes writes without ever draining: waiting for 'drain' would hang.
+  if (out.destroyed) throw closedError(out);
+  if (out.write(chunk)) return;
+  const listening = new AbortController();
+  try {
+    await Promise.race([
+      once(out, 'drain', { signal: listening.signal }),
+      once(out, 'close', { signal: listening.signal }).then(() => {
+        throw closedError(out);
+      }),
+    ]);
+  } finally {
+    listening.abort();
+  }
 }
+
+const closedError = (out: Writable) => out.errored ?? new Error('the export destination was closed');
 
 async function endStream(out: Writable): Promise<void> {
   const finished = once(out, 'finish');

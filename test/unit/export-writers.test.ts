@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -191,6 +194,29 @@ describe('JSON export', () => {
     const pieces = bounds.slice(1).map((end, i) => lines.subarray(bounds[i], end));
     expect(await renderJson(pieces)).toBe(whole);
     expect(await renderJson([...lines].map((b) => Buffer.from([b])))).toBe(whole);
+  });
+
+  it('stops with the destination when it is destroyed between two chunks (a cancelled export), not waits', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-writer-'));
+    try {
+      const out = fs.createWriteStream(path.join(dir, 'export.json'));
+      out.on('error', () => undefined);
+      const writer = new JsonWriter(out);
+      await writer.begin(header);
+      let sent = false;
+      const elements = new Readable({
+        read() {
+          if (sent) return;
+          sent = true;
+          // The destination is destroyed, and has closed, before the next chunk comes.
+          out.destroy(new Error('export cancelled'));
+          out.once('close', () => this.push(lines));
+        },
+      });
+      await expect(writer.datapoints(elements, () => undefined)).rejects.toThrow('export cancelled');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is a valid document with no datapoints', async () => {
