@@ -57,6 +57,7 @@ export function copyExportCsv(
   query: ExportRowQuery,
   columns: ExportValue[],
   dialect: CsvDialect,
+  signal: AbortSignal,
 ): Promise<ExportCopy> {
   const sql = new ExportSql(query);
   const quoteAll = /[\w.+-]/.test(dialect.escapechar);
@@ -73,21 +74,28 @@ export function copyExportCsv(
     `ESCAPE ${literal(dialect.escapechar)}`,
     ...(forceQuote.length ? [`FORCE_QUOTE (${forceQuote.join(', ')})`] : []),
   ];
-  return copy(db, `COPY (${sql.select(select)}) TO STDOUT (${options.join(', ')})`);
+  return copy(db, `COPY (${sql.select(select)}) TO STDOUT (${options.join(', ')})`, signal);
 }
 
 /**
  * One compact JSON object per datapoint, a line each after a comma (`,{…}\n,{…}\n`): array elements as they are,
  * but for the first comma (JSON text has no raw line breaks).
  */
-export function copyExportJsonElements(db: Db, query: ExportRowQuery, shape: JsonShape): Promise<ExportCopy> {
+export function copyExportJsonElements(
+  db: Db,
+  query: ExportRowQuery,
+  shape: JsonShape,
+  signal: AbortSignal,
+): Promise<ExportCopy> {
   const sql = new ExportSql(query);
   // Separator and quote characters JSON text never holds raw: CSV mode then writes each line as it is.
   const options = `FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'`;
-  return copy(db, `COPY (${sql.select([concat([literal(','), sql.json(shape)])])}) TO STDOUT (${options})`);
+  return copy(db, `COPY (${sql.select([concat([literal(','), sql.json(shape)])])}) TO STDOUT (${options})`, signal);
 }
 
-async function copy(db: Db, text: string): Promise<ExportCopy> {
+/** Runs the COPY; `signal` ends it at once, also while PostgreSQL is still joining and sorting before the first row. */
+async function copy(db: Db, text: string, signal: AbortSignal): Promise<ExportCopy> {
+  signal.throwIfAborted();
   const client = await db.pool.connect();
   try {
     // Hash joins whatever the statistics say (a nested loop over fresh, unanalysed results took minutes), and no
@@ -118,7 +126,11 @@ async function copy(db: Db, text: string): Promise<ExportCopy> {
   });
   committed.catch(() => undefined);
   // A COPY ended early leaves the connection mid-protocol: it is closed, not returned to the pool.
+  const stop = () => stream.destroy(signal.reason as Error);
+  signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) stop();
   stream.once('close', () => {
+    signal.removeEventListener('abort', stop);
     if (!ended) client.release(new Error('export COPY ended before its last row'));
   });
   return { text: stream, rowCount: () => committed };

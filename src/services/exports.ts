@@ -184,7 +184,7 @@ async function writeDocument(
   if (config instanceof JsonExportConfig) {
     const writer = new JsonWriter(out);
     await writer.begin(header);
-    const copy = await copyExportJsonElements(ctx.db, query, jsonDatapointShape(header));
+    const copy = await copyExportJsonElements(ctx.db, query, jsonDatapointShape(header), signal);
     await writer.datapoints(copy.text, onChunk);
     const datapoints = await copy.rowCount();
     await writer.end(exportSummary(header, summary, datapoints));
@@ -194,7 +194,7 @@ async function writeDocument(
     const writer = new CsvWriter(config, out);
     await writer.begin(header);
     const columns = csvColumns(header).map((c) => c.source);
-    const copy = await copyExportCsv(ctx.db, query, columns, config);
+    const copy = await copyExportCsv(ctx.db, query, columns, config, signal);
     await writer.records(copy.text, onChunk);
     const datapoints = await copy.rowCount();
     await writer.end();
