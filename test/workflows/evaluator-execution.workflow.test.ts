@@ -224,8 +224,12 @@ describe('evaluator execution workflow', () => {
     await withWorker({ executions: { [uid]: { rows, concurrency: 20 } }, judge }, async ({ taskQueue, calls }) => {
       const handle = await startExecution(taskQueue, uid);
       expect(await handle.result()).toEqual({ executionUid: uid, status: 'completed', done: rows, errors: 0 });
-      expect(sortedJudged(calls)).toEqual(positions(rows));
-      expect(calls.judge).toHaveLength(rows);
+      // Every row is judged. A workflow task that misses its deadline on a loaded machine runs again, with the local
+      // activities it had completed (Temporal records their markers only when the task completes): in production a
+      // row run again finds its stored result (activities/stored-outcomes.ts), so nothing is paid twice; this fake
+      // judge counts every run. Exactly one run per row on a quiet worker: the first test.
+      expect([...new Set(sortedJudged(calls))]).toEqual(positions(rows));
+      expect(calls.judge.length).toBeGreaterThanOrEqual(rows);
       expect(calls.pages.length).toBeGreaterThanOrEqual(2);
       expect(calls.pages[0]!.afterPosition).toBe(-1);
       // Each later run starts right after the last row the previous run started.
