@@ -13,13 +13,16 @@ import {
   ROW_MAX_ATTEMPTS,
   type DatapointPage,
   type ExecutionPlan,
+  type RowErrorRecord,
   type StoredExecutionStatus,
 } from '../src/shared/execution-contract';
-import type { RowErrorKind } from '../src/shared/row-errors';
 import { failFastOnDomainErrors } from './fatal-errors';
 
 export function createBookkeeping(ctx: StorageContext) {
   const { db } = ctx;
+  const saveRowErrors = async (executionUid: number, errors: RowErrorRecord[]) => {
+    for (const e of errors) await upsertResult(db, { executionUid, ...e, attempts: ROW_MAX_ATTEMPTS });
+  };
   return {
     async loadExecutionPlan({
       executionUid,
@@ -56,20 +59,14 @@ export function createBookkeeping(ctx: StorageContext) {
       return datapointPage(db, p.executionUid, p.afterPosition, p.limit);
     },
 
-    /** A row whose activity failed for good (retries used up) keeps an error instead of a score. */
-    async recordRowError(p: {
-      executionUid: number;
-      xUid: string;
-      error: string;
-      errorKind: RowErrorKind;
-    }): Promise<void> {
-      await upsertResult(db, {
-        executionUid: p.executionUid,
-        xUid: p.xUid,
-        error: p.error,
-        errorKind: p.errorKind,
-        attempts: ROW_MAX_ATTEMPTS,
-      });
+    /** Rows whose activity failed for good (retries used up) keep an error instead of a score. Idempotent. */
+    async recordRowErrors(p: { executionUid: number; errors: RowErrorRecord[] }): Promise<void> {
+      await saveRowErrors(p.executionUid, p.errors);
+    },
+
+    /** One row error, for executions that started before recordRowErrors (ROW_ERRORS_AT_RUN_END_PATCH). */
+    async recordRowError({ executionUid, ...error }: { executionUid: number } & RowErrorRecord): Promise<void> {
+      await saveRowErrors(executionUid, [error]);
     },
 
     async finishExecution(p: { executionUid: number; status: StoredExecutionStatus; error?: string }): Promise<void> {

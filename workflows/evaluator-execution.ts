@@ -40,6 +40,7 @@ import {
   type ExecutionStatus,
   type JudgeDatapointResult,
   type RecentResult,
+  type RowErrorRecord,
   type StoredExecutionStatus,
   type Budget,
   type ExecutionPlan,
@@ -57,11 +58,12 @@ import { emptySpend, RowAdmission, SpendGate } from './admission';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { loadExecutionPlan, listDatapointPage, finishExecution, recordRowError } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { loadExecutionPlan, listDatapointPage, finishExecution, recordRowError, recordRowErrors } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
 
 const { judgeDatapoint } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '5 minutes' });
@@ -77,6 +79,18 @@ const sinks = proxySinks<RowSinks>();
  * started before this change replay with server-side activities.
  */
 export const LOCAL_ROWS_PATCH = 'rows-as-local-activities';
+
+/**
+ * Row errors are recorded once every row of the run has settled, not as each row fails. An activity scheduled
+ * among the rows' local activities takes a sequence number from the same counter, at a place that depends on
+ * how row results were grouped into workflow activations; replay groups them differently (results of adjacent
+ * markers together), so a query or a worker restart after a row error failed with a nondeterminism error.
+ * Executions started before this change replay recording each row error as it happens.
+ */
+export const ROW_ERRORS_AT_RUN_END_PATCH = 'row-errors-at-run-end';
+
+/** Row errors per recordRowErrors activity, so one call's input stays small whatever the page size. */
+const ROW_ERRORS_PER_CALL = 100;
 
 /** The retry policy of a row that already spent `priorAttempts` on real failures. */
 function rowRetry(priorAttempts: number) {
@@ -175,6 +189,9 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   let admission: RowAdmission | undefined;
   let maxConcurrency = 1;
   const rowsAsLocal = patched(LOCAL_ROWS_PATCH);
+  const rowErrorsAtRunEnd = patched(ROW_ERRORS_AT_RUN_END_PATCH);
+  // Row errors of this run not yet in PostgreSQL (see ROW_ERRORS_AT_RUN_END_PATCH); replay rebuilds them.
+  const unrecordedRowErrors: RowErrorRecord[] = [];
 
   // Temporal's own cancel (Web UI, CLI) cancels this root scope; the `cancel` signal cancels only rowsScope.
   const root = CancellationScope.current();
@@ -368,7 +385,8 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
       // Retries used up (e.g. activity timeouts): the row gets an error, the execution goes on.
       const message = cause instanceof Error ? cause.message : (err as Error).message;
       const errorKind: RowErrorKind = cause instanceof TimeoutFailure ? 'timeout' : 'provider';
-      await recordRowError({ executionUid, xUid, error: message, errorKind });
+      if (rowErrorsAtRunEnd) unrecordedRowErrors.push({ xUid, error: message, errorKind });
+      else await recordRowError({ executionUid, xUid, error: message, errorKind });
       record({ xUid, error: message, errorKind });
     } finally {
       if (holding) rows.release();
@@ -413,6 +431,11 @@ export async function evaluatorExecutionWorkflow(input: EvaluatorExecutionInput)
   }
   // Rows still in flight when the execution stopped end soon (aborted); their results are kept.
   await Promise.all(judged);
+  // Written even when this workflow itself is being cancelled: a row error is a result too.
+  for (let i = 0; i < unrecordedRowErrors.length; i += ROW_ERRORS_PER_CALL) {
+    const errors = unrecordedRowErrors.slice(i, i + ROW_ERRORS_PER_CALL);
+    await CancellationScope.nonCancellable(() => recordRowErrors({ executionUid, errors }));
+  }
 
   if (status === 'running' && !pageDone) {
     log.info('continuing as new', { executionUid, afterPosition: nextAfter, done: counters.done });

@@ -204,3 +204,10 @@ export interface RowSpend {
 export type JudgeDatapointResult =
   | { xUid: string; score: number; spend?: RowSpend }
   | { xUid: string; error: string; errorKind: RowErrorKind; spend?: RowSpend };
+
+/** A row whose activity failed for good, as the workflow hands it to `recordRowErrors`. */
+export interface RowErrorRecord {
+  xUid: string;
+  error: string;
+  errorKind: RowErrorKind;
+}

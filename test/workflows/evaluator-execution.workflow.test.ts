@@ -99,7 +99,24 @@ async function withWorker<T>(
     maxHeartbeatThrottleInterval: '100 ms',
     defaultHeartbeatThrottleInterval: '100 ms',
   });
-  return worker.runUntil(fn({ taskQueue, calls }));
+  const result = await worker.runUntil(fn({ taskQueue, calls }));
+  await expectEveryRunReplays(taskQueue);
+  return result;
+}
+
+/**
+ * Replays every run the test started (benchmark children and continue-as-new runs included) with today's
+ * workflow code: replay groups local activity results into activations differently from the live run, so this is
+ * where a workflow that reacts to that grouping shows a nondeterminism error.
+ */
+async function expectEveryRunReplays(taskQueue: string): Promise<void> {
+  const runs = env.client.workflow.list({ query: `TaskQueue = "${taskQueue}"` });
+  let replayed = 0;
+  for await (const { workflowId, error } of Worker.runReplayHistories({ workflowBundle }, runs.intoHistories())) {
+    replayed += 1;
+    if (error) throw new Error(`replaying ${workflowId} failed: ${error.message}`, { cause: error });
+  }
+  expect(replayed).toBeGreaterThan(0);
 }
 
 const startExecution = (taskQueue: string, executionUid: number, pageSize?: number) =>
@@ -299,6 +316,37 @@ describe('evaluator execution workflow', () => {
       expect(progress.histogram).toEqual({ 1: 2, 2: 2, 3: 2, 4: 1, 5: 2 });
       expect(progress.recent).toContainEqual({ xUid: 'x3', error: 'model overloaded', errorKind: 'provider' });
       expect(progress.errorsByKind).toEqual({ provider: 1 });
+    });
+  });
+
+  // Regression (a CI run): a query after the end replays the history, and replay hands a row's failure to the
+  // workflow in one activation with the success before it, which came alone when the history was written. The
+  // row error's activity then took the sequence number of the next row's local activity: "Missing associated
+  // machine for LocalActivity(n)". Row 0 succeeds at once, row 1 fails a little later, the rest come slowly, so
+  // the two results are adjacent markers, resolved together on replay.
+  it('a row error among successes replays: its record does not shift the rows after it', async () => {
+    const uid = nextUid();
+    const options: FakeOptions = {
+      executions: { [uid]: { rows: 6, concurrency: 2 } },
+      judge: async (p) => {
+        if (p.position === 1) {
+          await sleep(50);
+          throw ApplicationFailure.create({
+            message: 'model overloaded',
+            type: 'LlmServerError',
+            nextRetryDelay: '10 ms',
+          });
+        }
+        if (p.position > 1) await sleep(300);
+        return { xUid: p.xUid, score: 3 };
+      },
+    };
+    await withWorker(options, async ({ taskQueue, calls }) => {
+      const handle = await startExecution(taskQueue, uid);
+      expect(await handle.result()).toEqual({ executionUid: uid, status: 'completed', done: 6, errors: 1 });
+      expect(calls.rowErrors).toMatchObject([{ executionUid: uid, xUid: 'x1', error: 'model overloaded' }]);
+      await Worker.runReplayHistory({ workflowBundle }, await handle.fetchHistory(), handle.workflowId);
+      expect((await handle.query(progressQuery)).errorsByKind).toEqual({ provider: 1 });
     });
   });
 
@@ -684,5 +732,16 @@ describe('upgrade', () => {
     );
     expect(scheduled.length).toBeGreaterThanOrEqual(6);
     await Worker.runReplayHistory({ workflowBundle }, history, 'wf-test-execution-424242');
+  });
+
+  it('an execution started before row errors were recorded at run end replays its recordRowError', async () => {
+    // Recorded with the workflow code of 54f8cf4 (fake activities, 6 rows at concurrency 2, row 1 failing its 5
+    // attempts): a recordRowError activity among the row markers. ROW_ERRORS_AT_RUN_END_PATCH is false for it.
+    const bytes = fs.readFileSync(path.join(import.meta.dirname, 'histories/evaluator-execution-row-error-inline.bin'));
+    const history = temporal.api.history.v1.History.decode(bytes);
+    const scheduled = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    expect(scheduled).toContain('recordRowError');
+    expect(scheduled).not.toContain('recordRowErrors');
+    await Worker.runReplayHistory({ workflowBundle }, history, 'wf-test-execution-424243');
   });
 });

@@ -12,6 +12,7 @@ import type {
   ExecutionPlan,
   JudgeDatapointParams,
   JudgeDatapointResult,
+  RowErrorRecord,
   StoredExecutionStatus,
 } from '../../src/shared/execution-contract';
 
@@ -160,7 +161,11 @@ export function createFakeActivities(options: FakeOptions) {
       }
     },
 
-    async recordRowError(p: { executionUid: number; xUid: string; error: string }): Promise<void> {
+    async recordRowErrors(p: { executionUid: number; errors: RowErrorRecord[] }): Promise<void> {
+      for (const e of p.errors) calls.rowErrors.push({ executionUid: p.executionUid, ...e });
+    },
+
+    async recordRowError(p: { executionUid: number } & RowErrorRecord): Promise<void> {
       calls.rowErrors.push({ ...p });
     },
 
