@@ -18,7 +18,10 @@ import { summarizeBenchmarkExecution } from '../src/services/benchmark-summary';
 import { createConnectorConfig, deleteConnectorConfig } from '../src/services/connector-configs';
 import { Storage } from '@google-cloud/storage';
 import { startGcsServer, startS3Server, type StorageServer } from '../tools/storage-servers';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/temporal/worker-runtime';
 import { deleteBenchmarkData } from './bench-cleanup';
+
+const exportProcess = path.join(import.meta.dirname, 'export-bench-one.ts');
 
 export interface ExportBenchResult {
   destination: string;
@@ -77,8 +80,9 @@ export async function runExportBench(
         connectorConfigUid: target.connectorConfigUid,
       });
       const one = JSON.parse(
-        execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'export-bench-one.ts')], {
-          env: { ...process.env, EXPORT_UID: String(exportUid) },
+        // With the node flags and environment of a worker process, which is where exports run.
+        execFileSync(process.execPath, [...WORKER_NODE_ARGS, '--import', 'tsx', exportProcess], {
+          env: { ...process.env, ...WORKER_ENV, EXPORT_UID: String(exportUid) },
           stdio: ['ignore', 'pipe', 'inherit'],
         })
           .toString()
