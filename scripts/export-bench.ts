@@ -1,9 +1,9 @@
 /**
  * The export benchmark: writes `rows` datapoints with two evaluators' results straight into PostgreSQL, runs the
- * export activity, each in a process of its own (export-bench-one.ts), for CSV and JSON to each destination (`local`, `s3`, `gs`; s3 and gs against
- * local versitygw and fake-gcs-server through connector configs), and measures rows/s and peak RSS next to
- * PostgreSQL's own `COPY … TO STDOUT (FORMAT csv)` of the same rows. Used by `npm run bench` (part 5) and
- * `npm run bench:export`.
+ * export activity for CSV and JSON to each destination (`local`, `s3`, `gs`; s3 and gs against local versitygw and
+ * fake-gcs-server through connector configs), each export in a process of its own (export-bench-one.ts), and
+ * measures rows/s and peak RSS next to PostgreSQL's own `COPY … TO STDOUT (FORMAT csv)` of the same rows. Used by
+ * `npm run bench` (part 5) and `npm run bench:export`.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
