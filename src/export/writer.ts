@@ -139,6 +139,11 @@ export class CsvRowWriter {
     await write(this.out, csvHeader(this.config, header));
   }
 
+  /** Sees every chunk of records the stringifier writes, as the COPY writers' `onChunk` does. */
+  onChunk(listener: (chunk: Buffer) => void) {
+    this.csv.on('data', listener);
+  }
+
   async row(row: ExportRow) {
     await write(
       this.csv,

@@ -202,6 +202,7 @@ async function writeDocument(
   }
   const writer = new CsvRowWriter(config, out);
   await writer.begin(header);
+  writer.onChunk(onChunk);
   const datapoints = await forEachExportRow(ctx.db, query, async (row) => {
     signal.throwIfAborted();
     await writer.row(toRow(row));

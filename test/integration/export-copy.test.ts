@@ -296,6 +296,39 @@ describe('an export of every kind of result', () => {
   }
 });
 
+// Regression: the row-by-row writer (multi-byte dialects) reported 0 bytes written in every heartbeat.
+describe('the heartbeat of an export', () => {
+  it('reports every byte of the rows written, whichever writer writes them', async () => {
+    const seeded = await seedScoredExecution(jf.db, {
+      columns: ['text'],
+      datapoints: Array.from({ length: 50 }, (_, i) => ({
+        xUid: `x${i}`,
+        data: { text: `value ${i} 日本語` },
+        result: { score: 1, rationale: 'because' },
+      })),
+    });
+    for (const [format, options] of [
+      ['csv', csvDialects[0]!],
+      ['csv', csvDialects.at(-1)!],
+      ['json', {}],
+    ] as const) {
+      const beats: number[] = [];
+      const { file } = await exportTo(seeded.benchmarkExecutionUid, format, options, {
+        signal: new AbortController().signal,
+        heartbeat: ({ bytesWritten }) => beats.push(bytesWritten),
+        everyMs: 60_000,
+      });
+      const text = fs.readFileSync(file, 'utf8');
+      // The rows: CSV after its header line; JSON from the first datapoint to the end of the array.
+      const rows =
+        format === 'csv'
+          ? text.slice(text.indexOf('\n') + 1)
+          : text.slice(text.indexOf('[\n') + 2, text.indexOf('],"summary"'));
+      expect(beats.at(-1), `${format} ${JSON.stringify(options)}`).toBe(Buffer.byteLength(rows));
+    }
+  });
+});
+
 describe('a cancelled export', () => {
   it('leaves no file, and the connection of its COPY is not handed out again mid-COPY', async () => {
     const seeded = await seedScoredExecution(jf.db, {
