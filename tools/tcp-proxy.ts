@@ -3,6 +3,8 @@
  * test can make the service look down — `refuse()` drops every open connection and refuses new ones (connect
  * gets ECONNREFUSED), `accept()` brings it back on the same port — or stall it: `stall()` stops passing on what
  * the connections open now send (their writers soon wait for the network), `unstall()` lets it through again.
+ * `stallAfter(n)` stalls by itself once clients have sent n bytes, so a fast client cannot finish between a test
+ * seeing the bytes and stalling. Connections opened later pass (a client's clean-up, e.g. aborting an upload).
  */
 import net from 'node:net';
 
@@ -12,6 +14,10 @@ export interface TcpProxy {
   readonly bytesFromClients: number;
   refuse(): Promise<void>;
   stall(): void;
+  /** Stalls the connections open at the moment clients have sent `bytes` more in all. */
+  stallAfter(bytes: number): void;
+  /** Whether the proxy is stalled (by stall() or stallAfter()). */
+  readonly stalled: boolean;
   unstall(): void;
   accept(): Promise<void>;
   close(): Promise<void>;
@@ -28,6 +34,17 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let bytesFromClients = 0;
   const links = new Map<net.Socket, net.Socket>();
   const stalled = new Set<net.Socket>();
+  let stallAt: number | undefined;
+  let stalling = false;
+  const stallLink = (client: net.Socket, upstream: net.Socket) => {
+    client.unpipe(upstream);
+    client.pause();
+    stalled.add(client);
+  };
+  const stallAll = () => {
+    stalling = true;
+    for (const [client, upstream] of links) stallLink(client, upstream);
+  };
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
@@ -37,7 +54,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         track(upstream);
         links.set(client, upstream);
         client.once('close', () => links.delete(client));
-        client.on('data', (chunk: Buffer) => (bytesFromClients += chunk.length));
+        client.on('data', (chunk: Buffer) => {
+          bytesFromClients += chunk.length;
+          if (!stalling && stallAt !== undefined && bytesFromClients >= stallAt) stallAll();
+        });
         client.pipe(upstream).pipe(client);
         const end = () => {
           client.destroy();
@@ -74,14 +94,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     get bytesFromClients() {
       return bytesFromClients;
     },
-    stall() {
-      for (const [client, upstream] of links) {
-        client.unpipe(upstream);
-        client.pause();
-        stalled.add(client);
-      }
+    get stalled() {
+      return stalling;
+    },
+    stall: stallAll,
+    stallAfter(bytes: number) {
+      stallAt = bytesFromClients + bytes;
     },
     unstall() {
+      stalling = false;
+      stallAt = undefined;
       for (const client of stalled) {
         const upstream = links.get(client);
         if (upstream) client.pipe(upstream);

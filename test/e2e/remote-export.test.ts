@@ -278,12 +278,13 @@ describe('a cancelled export', () => {
         ['gs://exports/big.json', gcsStalled, gcsProxied],
       ] as const) {
         const before = await latestExport();
+        // Stalled by the proxy itself: polling for the bytes and then stalling let a fast upload finish first.
+        proxy.stallAfter(1_000_000);
         const running = big.export(url, { connectorConfigUid: connector.connectorConfigUid });
         running.catch(() => undefined);
         await waitUntil('the export has started', async () => (await latestExport()) > before);
         const exportUid = await latestExport();
-        await waitUntil(`${url} is being uploaded`, async () => proxy.bytesFromClients > 1_000_000, 60_000);
-        proxy.stall();
+        await waitUntil(`${url} is being uploaded`, () => proxy.stalled, 60_000);
         await temporal.workflow.getHandle(`export-${exportUid}`).cancel();
         await expect(running).rejects.toThrow(/export cancelled/);
         proxy.unstall();
