@@ -124,24 +124,22 @@ export class CsvRowWriter {
   private readonly csv: Stringifier;
   private columns: CsvColumn[] = [];
 
+  /** `onChunk` sees each chunk of records as it goes, as the COPY writers' does. */
   constructor(
     private readonly config: CsvExportConfig,
     private readonly out: Writable,
+    onChunk: (chunk: Buffer) => void = () => {},
   ) {
     this.csv = stringify(stringifyOptions(config, true));
     // pipeline, not pipe: a destination that fails or is destroyed (cancellation) fails the stringifier too, so a
     // write waiting for 'drain' rejects instead of waiting forever.
     pipeline(this.csv, out, () => undefined);
+    this.csv.on('data', onChunk);
   }
 
   async begin(header: ExportHeader) {
     this.columns = csvColumns(header);
     await write(this.out, csvHeader(this.config, header));
-  }
-
-  /** Sees every chunk of records the stringifier writes, as the COPY writers' `onChunk` does. */
-  onChunk(listener: (chunk: Buffer) => void) {
-    this.csv.on('data', listener);
   }
 
   async row(row: ExportRow) {

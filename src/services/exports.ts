@@ -200,9 +200,8 @@ async function writeDocument(
     await writer.end();
     return datapoints;
   }
-  const writer = new CsvRowWriter(config, out);
+  const writer = new CsvRowWriter(config, out, onChunk);
   await writer.begin(header);
-  writer.onChunk(onChunk);
   const datapoints = await forEachExportRow(ctx.db, query, async (row) => {
     signal.throwIfAborted();
     await writer.row(toRow(row));
