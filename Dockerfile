@@ -1,5 +1,5 @@
-# judgeflow worker image: `src/worker.ts` through tsx on the configured task queue, started as
-# src/temporal/worker-runtime.ts says (heap cap, malloc arenas).
+# judgeflow worker image: `src/worker/main.ts` through tsx on the configured task queue, started as
+# src/worker/runtime.ts says (heap cap, malloc arenas).
 FROM node:20.19-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -13,4 +13,4 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY scripts ./scripts
 USER node
-CMD ["node", "--max-old-space-size=256", "--import", "tsx", "src/worker.ts"]
+CMD ["node", "--max-old-space-size=256", "--import", "tsx", "src/worker/main.ts"]

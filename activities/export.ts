@@ -1,18 +1,19 @@
 /**
- * The export activity: streams a benchmark execution into its destination (services/exports.ts), heartbeating
- * progress; cancellation reaches it through the heartbeat and aborts the destination, so nothing is left behind.
+ * The export activity: streams a benchmark execution into its destination (services/worker/write-export.ts),
+ * heartbeating progress; cancellation reaches it through the heartbeat and aborts the destination, so nothing is
+ * left behind.
  */
 import { Context } from '@temporalio/activity';
-import type { StorageContext } from '../src/services/context';
-import { recordExportEnd, writeExport } from '../src/services/exports';
-import type { StoredExecutionStatus } from '../src/shared/execution-contract';
+import type { StorageContext } from '../src/services/common/context';
+import { recordExportEnd, writeExport } from '../src/services/worker/write-export';
+import type { ExportActivities } from '../src/shared/activity-contract';
 import { failFastOnDomainErrors } from './fatal-errors';
 
 const HEARTBEAT_EVERY_MS = 1_000;
 
-export function createExportActivities(ctx: StorageContext) {
+export function createExportActivities(ctx: StorageContext): ExportActivities {
   return {
-    async writeExport({ exportUid }: { exportUid: number }): Promise<{ rowsWritten: number }> {
+    async writeExport({ exportUid }) {
       const activity = Context.current();
       return failFastOnDomainErrors(() =>
         writeExport(ctx, exportUid, {
@@ -24,14 +25,6 @@ export function createExportActivities(ctx: StorageContext) {
         }),
       );
     },
-
-    async finishExport(p: {
-      exportUid: number;
-      status: StoredExecutionStatus;
-      rowsWritten: number;
-      error?: string;
-    }): Promise<void> {
-      await recordExportEnd(ctx, p);
-    },
+    finishExport: (p) => recordExportEnd(ctx, p),
   };
 }

@@ -1,14 +1,15 @@
 /**
- * Activities, built by a factory so the worker passes real dependencies (and tests pass test ones):
- * `proxyActivities<ReturnType<typeof createActivities>>` types them in workflows.
+ * Activities, built by a factory so the worker passes real dependencies (and tests pass test ones). What they
+ * are is the activity contract (src/shared/activity-contract.ts), which workflows proxy.
  */
 import type { Config } from '../src/config';
 import type { Db } from '../src/db/pool';
 import type { JudgeClient } from '../src/llm/judge';
+import type { JudgeflowActivities } from '../src/shared/activity-contract';
 import { createBookkeeping } from './bookkeeping';
 import { createExportActivities } from './export';
 import { createJudgeDatapoint } from './judge-datapoint';
-import { RowStops } from './row-stops';
+import type { RowStops } from './row-stops';
 
 export interface ActivityDependencies {
   config: Config;
@@ -23,5 +24,5 @@ export function createActivities(deps: ActivityDependencies) {
     ...createBookkeeping(deps),
     judgeDatapoint: createJudgeDatapoint(deps),
     ...createExportActivities(deps),
-  };
+  } satisfies JudgeflowActivities;
 }

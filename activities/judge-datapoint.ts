@@ -22,7 +22,7 @@ import { findCachedAnswer } from '../src/db/judge-cache.repository';
 import { buildJudgeMessages } from '../src/llm/messages';
 import { parseJudgeCompletion } from '../src/llm/parse-answer';
 import { classifyLlmError, LLM_FATAL, toActivityFailure } from '../src/llm/provider-errors';
-import { workerModelProblem } from '../src/services/execute-options';
+import { workerModelProblem } from '../src/services/common/execute-options';
 import { compileTemplate } from '../src/prompt/template';
 import {
   ANSWER_MAX_ATTEMPTS,

@@ -14,8 +14,7 @@ import type { Config, ModelConfig } from '../src/config';
 import type { Db } from '../src/db/pool';
 import { holdTurns, settleTokens, takeTurn } from '../src/db/rate-limit.repository';
 import type { JudgeCompletion } from '../src/llm/judge';
-import { outputTokenCap, tokenCounterFor } from '../src/llm/tokens';
-import { DEFAULT_OUTPUT_TOKENS } from '../src/services/estimates';
+import { DEFAULT_OUTPUT_TOKENS, outputTokenCap, tokenCounterFor } from '../src/llm/tokens';
 import { SHARED_LIMIT_BUSY_FAILURE, type DeferralDetails } from '../src/shared/row-errors';
 import { retryWhileDatabaseUnavailable } from './database-retry';
 

@@ -13,7 +13,7 @@ import { runMain } from '../src/run-main';
 import { Benchmark, Criteria, CsvExportConfig, Dataset, PromptEvaluator, Slice } from '../src';
 import type { AgreementSummary } from '../src/metrics/agreement';
 import { renderBenchmarkExecutionReport } from '../src/report/render-html';
-import { buildBenchmarkExecutionReport } from '../src/services/report';
+import { buildBenchmarkExecutionReport } from '../src/services/client/report';
 import { startLocalStack } from '../tools/local-stack';
 
 const root = path.resolve(import.meta.dirname, '..');

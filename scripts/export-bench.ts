@@ -14,11 +14,11 @@ import type { Config } from '../src/config';
 import { finishBenchmarkExecution } from '../src/db/benchmark-execution.repository';
 import { insertExport } from '../src/db/export.repository';
 import type { Db } from '../src/db/pool';
-import { summarizeBenchmarkExecution } from '../src/services/benchmark-summary';
-import { createConnectorConfig, deleteConnectorConfig } from '../src/services/connector-configs';
+import { summarizeBenchmarkExecution } from '../src/services/common/benchmark-summary';
+import { createConnectorConfig, deleteConnectorConfig } from '../src/services/client/connector-configs';
 import { Storage } from '@google-cloud/storage';
 import { startGcsServer, startS3Server, type StorageServer } from '../tools/storage-servers';
-import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/temporal/worker-runtime';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/runtime';
 import { deleteBenchmarkData } from './bench-cleanup';
 
 const exportProcess = path.join(import.meta.dirname, 'export-bench-one.ts');

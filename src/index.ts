@@ -10,9 +10,8 @@ export {
   type UpdatePromptEvaluatorParams,
   type PromptVersionParams,
 } from './sdk/PromptEvaluator';
-export { CodeEvaluator } from './sdk/CodeEvaluator';
 export { ConnectorConfig } from './sdk/ConnectorConfig';
-export { ConnectorConfigInUseError, type CreateConnectorConfigParams } from './services/connector-configs';
+export { ConnectorConfigInUseError, type CreateConnectorConfigParams } from './services/client/connector-configs';
 export {
   InvalidConnectorConfigError,
   type S3Credentials,
@@ -27,10 +26,10 @@ export type {
   ExecutionResult,
   ExecutionResults,
   ExecutionSummary,
-} from './services/evaluator-executions';
+} from './services/client/evaluator-executions';
 export { BenchmarkExecution } from './sdk/BenchmarkExecution';
-export type { BenchmarkExecuteOptions } from './services/benchmark-executions';
-export type { ExportOptions } from './services/exports';
+export type { BenchmarkExecuteOptions } from './services/client/benchmark-executions';
+export type { ExportOptions } from './services/client/exports';
 export { JsonExportConfig, CsvExportConfig, type CsvExportOptions } from './export/config';
 export * from './errors';
 export {
@@ -47,5 +46,5 @@ export type {
   ExecutionStatus,
   PauseState,
 } from './shared/execution-contract';
-export type { BenchmarkEstimate, EstimateOptions, ExecutionEstimate } from './services/estimates';
+export type { BenchmarkEstimate, EstimateOptions, ExecutionEstimate } from './services/client/estimates';
 export type { BenchmarkProgress } from './shared/benchmark-contract';

@@ -6,7 +6,7 @@
  * cluster directory (.data/cluster/). Starting is idempotent (what runs is kept, what is missing is started); a
  * failed start stops what it started, so nothing is left half-running.
  */
-import { WORKER_ENV } from '../src/temporal/worker-runtime';
+import { WORKER_ENV } from '../src/worker/runtime';
 import { workerArgs } from './worker-process';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';

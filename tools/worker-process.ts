@@ -1,8 +1,8 @@
-/** Starts `src/worker.ts` as a child process and waits until it polls its task queue (demo and e2e tests). */
+/** Starts `src/worker/main.ts` as a child process and waits until it polls its task queue (demo and e2e tests). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { JudgeflowError } from '../src/errors';
-import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/temporal/worker-runtime';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/runtime';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -19,7 +19,7 @@ export interface WorkerProcess {
 
 /** Node's arguments for a worker process (also `npm run cluster`'s); `nodeArgs` are extra Node options. */
 export function workerArgs(nodeArgs: readonly string[] = []): string[] {
-  return [...WORKER_NODE_ARGS, ...nodeArgs, '--import', 'tsx', path.join(root, 'src/worker.ts')];
+  return [...WORKER_NODE_ARGS, ...nodeArgs, '--import', 'tsx', path.join(root, 'src/worker/main.ts')];
 }
 
 /** `nodeArgs`: extra Node options, e.g. `--cpu-prof` for `npm run bench -- --profile`. */

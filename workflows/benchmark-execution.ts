@@ -2,40 +2,28 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
-  defineQuery,
-  defineSignal,
   executeChild,
   isCancellation,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { BenchmarkExecutionActivities } from '../src/shared/activity-contract';
 import type {
   BenchmarkChildProgress,
   BenchmarkExecutionInput,
   BenchmarkProgress,
 } from '../src/shared/benchmark-contract';
-import {
-  CANCEL_SIGNAL,
-  EXECUTION_WORKFLOW_TASK_TIMEOUT,
-  PROGRESS_QUERY,
-  STATUS_QUERY,
-  type ExecutionStatus,
-  type StoredExecutionStatus,
-} from '../src/shared/execution-contract';
+import { EXECUTION_WORKFLOW_TASK_TIMEOUT, type StoredExecutionStatus } from '../src/shared/execution-contract';
 import { evaluatorExecutionSearchAttributes } from '../src/shared/search-attributes';
 import { evaluatorExecutionWorkflowId } from '../src/shared/workflow-ids';
+import { benchmarkProgressQuery, cancelSignal } from './definitions';
 import { evaluatorExecutionWorkflow } from './evaluator-execution';
 
-const { planBenchmarkExecution, finishBenchmarkExecution } = proxyActivities<ReturnType<typeof createActivities>>({
+const { planBenchmarkExecution, finishBenchmarkExecution } = proxyActivities<BenchmarkExecutionActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-
-export const benchmarkCancelSignal = defineSignal<[{ reason?: string }?]>(CANCEL_SIGNAL);
-export const benchmarkStatusQuery = defineQuery<ExecutionStatus>(STATUS_QUERY);
-export const benchmarkProgressQuery = defineQuery<BenchmarkProgress>(PROGRESS_QUERY);
 
 /**
  * Runs every evaluator of a benchmark over the chosen splits, as child evaluator executions (one per evaluator
@@ -57,10 +45,9 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
     state.reason = reason;
     childScope.cancel();
   };
-  setHandler(benchmarkCancelSignal, (args) => {
+  setHandler(cancelSignal, (args) => {
     stop('cancelled', args?.reason ?? 'cancelled by user');
   });
-  setHandler(benchmarkStatusQuery, () => state.status);
   setHandler(benchmarkProgressQuery, () => ({
     benchmarkExecutionUid,
     ...state,

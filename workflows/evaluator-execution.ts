@@ -6,9 +6,6 @@ import {
   CancelledFailure,
   TimeoutFailure,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   isCancellation,
   type LocalActivityOptions,
   log,
@@ -21,18 +18,11 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { EvaluatorExecutionActivities } from '../src/shared/activity-contract';
 import {
-  CANCEL_SIGNAL,
   DEFAULT_PAGE_SIZE,
-  PAUSE_UPDATE,
-  PROGRESS_QUERY,
-  RESUME_UPDATE,
-  SET_BUDGET_UPDATE,
-  SET_CONCURRENCY_UPDATE,
   RECENT_RESULTS,
   ROW_MAX_ATTEMPTS,
-  STATUS_QUERY,
   type EvaluatorExecutionInput,
   type EvaluatorExecutionOutcome,
   type ExecutionCounters,
@@ -42,7 +32,6 @@ import {
   type RecentResult,
   type RowErrorRecord,
   type StoredExecutionStatus,
-  type Budget,
   type ExecutionPlan,
   type RowSinks,
 } from '../src/shared/execution-contract';
@@ -55,18 +44,25 @@ import {
 } from '../src/shared/row-errors';
 import { budgetProblem } from '../src/shared/budget';
 import { emptySpend, RowAdmission, SpendGate } from './admission';
-
-type Activities = ReturnType<typeof createActivities>;
+import {
+  cancelSignal,
+  pauseUpdate,
+  progressQuery,
+  resumeUpdate,
+  setBudgetUpdate,
+  setConcurrencyUpdate,
+  statusQuery,
+} from './definitions';
 
 const { loadExecutionPlan, listDatapointPage, finishExecution, recordRowError, recordRowErrors } =
-  proxyActivities<Activities>({
+  proxyActivities<EvaluatorExecutionActivities>({
     startToCloseTimeout: '1 minute',
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
 
-const { judgeDatapoint } = proxyActivities<Activities>({ startToCloseTimeout: '5 minutes' });
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '5 minutes' });
+const { judgeDatapoint } = proxyActivities<EvaluatorExecutionActivities>({ startToCloseTimeout: '5 minutes' });
+const local = proxyLocalActivities<EvaluatorExecutionActivities>({ startToCloseTimeout: '5 minutes' });
 const sinks = proxySinks<RowSinks>();
 
 /**
@@ -145,15 +141,6 @@ function deferralOf(err: unknown): { type: string; details: DeferralDetails } | 
   const details = (cause.details?.[0] ?? { attempt: 1 }) as DeferralDetails;
   return { type: cause.type!, details };
 }
-
-export const cancelSignal = defineSignal<[{ reason?: string }?]>(CANCEL_SIGNAL);
-export const statusQuery = defineQuery<ExecutionStatus>(STATUS_QUERY);
-export const progressQuery = defineQuery<ExecutionProgress>(PROGRESS_QUERY);
-/** Live control (Temporal Updates): each is validated first and answers with the progress after it. */
-export const pauseUpdate = defineUpdate<ExecutionProgress>(PAUSE_UPDATE);
-export const resumeUpdate = defineUpdate<ExecutionProgress>(RESUME_UPDATE);
-export const setConcurrencyUpdate = defineUpdate<ExecutionProgress, [number]>(SET_CONCURRENCY_UPDATE);
-export const setBudgetUpdate = defineUpdate<ExecutionProgress, [Budget]>(SET_BUDGET_UPDATE);
 
 /** A plan without a row estimate: rows have paid already (their mean serves), or it predates spend control. */
 const NO_ESTIMATE = { tokens: 0, costUsd: null };

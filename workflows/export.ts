@@ -6,10 +6,8 @@ import {
   patched,
   proxyActivities,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { ExportActivities } from '../src/shared/activity-contract';
 import type { ExportInput, ExportOutcome } from '../src/shared/benchmark-contract';
-
-type Activities = ReturnType<typeof createActivities>;
 
 // One long activity streams the whole file; its heartbeats carry progress and bring cancellation to it.
 const writing = {
@@ -20,13 +18,13 @@ const writing = {
 // A cancelled export ends once its activity has stopped and removed what it wrote (or has committed it anyway):
 // the recorded outcome is then what is in the destination.
 const WAITS_FOR_CANCELLATION_PATCH = 'export-waits-for-its-cancellation';
-const { writeExport } = proxyActivities<Activities>({
+const { writeExport } = proxyActivities<ExportActivities>({
   ...writing,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 // Histories from before the patch: the export ended as soon as it asked its activity to stop.
-const { writeExport: writeExportUnwaited } = proxyActivities<Activities>(writing);
-const { finishExport } = proxyActivities<Activities>({
+const { writeExport: writeExportUnwaited } = proxyActivities<ExportActivities>(writing);
+const { finishExport } = proxyActivities<ExportActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });

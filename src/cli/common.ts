@@ -7,7 +7,7 @@ import Table from 'cli-table3';
 import { MAX_UID, ValidationError } from '../errors';
 import { Judgeflow } from '../sdk/Judgeflow';
 import { runMain } from '../run-main';
-import { requireWorker } from '../services/worker-presence';
+import { requireWorker } from '../services/client/worker-presence';
 
 /** A parser of positive integers up to PostgreSQL's integer range, named `what` in its error. */
 const positiveIntegerOf =

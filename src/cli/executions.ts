@@ -7,9 +7,9 @@ import { Benchmark } from '../sdk/Benchmark';
 import { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import type { Judgeflow } from '../sdk/Judgeflow';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
-import { requireEvaluatorExecution } from '../services/evaluator-executions';
-import { countWorkers } from '../services/worker-presence';
-import type { ExecutionResults } from '../services/evaluator-executions';
+import { requireEvaluatorExecution } from '../services/client/evaluator-executions';
+import { countWorkers } from '../services/client/worker-presence';
+import type { ExecutionResults } from '../services/client/evaluator-executions';
 import {
   Cli,
   fields,
@@ -23,7 +23,7 @@ import {
   type WaitOption,
 } from './common';
 import type { Budget, ExecutionProgress } from '../shared/execution-contract';
-import type { BenchmarkEstimate, ExecutionEstimate } from '../services/estimates';
+import type { BenchmarkEstimate, ExecutionEstimate } from '../services/client/estimates';
 import { detachOnInterrupt, watchBenchmarkExecution, watchExecution } from './watch';
 
 /** The evaluator of an execution given by its uid alone. */

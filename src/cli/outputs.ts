@@ -12,8 +12,9 @@ import { CsvExportConfig, JsonExportConfig } from '../export/config';
 import { renderBenchmarkExecutionReport, renderComparisonReport } from '../report/render-html';
 import { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import { ConnectorConfig } from '../sdk/ConnectorConfig';
-import { recordAbandonedExecutions } from '../services/repair';
-import { buildBenchmarkExecutionReport, buildComparisonReport } from '../services/report';
+import { recordAbandonedExecutions } from '../services/client/repair';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../worker/runtime';
+import { buildBenchmarkExecutionReport, buildComparisonReport } from '../services/client/report';
 import { Cli, collect, keyValues, noun, ratio, table, uid, WAIT_HELP, type WaitOption } from './common';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -154,9 +155,10 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
   program
     .command('worker')
     .description('run a judgeflow worker on the configured task queue (Ctrl-C stops it gracefully)')
-    .action(async () => {
-      await import('../worker');
-    });
+    // A process of its own, started as every worker is (src/worker/runtime.ts): the CLI never loads the worker.
+    .action(() =>
+      runChild([...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'src/worker/main.ts')], WORKER_ENV),
+    );
 
   program
     .command('dev')
@@ -164,25 +166,7 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
       'everything for local use in one command: the Temporal dev server, the local judge server (without ' +
         'OPENAI_API_KEY) and a worker; Ctrl-C stops what it started',
     )
-    .action(async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/dev.ts')], {
-        cwd: root,
-        stdio: 'inherit',
-      });
-      // Ctrl-C (or a SIGTERM) goes on to the child, which stops what it started; this process waits for it.
-      const forward = (signal: NodeJS.Signals) => {
-        if (child.exitCode === null) child.kill(signal);
-      };
-      process.on('SIGINT', forward);
-      process.on('SIGTERM', forward);
-      process.exitCode = await new Promise<number>((resolve) => {
-        child.once('exit', (code) => {
-          resolve(code ?? 1);
-        });
-      });
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-    });
+    .action(() => runChild(['--import', 'tsx', path.join(root, 'scripts/dev.ts')]));
 
   program
     .command('repair')
@@ -228,3 +212,21 @@ const plainConnector = (c: ConnectorConfig) => ({
   credentialsHint: c.credentialsHint,
   createdAt: c.createdAt,
 });
+
+/** Runs a Node process in the foreground: Ctrl-C (or a SIGTERM) goes on to it, and its exit code becomes ours. */
+async function runChild(args: string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  // The child stops what it started on the signal; this process waits for it.
+  const forward = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null) child.kill(signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  process.exitCode = await new Promise<number>((resolve) => {
+    child.once('exit', (code) => {
+      resolve(code ?? 1);
+    });
+  });
+  process.off('SIGINT', forward);
+  process.off('SIGTERM', forward);
+}

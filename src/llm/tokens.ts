@@ -63,6 +63,13 @@ function messageText(m: ChatCompletionMessageParam): string {
   return m.content.map((part) => ('text' in part ? part.text : '')).join('');
 }
 
+/**
+ * Output tokens per row when neither past executions nor max_tokens say: the answer format asks for a JSON score
+ * and a rationale of one or two sentences, about 40 tokens. Estimates and the shared rate limit's reservations
+ * both assume it.
+ */
+export const DEFAULT_OUTPUT_TOKENS = 40;
+
 /** The cap on the answer's tokens that a version's hyper-parameters set (`max_completion_tokens` or `max_tokens`). */
 export function outputTokenCap(fmHyperparameters: Record<string, unknown> | null | undefined): number | undefined {
   const params = fmHyperparameters ?? {};

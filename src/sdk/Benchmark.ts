@@ -1,24 +1,26 @@
 /** A benchmark: a dataset with ground truth, plus criteria, evaluators and slices; and its executions. */
 import { Judgeflow } from './Judgeflow';
-import { NotFoundError, requireNonEmptyString, requireUid } from '../errors';
-import { findBenchmark, insertBenchmark, listBenchmarks, type BenchmarkRecord } from '../db/benchmark.repository';
-import { findDataset } from '../db/dataset.repository';
+import { requireUid } from '../errors';
+import {
+  createBenchmark,
+  listBenchmarkEvaluators,
+  listBenchmarks,
+  requireBenchmark,
+  type BenchmarkRecord,
+  type CreateBenchmarkParams,
+  type EvaluatorSummary,
+} from '../services/client/benchmarks';
 import {
   listBenchmarkExecutions,
   startBenchmarkExecution,
   type BenchmarkExecuteOptions,
-} from '../services/benchmark-executions';
+} from '../services/client/benchmark-executions';
+import { estimateBenchmarkExecution, type BenchmarkEstimate } from '../services/client/estimates';
 import { BenchmarkExecution } from './BenchmarkExecution';
 import { Criteria } from './Criteria';
 import { Slice } from './Slice';
-import { listEvaluators, type EvaluatorSummary } from '../db/evaluator.repository';
-import { estimateBenchmarkExecution, type BenchmarkEstimate } from '../services/estimates';
 
-export interface CreateBenchmarkParams {
-  name: string;
-  description?: string;
-  datasetUid: number;
-}
+export type { CreateBenchmarkParams } from '../services/client/benchmarks';
 
 export class Benchmark {
   readonly benchmarkUid: number;
@@ -40,28 +42,18 @@ export class Benchmark {
 
   static async create(params: CreateBenchmarkParams, client?: Judgeflow): Promise<Benchmark> {
     const jf = Judgeflow.resolve(client);
-    requireNonEmptyString('benchmark name', params.name);
-    requireUid('datasetUid', params.datasetUid);
-    if (!(await findDataset(jf.db, params.datasetUid))) throw new NotFoundError('dataset', params.datasetUid);
-    const uid = await insertBenchmark(jf.db, {
-      name: params.name,
-      description: params.description ?? '',
-      datasetUid: params.datasetUid,
-    });
-    return Benchmark.get(uid, jf);
+    return new Benchmark(jf, await createBenchmark(jf, params));
   }
 
   static async get(benchmarkUid: number, client?: Judgeflow): Promise<Benchmark> {
     requireUid('benchmarkUid', benchmarkUid);
     const jf = Judgeflow.resolve(client);
-    const record = await findBenchmark(jf.db, benchmarkUid);
-    if (!record) throw new NotFoundError('benchmark', benchmarkUid);
-    return new Benchmark(jf, record);
+    return new Benchmark(jf, await requireBenchmark(jf, benchmarkUid));
   }
 
   static async list(client?: Judgeflow): Promise<Benchmark[]> {
     const jf = Judgeflow.resolve(client);
-    return (await listBenchmarks(jf.db)).map((r) => new Benchmark(jf, r));
+    return (await listBenchmarks(jf)).map((r) => new Benchmark(jf, r));
   }
 
   criteria(): Promise<Criteria[]> {
@@ -74,7 +66,7 @@ export class Benchmark {
 
   /** Evaluators of every type, oldest first. */
   evaluators(): Promise<EvaluatorSummary[]> {
-    return listEvaluators(this.client.db, this.benchmarkUid);
+    return listBenchmarkEvaluators(this.client, this.benchmarkUid);
   }
 
   /** Runs every prompt evaluator of the benchmark (see BenchmarkExecuteOptions for the default splits). */

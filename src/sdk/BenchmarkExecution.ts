@@ -1,7 +1,7 @@
 /** One execution run of a benchmark (reference: BenchmarkExecution), and its export. */
 import { requireUid } from '../errors';
 import { Judgeflow } from './Judgeflow';
-import type { BenchmarkExecutionRecord } from '../db/benchmark-execution.repository';
+import type { BenchmarkExecutionRecord } from '../services/client/benchmark-executions';
 import {
   benchmarkExecutionStatus,
   benchmarkExecutionUrl,
@@ -9,8 +9,8 @@ import {
   getBenchmarkExecutionProgress,
   requireBenchmarkExecution,
   waitForBenchmarkExecution,
-} from '../services/benchmark-executions';
-import { exportBenchmarkExecution, type ExportOptions } from '../services/exports';
+} from '../services/client/benchmark-executions';
+import { exportBenchmarkExecution, type ExportOptions } from '../services/client/exports';
 import type { BenchmarkProgress } from '../shared/benchmark-contract';
 import type { ExecutionStatus } from '../shared/execution-contract';
 import { benchmarkExecutionWorkflowId } from '../shared/workflow-ids';

@@ -5,14 +5,14 @@
  */
 import { requireUid } from '../errors';
 import { Judgeflow } from './Judgeflow';
-import type { ConnectorConfigRecord } from '../db/connector-config.repository';
+import type { ConnectorConfigRecord } from '../services/client/connector-configs';
 import {
   createConnectorConfig,
   deleteConnectorConfig,
   listConnectorConfigs,
   requireConnectorConfig,
   type CreateConnectorConfigParams,
-} from '../services/connector-configs';
+} from '../services/client/connector-configs';
 
 export class ConnectorConfig {
   readonly connectorConfigUid: number;

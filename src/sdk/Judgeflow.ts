@@ -5,10 +5,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../config';
-import { createDb, describeDbError, type Db } from '../db/pool';
 import { JudgeflowError } from '../errors';
-import type { ServiceContext } from '../services/context';
-import { connectClient } from '../temporal/connection';
+import { connectDatabase, connectTemporal, type ServiceContext } from '../services/client/context';
 
 export interface JudgeflowOptions {
   /** Overrides of the environment-derived configuration. */
@@ -28,7 +26,7 @@ export class Judgeflow implements ServiceContext {
 
   private constructor(
     readonly config: Config,
-    readonly db: Db,
+    readonly db: ServiceContext['db'],
   ) {}
 
   /** Connects to PostgreSQL (checked with one round trip); Temporal is connected on first use. */
@@ -42,14 +40,7 @@ export class Judgeflow implements ServiceContext {
       openai: { ...base.openai, ...o.openai },
       concurrency: { ...base.concurrency, ...o.concurrency },
     };
-    const db = createDb(config.databaseUrl);
-    try {
-      await db.query('SELECT 1');
-    } catch (err) {
-      await db.close().catch(() => {});
-      throw describeDbError(err, config.databaseUrl);
-    }
-    const client = new Judgeflow(config, db);
+    const client = new Judgeflow(config, await connectDatabase(config));
     if (options.setDefault ?? true) defaultClient = client;
     return client;
   }
@@ -67,7 +58,7 @@ export class Judgeflow implements ServiceContext {
 
   /** The Temporal client, connected on first use. */
   temporal(): Promise<Client> {
-    this.temporalClient ??= connectClient(this.config.temporal).catch((err: unknown) => {
+    this.temporalClient ??= connectTemporal(this.config).catch((err: unknown) => {
       this.temporalClient = undefined;
       throw err;
     });

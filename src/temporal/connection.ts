@@ -1,31 +1,9 @@
-/** Temporal connections (client and worker) from Config: plain for the dev server, TLS / API key for a cluster. */
-import fs from 'node:fs';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import type { Config } from '../config';
-import { UnavailableError } from '../errors';
-
-type TemporalConfig = Config['temporal'];
-
-function tlsOptions(t: TemporalConfig): ConnectionOptions['tls'] {
-  if (t.tlsCertPath && t.tlsKeyPath) {
-    return {
-      clientCertPair: { crt: fs.readFileSync(t.tlsCertPath), key: fs.readFileSync(t.tlsKeyPath) },
-      serverRootCACertificate: t.tlsCaPath ? fs.readFileSync(t.tlsCaPath) : undefined,
-    };
-  }
-  // An API key (Temporal Cloud) always goes over TLS.
-  return t.apiKey ? true : undefined;
-}
-
-function unreachable(t: TemporalConfig, err: unknown): UnavailableError {
-  return new UnavailableError(
-    'Temporal',
-    t.address,
-    'start the dev server with `npm run temporal`, or set TEMPORAL_ADDRESS',
-    { cause: err },
-  );
-}
+/**
+ * The client's Temporal connection from Config: plain for the dev server, TLS / API key for a cluster. Client side
+ * only: the worker's connection (src/worker/connection.ts) is the one that loads @temporalio/worker.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { tlsOptions, unreachable, type TemporalConfig } from './connection-options';
 
 export async function connectClient(t: TemporalConfig): Promise<Client> {
   try {
@@ -36,18 +14,6 @@ export async function connectClient(t: TemporalConfig): Promise<Client> {
       connectTimeout: '5s',
     });
     return new Client({ connection, namespace: t.namespace });
-  } catch (err) {
-    throw unreachable(t, err);
-  }
-}
-
-export async function connectWorker(t: TemporalConfig): Promise<NativeConnection> {
-  try {
-    return await NativeConnection.connect({
-      address: t.address,
-      tls: tlsOptions(t),
-      apiKey: t.apiKey,
-    });
   } catch (err) {
     throw unreachable(t, err);
   }

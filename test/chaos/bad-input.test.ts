@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Benchmark,
   BenchmarkExecution,
-  CodeEvaluator,
   CsvExportConfig,
   ConnectorConfig,
   Criteria,
@@ -80,7 +79,6 @@ function cases(): Case[] {
       ['Slice.get', v, () => Slice.get(uid, jf)],
       ['Slice.list', v, () => Slice.list(uid, jf)],
       ['PromptEvaluator.get', v, () => PromptEvaluator.get(uid, jf)],
-      ['CodeEvaluator.get', v, () => CodeEvaluator.get(uid, jf)],
       ['BenchmarkExecution.get', v, () => BenchmarkExecution.get(uid, jf)],
       ['ConnectorConfig.get', v, () => ConnectorConfig.get(uid, jf)],
       ['ConnectorConfig.delete', v, () => ConnectorConfig.delete(uid, jf)],

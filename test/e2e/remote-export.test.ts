@@ -25,7 +25,7 @@ import {
   Judgeflow,
   type BenchmarkExecution,
 } from '../../src';
-import { openConnector } from '../../src/services/connector-configs';
+import { openConnector } from '../../src/services/worker/connector-secrets';
 import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
 import { startGcsServer, startS3Server, type S3Server, type StorageServer } from '../../tools/storage-servers';
 import { startTcpProxy } from '../../tools/tcp-proxy';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Benchmark, BenchmarkExecution, ModelNotConfiguredError, type Judgeflow } from '../../src';
-import { recordAbandonedExecutions } from '../../src/services/repair';
+import { recordAbandonedExecutions } from '../../src/services/client/repair';
 import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { scoredRows, waitUntil } from '../support/results';

@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertExport } from '../../src/db/export.repository';
 import type { Judgeflow } from '../../src/sdk/Judgeflow';
-import { writeExport } from '../../src/services/exports';
+import { writeExport } from '../../src/services/worker/write-export';
 import { connectTestClient } from '../support/context';
 import { csvDialects, valuesFor } from '../support/csv-cases';
 import { seedScoredExecution, type SeededDatapoint } from '../support/export-seed';

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Benchmark,
-  CodeEvaluator,
   Criteria,
   Dataset,
   DuplicateError,
@@ -20,6 +19,7 @@ import {
   type Judgeflow,
 } from '../../src';
 import { connectTestClient, uniqueName } from '../support/context';
+import { insertEvaluator } from '../../src/db/evaluator.repository';
 
 const fixture = (name: string) => path.join(import.meta.dirname, '../fixtures', name);
 let jf: Judgeflow;
@@ -182,7 +182,7 @@ describe('Slice', () => {
 });
 
 describe('evaluator types', () => {
-  it('PromptEvaluator.get refuses a code evaluator, and CodeEvaluator.get a prompt evaluator', async () => {
+  it('PromptEvaluator.get refuses an evaluator of another type (a code evaluator, stored directly)', async () => {
     const ds = await Dataset.fromCsv(fixture('small.csv'), { name: uniqueName('types') });
     const b = await Benchmark.create({ name: uniqueName('bench'), datasetUid: ds.datasetUid });
     const c = await Criteria.create({
@@ -193,17 +193,21 @@ describe('evaluator types', () => {
         { name: 'yes', score: 1 },
       ],
     });
-    const code = await CodeEvaluator.create({ criteriaUid: c.criteriaUid, name: 'regex check' });
+    // Code evaluators are not part of the public API; the schema keeps their type, so benchmarks can hold them.
+    const code = {
+      evaluatorUid: await insertEvaluator(jf.db, {
+        type: 'code',
+        name: 'regex check',
+        benchmarkUid: b.benchmarkUid,
+        criteriaUid: c.criteriaUid,
+        promptWorkflowUid: null,
+      }),
+    };
     await expect(PromptEvaluator.get(code.evaluatorUid)).rejects.toThrow(WrongEvaluatorTypeError);
     await expect(PromptEvaluator.get(code.evaluatorUid)).rejects.toThrow(
       new RegExp(`evaluator ${code.evaluatorUid} is a code evaluator, not a prompt evaluator`),
     );
-    const prompt = await PromptEvaluator.create({
-      criteriaUid: c.criteriaUid,
-      userPrompt: '{{response}}',
-      modelName: 'm',
-    });
-    await expect(CodeEvaluator.get(prompt.evaluatorUid)).rejects.toThrow(WrongEvaluatorTypeError);
+    await PromptEvaluator.create({ criteriaUid: c.criteriaUid, userPrompt: '{{response}}', modelName: 'm' });
     await expect(PromptEvaluator.get(424242)).rejects.toThrow(NotFoundError);
     expect((await b.evaluators()).map((e) => e.type)).toEqual(['code', 'prompt']);
   });

@@ -31,7 +31,7 @@ describe('start-up faults', () => {
   });
 
   it('Temporal unreachable: the worker says where and what to do', async () => {
-    const r = await tsx('src/worker.ts', { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const r = await tsx('src/worker/main.ts', { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(r.code).toBe(1);
     expect(r.lines).toEqual([
       'error: Temporal is not reachable at 127.0.0.1:1: start the dev server with `npm run temporal`, or set TEMPORAL_ADDRESS',
@@ -41,7 +41,7 @@ describe('start-up faults', () => {
   it('a missing database: the worker points to set-up', async () => {
     const url = new URL(inject('databaseUrl'));
     url.pathname = '/judgeflow_missing_database';
-    const r = await tsx('src/worker.ts', { DATABASE_URL: url.toString() });
+    const r = await tsx('src/worker/main.ts', { DATABASE_URL: url.toString() });
     expect(r.code).toBe(1);
     expect(r.lines).toEqual([
       `error: PostgreSQL database is not reachable at ${url.toString()}: run \`npm run setup\` to create and migrate it`,

@@ -7,7 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { dropDatabase, ensureDatabase, migrate } from '../../src/db/migrate';
 import { resolveTemporalCli } from '../../tools/temporal-cli';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { cachedWorkflowBundle } from '../../src/temporal/workflow-bundle';
+import { cachedWorkflowBundle } from '../../src/worker/workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {

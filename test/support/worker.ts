@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { Judgeflow } from '../../src/sdk/Judgeflow';
 import type { JudgeClient } from '../../src/llm/judge';
-import { createJudgeflowWorker } from '../../src/temporal/create-worker';
+import { createJudgeflowWorker } from '../../src/worker/create-worker';
 
 export interface TestWorker {
   stop(): Promise<void>;

@@ -8,7 +8,7 @@ import { BudgetNeedsPriceError, InvalidBudgetError } from '../../src/errors';
 import { costUsd } from '../../src/llm/pricing';
 import { requestKey } from '../../src/llm/request-key';
 import { tokenCounterFor } from '../../src/llm/tokens';
-import { resolveBudget } from '../../src/services/execute-options';
+import { resolveBudget } from '../../src/services/common/execute-options';
 import { budgetProblem } from '../../src/shared/budget';
 
 const base = {

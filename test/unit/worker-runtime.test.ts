@@ -1,8 +1,8 @@
-/** Every way of starting a worker applies the same runtime settings (src/temporal/worker-runtime.ts). */
+/** Every way of starting a worker applies the same runtime settings (src/worker/runtime.ts). */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WORKER_ENV, WORKER_NODE_ARGS } from '../../src/temporal/worker-runtime';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../../src/worker/runtime';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
@@ -17,7 +17,7 @@ describe('worker runtime settings', () => {
   it('the Dockerfile starts the worker the same way', () => {
     const dockerfile = read('Dockerfile');
     const cmd = /^CMD (.+)$/m.exec(dockerfile)?.[1];
-    expect(JSON.parse(cmd!)).toEqual(['node', ...WORKER_NODE_ARGS, '--import', 'tsx', 'src/worker.ts']);
+    expect(JSON.parse(cmd!)).toEqual(['node', ...WORKER_NODE_ARGS, '--import', 'tsx', 'src/worker/main.ts']);
     for (const [k, v] of Object.entries(WORKER_ENV)) expect(dockerfile).toMatch(new RegExp(`^ENV ${k}=${v}$`, 'm'));
   });
 

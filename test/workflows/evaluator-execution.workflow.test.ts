@@ -19,22 +19,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTemporalCli } from '../../tools/temporal-cli';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { WORKFLOWS_PATH } from '../../src/temporal/workflows-path';
+import { WORKFLOWS_PATH } from '../../src/worker/workflows-path';
 import { EXECUTION_WORKFLOW_TASK_TIMEOUT, ROW_MAX_ATTEMPTS } from '../../src/shared/execution-contract';
 import { RATE_LIMITED_FAILURE, type DeferralDetails } from '../../src/shared/row-errors';
 import type { BenchmarkChild } from '../../src/shared/benchmark-contract';
 import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
-import {
-  cancelSignal,
-  evaluatorExecutionWorkflow,
-  progressQuery,
-  statusQuery,
-} from '../../workflows/evaluator-execution';
-import {
-  benchmarkCancelSignal,
-  benchmarkExecutionWorkflow,
-  benchmarkProgressQuery,
-} from '../../workflows/benchmark-execution';
+import { evaluatorExecutionWorkflow } from '../../workflows/evaluator-execution';
+import { benchmarkExecutionWorkflow } from '../../workflows/benchmark-execution';
+import { benchmarkProgressQuery, cancelSignal, progressQuery, statusQuery } from '../../workflows/definitions';
 import { waitUntil } from '../support/results';
 import {
   createFakeActivities,
@@ -652,7 +644,7 @@ describe('benchmark execution workflow', () => {
       const handle = await startBenchmark(taskQueue);
       // Child a: concurrency 2, child b: 3; rows 0 and 1 of each are done at once.
       await waitFor('4 rows done and 5 in flight', () => calls.judged.length === 4 && calls.inFlight === 5);
-      await handle.signal(benchmarkCancelSignal);
+      await handle.signal(cancelSignal);
       const outcome = await handle.result();
       expect(outcome).toMatchObject({ status: 'cancelled', reason: 'cancelled by user' });
       expect(outcome.children.map((c) => c.status)).toEqual(['cancelled', 'cancelled']);

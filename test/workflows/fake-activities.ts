@@ -1,11 +1,13 @@
 /**
- * In-memory stand-ins for the activities the execution workflows proxy (see activities/bookkeeping.ts and
- * activities/judge-datapoint.ts): no PostgreSQL, no LLM. Every call is recorded so tests can assert on it.
+ * In-memory stand-ins for the activities the execution workflows proxy, checked against the same activity contract
+ * as the real ones (src/shared/activity-contract.ts): no PostgreSQL, no LLM. Every call is recorded so tests can
+ * assert on it.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { RowStops } from '../../activities/row-stops';
 import { ROW_CANCELLED_FAILURE } from '../../src/shared/row-errors';
+import type { BenchmarkExecutionActivities, EvaluatorExecutionActivities } from '../../src/shared/activity-contract';
 import type { BenchmarkChild } from '../../src/shared/benchmark-contract';
 import type {
   DatapointPage,
@@ -184,6 +186,6 @@ export function createFakeActivities(options: FakeOptions) {
     }): Promise<void> {
       calls.benchmarkFinished.push({ ...p });
     },
-  };
+  } satisfies EvaluatorExecutionActivities & BenchmarkExecutionActivities;
   return { activities, calls };
 }

@@ -6,7 +6,7 @@
  */
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
-import type { StoredExecutionStatus, ExecutionStatus } from '../shared/execution-contract';
+import type { StoredExecutionStatus, ExecutionStatus } from '../../shared/execution-contract';
 
 export interface StoredRun {
   status: StoredExecutionStatus;

@@ -2,9 +2,10 @@
  * The explicit repair step for executions whose workflow closed without recording its end (terminated or timed
  * out in Temporal): reads never write, so this is where such an end is stored. Run by `npm run cli -- repair`.
  */
-import { listRunningBenchmarkExecutions } from '../db/benchmark-execution.repository';
-import { finishExecution, listRunningExecutions } from '../db/execution.repository';
-import { benchmarkExecutionStatus, finishBenchmarkExecution } from './benchmark-executions';
+import { listRunningBenchmarkExecutions } from '../../db/benchmark-execution.repository';
+import { finishExecution, listRunningExecutions } from '../../db/execution.repository';
+import { recordBenchmarkExecutionEnd } from '../common/benchmark-end';
+import { benchmarkExecutionStatus } from './benchmark-executions';
 import type { ServiceContext } from './context';
 import { evaluatorExecutionStatus } from './evaluator-executions';
 
@@ -25,7 +26,7 @@ export async function recordAbandonedExecutions(ctx: ServiceContext): Promise<Re
   for (const execution of await listRunningBenchmarkExecutions(ctx.db)) {
     const { status, reason } = await benchmarkExecutionStatus(ctx, execution.uid);
     if (status !== 'failed') continue;
-    await finishBenchmarkExecution(ctx, { benchmarkExecutionUid: execution.uid, status: 'failed', error: reason });
+    await recordBenchmarkExecutionEnd(ctx, { benchmarkExecutionUid: execution.uid, status: 'failed', error: reason });
     report.benchmarkExecutions.push(execution.uid);
   }
   return report;

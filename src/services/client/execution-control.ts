@@ -4,22 +4,15 @@
  * answered with the execution's progress after the change.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ExecutionNotRunningError, InvalidConcurrencyError, ValidationError } from '../errors';
-import { findEvaluator } from '../db/evaluator.repository';
-import { findExecution } from '../db/execution.repository';
-import type { Budget, ExecutionProgress } from '../shared/execution-contract';
-import { evaluatorExecutionWorkflowId } from '../shared/workflow-ids';
-import {
-  pauseUpdate,
-  resumeUpdate,
-  setBudgetUpdate,
-  setConcurrencyUpdate,
-  type evaluatorExecutionWorkflow,
-} from '../../workflows/evaluator-execution';
+import { ExecutionNotRunningError, InvalidConcurrencyError, ValidationError } from '../../errors';
+import { findExecution } from '../../db/execution.repository';
+import type { Budget, ExecutionProgress } from '../../shared/execution-contract';
+import { evaluatorExecutionWorkflowId } from '../../shared/workflow-ids';
+import { workflowHandle } from '../../temporal/start-workflow';
+import { pauseUpdate, resumeUpdate, setBudgetUpdate, setConcurrencyUpdate } from '../../../workflows/definitions';
+import { concurrencyCeiling, resolveBudget } from '../common/execute-options';
 import type { ServiceContext } from './context';
 import { requireExecution } from './evaluator-executions';
-import { concurrencyCeiling, resolveBudget } from './execute-options';
-import { resolvePromptVersion } from './prompt-versions';
 
 export type ExecutionControl =
   | { action: 'pause' }
@@ -47,15 +40,15 @@ export async function controlEvaluatorExecution(
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > max) throw new InvalidConcurrencyError(n, max);
   }
   if (control.action === 'setBudget') {
-    const evaluator = (await findEvaluator(ctx.db, evaluatorUid))!;
-    const version = await resolvePromptVersion(ctx.db, evaluator.promptWorkflowUid!, execution.promptVersionName);
     // JavaScript callers can pass anything; `{}` (no limit) is a valid budget here.
     const given: unknown = control.budget;
-    resolveBudget(ctx.config, given ?? {}, version.modelName);
+    resolveBudget(ctx.config, given ?? {}, execution.modelName);
   }
   if (execution.status !== 'running')
     throw new ExecutionNotRunningError(executionUid, execution.status, describe[control.action]);
-  const handle = (await ctx.temporal()).workflow.getHandle<typeof evaluatorExecutionWorkflow>(
+  const handle = await workflowHandle(
+    ctx,
+    'evaluatorExecutionWorkflow',
     evaluatorExecutionWorkflowId(evaluatorUid, executionUid),
   );
   try {

@@ -1,7 +1,7 @@
 /** Prompt versions of a prompt evaluator: which one a name (or "latest") means, and the next generated name. */
-import { UnknownVersionError } from '../errors';
-import { listPromptVersions, type PromptVersionRecord } from '../db/evaluator.repository';
-import type { Queryable } from '../db/pool';
+import { UnknownVersionError } from '../../errors';
+import { listPromptVersions, type PromptVersionRecord } from '../../db/evaluator.repository';
+import type { Queryable } from '../../db/pool';
 
 /** The named version, or the latest (newest) one when no name is given. */
 export async function resolvePromptVersion(

@@ -3,16 +3,16 @@
  * (`judgeflow report A B`), read from PostgreSQL into the plain data that report/render-html.ts draws.
  * Needs no Temporal: a report of an execution whose workflow Temporal has forgotten still works.
  */
-import { ValidationError } from '../errors';
-import { loadExportSource } from '../db/export.repository';
-import { listChangedVerdicts, listDisagreements, listReportExecutionStats } from '../db/report.repository';
-import { AgreementAccumulator } from '../metrics/agreement';
-import type { BenchmarkExecutionReport, ComparisonReport, ReportEvaluator } from '../report/model';
+import { ValidationError } from '../../errors';
+import { loadExportSource } from '../../db/export.repository';
+import { listChangedVerdicts, listDisagreements, listReportExecutionStats } from '../../db/report.repository';
+import { AgreementAccumulator } from '../../metrics/agreement';
+import type { BenchmarkExecutionReport, ComparisonReport, ReportEvaluator } from '../../report/model';
 import { benchmarkExecutionUrl, requireBenchmarkExecution } from './benchmark-executions';
-import { summarizeBenchmarkExecution } from './benchmark-summary';
-import type { StorageContext } from './context';
+import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
+import type { StorageContext } from '../common/context';
 import { evaluatorExecutionUrl } from './evaluator-executions';
-import type { RowErrorKind } from '../shared/row-errors';
+import type { RowErrorKind } from '../../shared/row-errors';
 
 /** Rows listed in a report's disagreement (or changed-verdict) table; the header says how many more there are. */
 export const REPORT_ROW_LIMIT = 2_000;

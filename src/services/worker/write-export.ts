@@ -1,100 +1,22 @@
 /**
- * Exports of benchmark executions: validate, record the export, run `exportWorkflow`, wait for the complete file;
- * and, for the export activity, write one.
+ * The worker-side step of an export: stream a recorded export from PostgreSQL into its destination and record how
+ * it ended. Credentials of a connector config are decrypted only here, inside the export activity.
  */
-import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { WorkflowFailedError } from '@temporalio/client';
-import { CancelledFailure } from '@temporalio/common';
-import { findBenchmarkExecution } from '../db/benchmark-execution.repository';
-import { copyExportCsv, copyExportJsonElements, copyWritesCsv } from '../db/export-copy.repository';
-import { findExport, finishExport, forEachExportRow, insertExport, loadExportSource } from '../db/export.repository';
-import { NotFoundError, requireUid } from '../errors';
-import { connectorTypeOfScheme } from '../connectors/connector-spec';
-import { CsvExportConfig, JsonExportConfig } from '../export/config';
-import { parseDestination } from '../export/destination';
-import { ExportFailedError, InvalidDestinationError, InvalidExportConfigError } from '../export/errors';
-import { validateLocalDestination } from '../export/local-destination';
-import { openDestination } from '../export/open-destination';
-import { buildExportHeader, exportRowMapping } from '../export/records';
-import { csvColumns, jsonDatapointShape, type ExportHeader, type ExportSummary } from '../export/format';
-import { CsvRowWriter, CsvWriter, JsonWriter } from '../export/writer';
-import type { BenchmarkSummary } from '../metrics/benchmark-summary';
-import { exportSearchAttributes } from '../shared/search-attributes';
-import { exportWorkflowId } from '../shared/workflow-ids';
-import { startWorkflow } from '../temporal/start-workflow';
-import { exportWorkflow } from '../../workflows/export';
-import { summarizeBenchmarkExecution } from './benchmark-summary';
-import { openConnector, requireConnectorConfig } from './connector-configs';
-import type { ServiceContext, StorageContext } from './context';
-
-export interface ExportOptions {
-  /** JsonExportConfig (the default) or CsvExportConfig. */
-  config?: JsonExportConfig | CsvExportConfig;
-  /** Connector config with credentials for a private s3:// or gs:// bucket; ignored for local files. */
-  connectorConfigUid?: number;
-}
-
-/** Validates the destination and config, records the export, runs its workflow and returns when the file is complete. */
-export async function exportBenchmarkExecution(
-  ctx: ServiceContext,
-  execution: { benchmarkUid: number; uid: number },
-  filepath: string,
-  options: ExportOptions = {},
-): Promise<void> {
-  const config = options.config ?? new JsonExportConfig();
-  if (!(config instanceof JsonExportConfig) && !(config instanceof CsvExportConfig))
-    throw new InvalidExportConfigError(config);
-  const destination = parseDestination(filepath);
-  let location: string;
-  let connectorConfigUid: number | null = null;
-  if (destination.kind === 'local') {
-    // connectorConfigUid is ignored for local files, as the reference says.
-    location = path.resolve(destination.path);
-    await validateLocalDestination(location);
-  } else {
-    location = `${destination.kind}://${destination.bucket}/${destination.key}`;
-    if (options.connectorConfigUid !== undefined) {
-      connectorConfigUid = await checkConnectorFor(ctx, options.connectorConfigUid, destination.kind, filepath);
-    }
-  }
-  const format = config instanceof CsvExportConfig ? 'csv' : 'json';
-  const exportOptions =
-    config instanceof CsvExportConfig
-      ? { sep: config.sep, quotechar: config.quotechar, escapechar: config.escapechar }
-      : {};
-  const exportUid = await insertExport(ctx.db, {
-    benchmarkExecutionUid: execution.uid,
-    destination: location,
-    format,
-    options: exportOptions,
-    connectorConfigUid,
-  });
-  const handle = await startWorkflow(
-    ctx,
-    exportWorkflow,
-    {
-      workflowId: exportWorkflowId(exportUid),
-      args: [{ exportUid }],
-      searchAttributes: exportSearchAttributes(execution.benchmarkUid),
-      summary: `Export of benchmark execution ${execution.uid} as ${format.toUpperCase()} to ${location}`,
-    },
-    (reason) => finishExport(ctx.db, exportUid, 'failed', 0, reason),
-  );
-  try {
-    await handle.result();
-  } catch (err) {
-    const reason =
-      err instanceof WorkflowFailedError
-        ? err.cause instanceof CancelledFailure
-          ? 'export cancelled'
-          : (err.cause?.message ?? err.message)
-        : err instanceof Error
-          ? err.message
-          : String(err);
-    throw new ExportFailedError(exportUid, reason);
-  }
-}
+import { findBenchmarkExecution } from '../../db/benchmark-execution.repository';
+import { copyExportCsv, copyExportJsonElements, copyWritesCsv } from '../../db/export-copy.repository';
+import { findExport, finishExport, forEachExportRow, loadExportSource } from '../../db/export.repository';
+import { NotFoundError } from '../../errors';
+import { CsvExportConfig, JsonExportConfig } from '../../export/config';
+import { openDestination } from '../../export/open-destination';
+import { buildExportHeader, exportRowMapping } from '../../export/records';
+import { csvColumns, jsonDatapointShape, type ExportHeader, type ExportSummary } from '../../export/format';
+import { CsvRowWriter, CsvWriter, JsonWriter } from '../../export/writer';
+import type { BenchmarkSummary } from '../../metrics/benchmark-summary';
+import type { RecordedEnd } from '../../shared/activity-contract';
+import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
+import type { StorageContext } from '../common/context';
+import { openConnector } from './connector-secrets';
 
 /**
  * Streams a recorded export from PostgreSQL into its destination and commits the destination only when every row
@@ -222,29 +144,10 @@ function exportSummary(header: ExportHeader, summary: BenchmarkSummary, datapoin
   };
 }
 
-/** The connector config for a remote destination: it exists and is of the scheme's storage type. */
-async function checkConnectorFor(
-  ctx: StorageContext,
-  uid: unknown,
-  scheme: 's3' | 'gs',
-  filepath: string,
-): Promise<number> {
-  requireUid('connectorConfigUid', uid);
-  const connector = await requireConnectorConfig(ctx, uid);
-  const expected = connectorTypeOfScheme(scheme);
-  if (connector.type !== expected) {
-    throw new InvalidDestinationError(
-      filepath,
-      `connector config ${uid} ("${connector.name}") is for ${connector.type}, not ${scheme}:// (use a ${expected} connector config)`,
-    );
-  }
-  return uid;
-}
-
 /** Records how an export ended. */
 export function recordExportEnd(
   ctx: StorageContext,
-  p: { exportUid: number; status: string; rowsWritten: number; error?: string },
+  p: { exportUid: number; rowsWritten: number } & RecordedEnd,
 ): Promise<void> {
   return finishExport(ctx.db, p.exportUid, p.status, p.rowsWritten, p.error);
 }

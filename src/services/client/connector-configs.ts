@@ -1,19 +1,21 @@
 /**
  * Connector configs: stored credentials for private s3:// and gs:// export destinations. Credentials are encrypted
- * before they reach PostgreSQL and decrypted only by `openConnector`, which only the export activity calls.
+ * before they reach PostgreSQL and decrypted only on the worker (worker/connector-secrets.ts), by the export
+ * activity.
  */
-import { JudgeflowError, NotFoundError, requireNonEmptyString } from '../errors';
+import { JudgeflowError, NotFoundError, requireNonEmptyString } from '../../errors';
 import {
   deleteUnusedConnectorConfig,
   findConnectorConfig,
-  findSealedCredentials,
   insertConnectorConfig,
   listConnectorConfigs as listConnectorConfigRecords,
   type ConnectorConfigRecord,
-} from '../db/connector-config.repository';
-import { credentialsHint, validateConnectorSpec, type ConnectorSpec } from '../connectors/connector-spec';
-import { loadSecretKey, openSecret, sealSecret } from '../connectors/secret-box';
-import type { StorageContext } from './context';
+} from '../../db/connector-config.repository';
+import { credentialsHint, validateConnectorSpec } from '../../connectors/connector-spec';
+import { loadSecretKey, sealSecret } from '../../connectors/secret-box';
+import type { StorageContext } from '../common/context';
+
+export type { ConnectorConfigRecord } from '../../db/connector-config.repository';
 
 export interface CreateConnectorConfigParams {
   name: string;
@@ -70,15 +72,4 @@ export async function deleteConnectorConfig(ctx: StorageContext, uid: number): P
   const { deleted, runningExports } = await deleteUnusedConnectorConfig(ctx.db, uid);
   if (runningExports.length) throw new ConnectorConfigInUseError(uid, runningExports);
   if (!deleted) throw new NotFoundError('connector config', uid);
-}
-
-/** The decrypted connector: for the export activity only (secrets never leave the worker). */
-export async function openConnector(ctx: StorageContext, uid: number): Promise<ConnectorSpec> {
-  const record = await requireConnectorConfig(ctx, uid);
-  const sealed = await findSealedCredentials(ctx.db, uid);
-  if (!sealed) throw new NotFoundError('connector config', uid);
-  const credentials = JSON.parse(
-    openSecret(sealed, loadSecretKey(ctx.config), `the credentials of connector config ${uid}`),
-  ) as unknown;
-  return validateConnectorSpec(record.type, credentials, record.options);
 }

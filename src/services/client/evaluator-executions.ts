@@ -1,37 +1,39 @@
 /**
- * Evaluator executions, each use case once: create (validate and record), start (record and run its workflow),
- * read status and results, list, live progress, cancel. The SDK, the CLI and the benchmark activities call these.
+ * Evaluator executions, each client-side use case once: start (validate, record and run its workflow), read
+ * status and results, list, live progress, cancel. The SDK and the CLI call these.
  */
-import type { Config } from '../config';
+import type { Config } from '../../config';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { JudgeflowError, NotFoundError, UnknownSplitError } from '../errors';
-import { findBenchmark } from '../db/benchmark.repository';
-import { countBySplit } from '../db/dataset.repository';
+import { JudgeflowError, NotFoundError, UnknownSplitError } from '../../errors';
+import { findBenchmark } from '../../db/benchmark.repository';
+import { countBySplit } from '../../db/dataset.repository';
 import {
   findExecution,
   finishExecution,
-  insertExecution,
   listExecutions,
   listResults,
-  splitExtent,
   type ExecutionRecord,
-} from '../db/execution.repository';
-import type { Queryable } from '../db/pool';
+} from '../../db/execution.repository';
 import {
   EXECUTION_WORKFLOW_TASK_TIMEOUT,
   type Budget,
   type ExecutionProgress,
   type ExecutionStatus,
-} from '../shared/execution-contract';
-import type { RowErrorKind } from '../shared/row-errors';
-import { evaluatorExecutionSearchAttributes } from '../shared/search-attributes';
-import { evaluatorExecutionWorkflowId, workflowUrl } from '../shared/workflow-ids';
-import { startWorkflow } from '../temporal/start-workflow';
-import { cancelSignal, evaluatorExecutionWorkflow, progressQuery } from '../../workflows/evaluator-execution';
-import type { ServiceContext, StorageContext } from './context';
-import { checkModelAllowed, checkNumRows, resolveBudget, resolveConcurrency } from './execute-options';
+} from '../../shared/execution-contract';
+import type { RowErrorKind } from '../../shared/row-errors';
+import { evaluatorExecutionSearchAttributes } from '../../shared/search-attributes';
+import { evaluatorExecutionWorkflowId, workflowUrl } from '../../shared/workflow-ids';
+import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-workflow';
+import { cancelSignal, progressQuery } from '../../../workflows/definitions';
+import type { StorageContext } from '../common/context';
+import { createEvaluatorExecution, type EvaluatorRef } from '../common/evaluator-execution-records';
+import { checkNumRows, resolveBudget, resolveConcurrency } from '../common/execute-options';
+import { resolvePromptVersion } from '../common/prompt-versions';
+import type { ServiceContext } from './context';
 import { reconcileStatus, signalCancel, type ReconciledStatus } from './execution-status';
-import { resolvePromptVersion } from './prompt-versions';
+
+export type { EvaluatorRef } from '../common/evaluator-execution-records';
+export type { ExecutionRecord } from '../../db/execution.repository';
 
 export interface ExecuteOptions {
   /** The dataset split to evaluate on. */
@@ -83,60 +85,6 @@ export interface ExecutionSummary {
   status: ExecutionStatus;
 }
 
-/** The evaluator an execution runs. */
-export interface EvaluatorRef {
-  evaluatorUid: number;
-  benchmarkUid: number;
-  promptWorkflowUid: number;
-}
-
-export interface NewEvaluatorExecution {
-  evaluator: EvaluatorRef;
-  datasetUid: number;
-  split: string;
-  numRows?: number;
-  versionName?: string;
-  concurrency: number;
-  benchmarkExecutionUid?: number;
-  budget?: Budget;
-  cache?: boolean;
-}
-
-export interface CreatedEvaluatorExecution {
-  executionUid: number;
-  promptVersionName: string;
-  modelName: string;
-  totalRows: number;
-}
-
-/**
- * Resolves the prompt version, refuses a model that is not allowed, and records the execution with the rows it
- * covers. Returns null (and writes nothing) when the split has no rows in the dataset.
- */
-export async function createEvaluatorExecution(
-  q: Queryable,
-  config: Config,
-  e: NewEvaluatorExecution,
-): Promise<CreatedEvaluatorExecution | null> {
-  const version = await resolvePromptVersion(q, e.evaluator.promptWorkflowUid, e.versionName);
-  checkModelAllowed(config, version.modelName);
-  const extent = await splitExtent(q, e.datasetUid, e.split, e.numRows);
-  if (extent.totalRows === 0) return null;
-  const executionUid = await insertExecution(q, {
-    evaluatorUid: e.evaluator.evaluatorUid,
-    promptVersionUid: version.uid,
-    benchmarkExecutionUid: e.benchmarkExecutionUid,
-    split: e.split,
-    numRows: e.numRows,
-    concurrency: e.concurrency,
-    budgetUsd: e.budget?.maxCostUsd,
-    budgetTokens: e.budget?.maxTokens,
-    cache: e.cache,
-    ...extent,
-  });
-  return { executionUid, promptVersionName: version.name, modelName: version.modelName, totalRows: extent.totalRows };
-}
-
 /** Validates, records the execution in PostgreSQL, and starts its workflow. Returns the execution uid. */
 export async function startEvaluatorExecution(
   ctx: ServiceContext,
@@ -155,7 +103,7 @@ export async function startEvaluatorExecution(
     datasetUid: benchmark.datasetUid,
     split,
     numRows,
-    versionName: version.name,
+    version,
     concurrency,
     budget,
     cache: options.cache ?? ctx.config.spend.cache,
@@ -165,7 +113,7 @@ export async function startEvaluatorExecution(
 
   const handle = await startWorkflow(
     ctx,
-    evaluatorExecutionWorkflow,
+    'evaluatorExecutionWorkflow',
     {
       workflowId: evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid),
       args: [{ executionUid, pageSize: options.pageSize }],
@@ -318,8 +266,6 @@ export function evaluatorExecutionUrl(config: Config, evaluatorUid: number, exec
   );
 }
 
-async function workflowHandle(ctx: ServiceContext, e: { evaluatorUid: number; uid: number }) {
-  return (await ctx.temporal()).workflow.getHandle<typeof evaluatorExecutionWorkflow>(
-    evaluatorExecutionWorkflowId(e.evaluatorUid, e.uid),
-  );
+function workflowHandle(ctx: ServiceContext, e: { evaluatorUid: number; uid: number }) {
+  return handleOf(ctx, 'evaluatorExecutionWorkflow', evaluatorExecutionWorkflowId(e.evaluatorUid, e.uid));
 }

@@ -5,7 +5,7 @@
 import protos from '@temporalio/proto';
 
 const proto = protos.temporal;
-import { NoWorkerError } from '../errors';
+import { NoWorkerError } from '../../errors';
 import type { ServiceContext } from './context';
 
 /** A live worker re-polls at least every ~70 s (long polls); older poller records are workers that went away. */

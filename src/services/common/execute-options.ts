@@ -1,5 +1,5 @@
 /** Checks of the options shared by evaluator and benchmark executions, and of the model a version uses. */
-import type { Config } from '../config';
+import type { Config } from '../../config';
 import {
   BudgetNeedsPriceError,
   InvalidBudgetError,
@@ -7,10 +7,10 @@ import {
   InvalidNumRowsError,
   MAX_UID,
   ModelNotConfiguredError,
-} from '../errors';
-import { priceOf } from '../llm/pricing';
-import { budgetProblem } from '../shared/budget';
-import type { Budget } from '../shared/execution-contract';
+} from '../../errors';
+import { priceOf } from '../../llm/pricing';
+import { budgetProblem } from '../../shared/budget';
+import type { Budget } from '../../shared/execution-contract';
 
 export function checkNumRows(numRows: unknown): asserts numRows is number | undefined {
   if (

@@ -1,11 +1,11 @@
 /** `npm run worker`: a judgeflow worker on the configured task queue. Stops gracefully on SIGINT/SIGTERM. */
-import { loadConfig } from './config';
-import { createDb, describeDbError, redactUrl } from './db/pool';
-import { createJudgeClient } from './llm/judge';
-import { connectWorker } from './temporal/connection';
-import { createJudgeflowWorker } from './temporal/create-worker';
-import { cachedWorkflowBundle } from './temporal/workflow-bundle';
-import { runMain } from './run-main';
+import { loadConfig } from '../config';
+import { createDb, describeDbError, redactUrl } from '../db/pool';
+import { createJudgeClient } from '../llm/judge';
+import { runMain } from '../run-main';
+import { connectWorker } from './connection';
+import { createJudgeflowWorker } from './create-worker';
+import { cachedWorkflowBundle } from './workflow-bundle';
 
 await runMain(async () => {
   const config = loadConfig();

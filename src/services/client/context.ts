@@ -1,0 +1,33 @@
+/**
+ * What client-side use cases need: configuration, the database and (for starting or reading workflows) a
+ * Temporal client. The SDK's `Judgeflow` client provides all three.
+ */
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../config';
+import { createDb, describeDbError } from '../../db/pool';
+import { connectClient } from '../../temporal/connection';
+import type { StorageContext } from '../common/context';
+
+export type { StorageContext } from '../common/context';
+
+export interface ServiceContext extends StorageContext {
+  /** The Temporal client, connected on first use. */
+  temporal(): Promise<Client>;
+}
+
+/** The database of a client in direct mode, checked with one round trip (an unreachable one says how to fix it). */
+export async function connectDatabase(config: Config): Promise<StorageContext['db']> {
+  const db = createDb(config.databaseUrl);
+  try {
+    await db.query('SELECT 1');
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw describeDbError(err, config.databaseUrl);
+  }
+  return db;
+}
+
+/** The Temporal client of a client in direct mode. */
+export function connectTemporal(config: Config): Promise<Client> {
+  return connectClient(config.temporal);
+}

@@ -1,0 +1,76 @@
+/**
+ * Recording an evaluator execution: the one place that resolves its prompt version, refuses a model that may
+ * not be used and records the rows it covers. Starting one (client side) and planning a benchmark's (worker side)
+ * both come here.
+ */
+import type { Config } from '../../config';
+import { insertExecution, splitExtent } from '../../db/execution.repository';
+import { listEvaluators, type EvaluatorSummary, type PromptVersionRecord } from '../../db/evaluator.repository';
+import type { Queryable } from '../../db/pool';
+import type { Budget } from '../../shared/execution-contract';
+import { checkModelAllowed } from './execute-options';
+
+/** The evaluator an execution runs. */
+export interface EvaluatorRef {
+  evaluatorUid: number;
+  benchmarkUid: number;
+  promptWorkflowUid: number;
+}
+
+export interface NewEvaluatorExecution {
+  evaluator: EvaluatorRef;
+  /** The prompt version it runs, resolved once by the caller. */
+  version: PromptVersionRecord;
+  datasetUid: number;
+  split: string;
+  numRows?: number;
+  concurrency: number;
+  benchmarkExecutionUid?: number;
+  budget?: Budget;
+  cache?: boolean;
+}
+
+export interface CreatedEvaluatorExecution {
+  executionUid: number;
+  promptVersionName: string;
+  modelName: string;
+  totalRows: number;
+}
+
+/**
+ * Refuses a model that is not allowed and records the execution with the rows it covers. Returns null (and
+ * writes nothing) when the split has no rows in the dataset.
+ */
+export async function createEvaluatorExecution(
+  q: Queryable,
+  config: Config,
+  e: NewEvaluatorExecution,
+): Promise<CreatedEvaluatorExecution | null> {
+  const { version } = e;
+  checkModelAllowed(config, version.modelName);
+  const extent = await splitExtent(q, e.datasetUid, e.split, e.numRows);
+  if (extent.totalRows === 0) return null;
+  const executionUid = await insertExecution(q, {
+    evaluatorUid: e.evaluator.evaluatorUid,
+    promptVersionUid: version.uid,
+    benchmarkExecutionUid: e.benchmarkExecutionUid,
+    split: e.split,
+    numRows: e.numRows,
+    concurrency: e.concurrency,
+    budgetUsd: e.budget?.maxCostUsd,
+    budgetTokens: e.budget?.maxTokens,
+    cache: e.cache,
+    ...extent,
+  });
+  return { executionUid, promptVersionName: version.name, modelName: version.modelName, totalRows: extent.totalRows };
+}
+
+/** The prompt evaluators of a benchmark, oldest first: what a benchmark execution runs (code evaluators are not). */
+export async function listPromptEvaluators(
+  q: Queryable,
+  benchmarkUid: number,
+): Promise<(EvaluatorSummary & EvaluatorRef)[]> {
+  return (await listEvaluators(q, benchmarkUid)).flatMap((e) =>
+    e.type === 'prompt' && e.promptWorkflowUid !== null ? [{ ...e, promptWorkflowUid: e.promptWorkflowUid }] : [],
+  );
+}
