@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          // One Temporal dev server and one fresh database for the whole run (see test/global-setup.ts).
+          // One Temporal dev server and one fresh database for the whole run (see test/support/global-setup.ts).
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

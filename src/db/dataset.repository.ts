@@ -66,10 +66,6 @@ export async function listDatasets(q: Queryable): Promise<(DatasetRecord & { row
   ).rows;
 }
 
-export async function findDatasetByName(q: Queryable, name: string): Promise<DatasetRecord | undefined> {
-  return (await q.query<DatasetRecord>(`${selectDataset} WHERE name = $1`, [name])).rows[0];
-}
-
 export async function countBySplit(q: Queryable, datasetUid: number): Promise<Record<string, number>> {
   const { rows } = await q.query<{ split: string; n: number }>(
     `SELECT split, count(*)::int AS n FROM datapoints WHERE dataset_uid = $1 GROUP BY split ORDER BY split`,

@@ -7,11 +7,6 @@ export function sqlState(err: unknown): string | undefined {
   return (err as { code?: string } | undefined)?.code;
 }
 
-/** The constraint a violation names (e.g. `datasets_name_key`). */
-export function constraintOf(err: unknown): string | undefined {
-  return (err as { constraint?: string } | undefined)?.constraint;
-}
-
 /**
  * PostgreSQL is unreachable or refusing work for now (restarting, connections terminated, not accepting
  * connections, too many clients): worth retrying later, never a verdict on the data.

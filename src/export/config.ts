@@ -45,5 +45,3 @@ export class CsvExportConfig {
     this.escapechar = escapechar;
   }
 }
-
-export type ExportConfig = JsonExportConfig | CsvExportConfig;
