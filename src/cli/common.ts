@@ -103,9 +103,20 @@ export interface WaitOption {
 }
 export const WAIT_HELP = 'wait for a worker to poll the task queue instead of failing at once';
 
+/** The nouns of `judgeflow noun verb`, with what their commands do. */
+const NOUNS = {
+  dataset: 'import and list datasets',
+  benchmark: 'create, list, show and run benchmarks',
+  criteria: 'create and list criteria, and set their ground truth',
+  evaluator: 'create, update, list and run prompt evaluators',
+  slice: 'create and list slices (named subsets of datapoints)',
+  execution: 'follow, read, control and cancel one evaluator execution',
+  connector: 'credentials for private s3:// and gs:// export destinations',
+} as const;
+
 /** The `noun` command of `judgeflow noun verb`, created on first use so several modules can add verbs to it. */
-export function noun(program: Command, name: string, description: string): Command {
-  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+export function noun(program: Command, name: keyof typeof NOUNS): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(NOUNS[name]);
 }
 
 /** A borderless table for terminals. */

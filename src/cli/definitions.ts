@@ -37,9 +37,27 @@ const splitList = (value: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** The commands that define what is evaluated. */
 export function registerDefinitionCommands(program: Command, cli: Cli): void {
-  const dataset = noun(program, 'dataset', 'import and list datasets');
-  dataset
+  registerDatasetImportCommand(program, cli);
+  registerDatasetListCommand(program, cli);
+  registerBenchmarkCreateCommand(program, cli);
+  registerBenchmarkListCommand(program, cli);
+  registerBenchmarkShowCommand(program, cli);
+  registerCriteriaCreateCommand(program, cli);
+  registerCriteriaListCommand(program, cli);
+  registerCriteriaGroundTruthCommand(program, cli);
+  registerEvaluatorCreateCommand(program, cli);
+  registerEvaluatorUpdateCommand(program, cli);
+  registerEvaluatorVersionsCommand(program, cli);
+  registerEvaluatorListCommand(program, cli);
+  registerSliceCreateCommand(program, cli);
+  registerSliceListCommand(program, cli);
+}
+
+/** `judgeflow dataset import` */
+function registerDatasetImportCommand(program: Command, cli: Cli): void {
+  noun(program, 'dataset')
     .command('import')
     .description('import a CSV or JSONL file (columns x_uid and split are read; the others are user columns)')
     .argument('<file>', 'a .csv, .jsonl or .ndjson file')
@@ -68,7 +86,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         );
       }),
     );
-  dataset
+}
+
+/** `judgeflow dataset list` */
+function registerDatasetListCommand(program: Command, cli: Cli): void {
+  noun(program, 'dataset')
     .command('list')
     .description('every dataset')
     .action(() =>
@@ -97,9 +119,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         );
       }),
     );
+}
 
-  const benchmark = noun(program, 'benchmark', 'create, list, show and run benchmarks');
-  benchmark
+/** `judgeflow benchmark create` */
+function registerBenchmarkCreateCommand(program: Command, cli: Cli): void {
+  noun(program, 'benchmark')
     .command('create')
     .description('a benchmark over a dataset')
     .requiredOption('--dataset <uid>', 'dataset uid', uid)
@@ -111,7 +135,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         cli.output(plainBenchmark(b), () => `benchmark ${b.benchmarkUid} "${b.name}" on dataset ${b.datasetUid}`);
       }),
     );
-  benchmark
+}
+
+/** `judgeflow benchmark list` */
+function registerBenchmarkListCommand(program: Command, cli: Cli): void {
+  noun(program, 'benchmark')
     .command('list')
     .description('every benchmark')
     .action(() =>
@@ -125,7 +153,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         );
       }),
     );
-  benchmark
+}
+
+/** `judgeflow benchmark show` */
+function registerBenchmarkShowCommand(program: Command, cli: Cli): void {
+  noun(program, 'benchmark')
     .command('show')
     .description('a benchmark with its criteria, evaluators, slices and executions')
     .argument('<benchmarkUid>', 'benchmark uid', uid)
@@ -180,9 +212,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         );
       }),
     );
+}
 
-  const criteria = noun(program, 'criteria', 'create and list criteria, and set their ground truth');
-  criteria
+/** `judgeflow criteria create` */
+function registerCriteriaCreateCommand(program: Command, cli: Cli): void {
+  noun(program, 'criteria')
     .command('create')
     .description('a criteria: labels with integer scores')
     .requiredOption('--benchmark <uid>', 'benchmark uid', uid)
@@ -203,7 +237,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
           cli.output(plainCriteria(c), () => `criteria ${c.criteriaUid} "${c.name}": ${describeLabels(c)}`);
         }),
     );
-  criteria
+}
+
+/** `judgeflow criteria list` */
+function registerCriteriaListCommand(program: Command, cli: Cli): void {
+  noun(program, 'criteria')
     .command('list')
     .description("a benchmark's criteria")
     .requiredOption('--benchmark <uid>', 'benchmark uid', uid)
@@ -218,7 +256,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         );
       }),
     );
-  criteria
+}
+
+/** `judgeflow criteria ground-truth` */
+function registerCriteriaGroundTruthCommand(program: Command, cli: Cli): void {
+  noun(program, 'criteria')
     .command('ground-truth')
     .description('set ground truth from a dataset column (label names or scores) or a JSON file { x_uid: label }')
     .argument('<criteriaUid>', 'criteria uid', uid)
@@ -252,18 +294,12 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         cli.output({ criteriaUid, groundTruth: n }, () => `criteria ${criteriaUid}: ground truth for ${n} datapoints`);
       }),
     );
+}
 
-  const evaluator = noun(program, 'evaluator', 'create, update, list and run prompt evaluators');
-  const promptOptions = (cmd: Command) =>
-    cmd
-      .option('--system-prompt <text>', 'system prompt ({{column}} inserts a dataset column)')
-      .option('--system-prompt-file <file>', 'system prompt from a file')
-      .option('--user-prompt <text>', 'user prompt ({{column}} inserts a dataset column)')
-      .option('--user-prompt-file <file>', 'user prompt from a file')
-      .option('--param <key=value>', 'a model hyper-parameter, e.g. temperature=0 (repeatable)', collect)
-      .option('--version-name <name>', 'name of the prompt version');
-  promptOptions(
-    evaluator
+/** `judgeflow evaluator create` */
+function registerEvaluatorCreateCommand(program: Command, cli: Cli): void {
+  withPromptOptions(
+    noun(program, 'evaluator')
       .command('create')
       .description('a prompt evaluator for a criteria, with its first prompt version')
       .requiredOption('--criteria <uid>', 'criteria uid', uid)
@@ -279,8 +315,12 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
       );
     }),
   );
-  promptOptions(
-    evaluator
+}
+
+/** `judgeflow evaluator update` */
+function registerEvaluatorUpdateCommand(program: Command, cli: Cli): void {
+  withPromptOptions(
+    noun(program, 'evaluator')
       .command('update')
       .description('a new prompt version, which becomes the latest')
       .argument('<evaluatorUid>', 'evaluator uid', uid)
@@ -292,7 +332,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
       cli.output({ evaluatorUid, versionName }, () => `evaluator ${evaluatorUid}: new version ${versionName}`);
     }),
   );
-  evaluator
+}
+
+/** `judgeflow evaluator versions` */
+function registerEvaluatorVersionsCommand(program: Command, cli: Cli): void {
+  noun(program, 'evaluator')
     .command('versions')
     .description("an evaluator's prompt versions, oldest first (the last is the latest)")
     .argument('<evaluatorUid>', 'evaluator uid', uid)
@@ -313,7 +357,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         );
       }),
     );
-  evaluator
+}
+
+/** `judgeflow evaluator list` */
+function registerEvaluatorListCommand(program: Command, cli: Cli): void {
+  noun(program, 'evaluator')
     .command('list')
     .description("a benchmark's evaluators")
     .requiredOption('--benchmark <uid>', 'benchmark uid', uid)
@@ -328,9 +376,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         );
       }),
     );
+}
 
-  const slice = noun(program, 'slice', 'create and list slices (named subsets of datapoints)');
-  slice
+/** `judgeflow slice create` */
+function registerSliceCreateCommand(program: Command, cli: Cli): void {
+  noun(program, 'slice')
     .command('create')
     .description('a slice: explicit datapoints (--x-uids), or a filter on a column (--column with --equals or --in)')
     .requiredOption('--benchmark <uid>', 'benchmark uid', uid)
@@ -364,7 +414,11 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
           cli.output(plainSlice(s), () => `slice ${s.sliceUid} "${s.name}": ${s.size} datapoints`);
         }),
     );
-  slice
+}
+
+/** `judgeflow slice list` */
+function registerSliceListCommand(program: Command, cli: Cli): void {
+  noun(program, 'slice')
     .command('list')
     .description("a benchmark's slices")
     .requiredOption('--benchmark <uid>', 'benchmark uid', uid)
@@ -379,6 +433,17 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
         );
       }),
     );
+}
+
+/** The prompt version options of `evaluator create` and `evaluator update`. */
+function withPromptOptions(cmd: Command): Command {
+  return cmd
+    .option('--system-prompt <text>', 'system prompt ({{column}} inserts a dataset column)')
+    .option('--system-prompt-file <file>', 'system prompt from a file')
+    .option('--user-prompt <text>', 'user prompt ({{column}} inserts a dataset column)')
+    .option('--user-prompt-file <file>', 'user prompt from a file')
+    .option('--param <key=value>', 'a model hyper-parameter, e.g. temperature=0 (repeatable)', collect)
+    .option('--version-name <name>', 'name of the prompt version');
 }
 
 interface PromptCliOptions {

@@ -24,7 +24,20 @@ const connectorType = (value: string): 's3' | 'gcs' => {
   return value;
 };
 
+/** The commands that write results out and run the processes. */
 export function registerOutputCommands(program: Command, cli: Cli): void {
+  registerExportCommand(program, cli);
+  registerReportCommand(program, cli);
+  registerConnectorCreateCommand(program, cli);
+  registerConnectorListCommand(program, cli);
+  registerConnectorDeleteCommand(program, cli);
+  registerWorkerCommand(program, cli);
+  registerDevCommand(program, cli);
+  registerRepairCommand(program, cli);
+}
+
+/** `judgeflow export` */
+function registerExportCommand(program: Command, cli: Cli): void {
   program
     .command('export')
     .description('export a benchmark execution: every datapoint with scores, rationales, agreement and slices')
@@ -55,7 +68,10 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
           );
         }),
     );
+}
 
+/** `judgeflow report` */
+function registerReportCommand(program: Command, cli: Cli): void {
   program
     .command('report')
     .description(
@@ -103,9 +119,11 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
         );
       }),
     );
+}
 
-  const connector = noun(program, 'connector', 'credentials for private s3:// and gs:// export destinations');
-  connector
+/** `judgeflow connector create` */
+function registerConnectorCreateCommand(program: Command, cli: Cli): void {
+  noun(program, 'connector')
     .command('create')
     .description('store credentials (encrypted) for exports to a private bucket')
     .requiredOption('--name <name>', 'connector name')
@@ -127,7 +145,11 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
         );
       }),
     );
-  connector
+}
+
+/** `judgeflow connector list` */
+function registerConnectorListCommand(program: Command, cli: Cli): void {
+  noun(program, 'connector')
     .command('list')
     .description('stored connectors (credentials are never shown)')
     .action(() =>
@@ -141,7 +163,11 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
         );
       }),
     );
-  connector
+}
+
+/** `judgeflow connector delete` */
+function registerConnectorDeleteCommand(program: Command, cli: Cli): void {
+  noun(program, 'connector')
     .command('delete')
     .description('delete a connector (refused while an export uses it)')
     .argument('<connectorUid>', 'connector uid', uid)
@@ -151,7 +177,10 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
         cli.output({ connectorConfigUid: connectorUid, deleted: true }, () => `connector ${connectorUid} deleted`);
       }),
     );
+}
 
+/** `judgeflow worker` */
+function registerWorkerCommand(program: Command, _cli: Cli): void {
   program
     .command('worker')
     .description('run a judgeflow worker on the configured task queue (Ctrl-C stops it gracefully)')
@@ -159,7 +188,10 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
     .action(() =>
       runChild([...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'src/worker/main.ts')], WORKER_ENV),
     );
+}
 
+/** `judgeflow dev` */
+function registerDevCommand(program: Command, _cli: Cli): void {
   program
     .command('dev')
     .description(
@@ -167,7 +199,10 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
         'OPENAI_API_KEY) and a worker; Ctrl-C stops what it started',
     )
     .action(() => runChild(['--import', 'tsx', path.join(root, 'scripts/dev.ts')]));
+}
 
+/** `judgeflow repair` */
+function registerRepairCommand(program: Command, cli: Cli): void {
   program
     .command('repair')
     .description('record as failed the executions whose workflow ended without recording it (e.g. terminated)')

@@ -1,8 +1,11 @@
 /** The `judgeflow` command tree: `judgeflow <noun> <verb>`, global `--json` and `--verbose`. */
 import { Command } from 'commander';
 import { Cli } from './common';
+import { registerBenchmarkRunCommands } from './benchmark-runs';
 import { registerDefinitionCommands } from './definitions';
+import { registerEvaluatorRunCommands } from './evaluator-runs';
 import { registerExecutionCommands } from './executions';
+import { registerLiveControlCommands } from './live-control';
 import { registerOutputCommands } from './outputs';
 
 export function buildProgram(): Command {
@@ -12,7 +15,10 @@ export function buildProgram(): Command {
     .option('--verbose', 'print the stack of an error, not just its message');
   const cli = new Cli(program);
   registerDefinitionCommands(program, cli);
+  registerEvaluatorRunCommands(program, cli);
   registerExecutionCommands(program, cli);
+  registerLiveControlCommands(program, cli);
+  registerBenchmarkRunCommands(program, cli);
   registerOutputCommands(program, cli);
   return program;
 }

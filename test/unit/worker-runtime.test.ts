@@ -26,4 +26,8 @@ describe('worker runtime settings', () => {
     // The cluster starts its workers with the same arguments (workerArgs) and environment.
     expect(read('tools/cluster.ts')).toMatch(/workerArgs\(\), \{\s*\.\.\.WORKER_ENV/);
   });
+
+  it("the command line's `judgeflow worker` starts its worker process with them", () => {
+    expect(read('src/cli/outputs.ts')).toMatch(/runChild\(\[\.\.\.WORKER_NODE_ARGS, [^\]]*\], WORKER_ENV\)/);
+  });
 });

@@ -1,0 +1,129 @@
+/** Commands that run a benchmark: `benchmark execute` and `benchmark executions`. */
+import type { Command } from 'commander';
+import { Benchmark } from '../sdk/Benchmark';
+import type { BenchmarkExecution } from '../sdk/BenchmarkExecution';
+import { Cli, fields, noun, positiveInt, table, uid, WAIT_HELP, type WaitOption } from './common';
+import { budgetOf, describeBenchmarkEstimate, withSpendOptions, type SpendOptions } from './spend-format';
+import { detachOnInterrupt, watchBenchmarkExecution } from './watch';
+
+/** `benchmark execute|executions`. */
+export function registerBenchmarkRunCommands(program: Command, cli: Cli): void {
+  registerBenchmarkExecuteCommand(program, cli);
+  registerBenchmarkExecutionsCommand(program, cli);
+}
+
+/** `judgeflow benchmark execute` */
+function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
+  withSpendOptions(
+    noun(program, 'benchmark')
+      .command('execute')
+      .description('run every prompt evaluator of a benchmark (default splits: all but test)')
+      .argument('<benchmarkUid>', 'benchmark uid', uid)
+      .option('--name <name>', 'name of the execution')
+      .option('--splits <splits>', 'comma-separated splits', (v: string) => v.split(',').map((s) => s.trim()))
+      .option('--num-rows <n>', 'only the first n rows of each split', positiveInt),
+    'the whole run (shared by its evaluator executions by rows)',
+  )
+    .option('--watch', 'follow it with a progress bar until it ends (Ctrl-C detaches)')
+    .option('--sync', 'wait for the end')
+    .option('--wait', WAIT_HELP)
+    .action(
+      (
+        benchmarkUid: number,
+        o: {
+          name?: string;
+          splits?: string[];
+          numRows?: number;
+          watch?: boolean;
+          sync?: boolean;
+          dryRun?: boolean;
+        } & SpendOptions &
+          WaitOption,
+      ) =>
+        cli.run(async (jf) => {
+          const b = await Benchmark.get(benchmarkUid, jf);
+          if (o.dryRun) {
+            const estimate = await b.estimate({ splits: o.splits, numRows: o.numRows });
+            cli.output(estimate, () => describeBenchmarkEstimate(estimate));
+            return;
+          }
+          await cli.needWorker(jf, o);
+          const x = await b.execute({
+            name: o.name,
+            splits: o.splits,
+            numRows: o.numRows,
+            sync: o.sync,
+            budget: budgetOf(o),
+            cache: o.cache,
+          });
+          cli.note(`benchmark execution ${x.benchmarkExecutionUid} started: ${x.url}`);
+          if (o.watch) {
+            const outcome = await detachOnInterrupt((signal) => watchBenchmarkExecution(jf, x, { signal }));
+            if (outcome.detached) {
+              console.error(
+                `detached; benchmark execution ${x.benchmarkExecutionUid} keeps running. ` +
+                  `Report when done: npx judgeflow report ${x.benchmarkExecutionUid}`,
+              );
+              return;
+            }
+          }
+          const described = await describeBenchmarkExecution(x);
+          cli.output(described, () =>
+            [
+              fields([
+                ['benchmark execution', `${x.benchmarkExecutionUid} "${x.name}"`],
+                ['status', described.status],
+                ['splits', x.splits.join(', ')],
+                ['web UI', x.url],
+              ]),
+              `  report: npx judgeflow report ${x.benchmarkExecutionUid}`,
+              `  export: npx judgeflow export ${x.benchmarkExecutionUid} results.json`,
+            ].join('\n'),
+          );
+        }),
+    );
+}
+
+/** `judgeflow benchmark executions` */
+function registerBenchmarkExecutionsCommand(program: Command, cli: Cli): void {
+  noun(program, 'benchmark')
+    .command('executions')
+    .description("a benchmark's executions, newest first")
+    .argument('<benchmarkUid>', 'benchmark uid', uid)
+    .action((benchmarkUid: number) =>
+      cli.run(async (jf) => {
+        const all = await Promise.all(
+          (await (await Benchmark.get(benchmarkUid, jf)).listExecutions()).map(describeBenchmarkExecution),
+        );
+        cli.output(all, () =>
+          table(
+            ['uid', 'name', 'status', 'splits', 'created by', 'created'],
+            all.map((x) => [
+              x.benchmarkExecutionUid,
+              x.name,
+              x.status,
+              x.splits.join(', '),
+              x.createdBy,
+              x.createdAt.toISOString(),
+            ]),
+          ),
+        );
+      }),
+    );
+}
+
+/** A benchmark execution as plain data (the SDK object also holds its client, which is not printable). */
+async function describeBenchmarkExecution(e: BenchmarkExecution) {
+  const { benchmarkUid, benchmarkExecutionUid, name, createdAt, createdBy, splits, numRows, url } = e;
+  return {
+    benchmarkUid,
+    benchmarkExecutionUid,
+    name,
+    createdAt,
+    createdBy,
+    splits,
+    numRows,
+    url,
+    status: await e.status(),
+  };
+}

@@ -1,0 +1,53 @@
+/** What several execution commands share: an execution's evaluator by the execution's uid, results, following one. */
+import type { Judgeflow } from '../sdk/Judgeflow';
+import { PromptEvaluator } from '../sdk/PromptEvaluator';
+import { requireEvaluatorExecution, type ExecutionResults } from '../services/client/evaluator-executions';
+import { table, shorten, type Cli } from './common';
+import { detachOnInterrupt, watchExecution } from './watch';
+
+/** The evaluator of an execution given by its uid alone. */
+export async function executionEvaluator(jf: Judgeflow, executionUid: number) {
+  const execution = await requireEvaluatorExecution(jf, executionUid);
+  return { execution, evaluator: await PromptEvaluator.get(execution.evaluatorUid, jf) };
+}
+
+export function resultsTable(results: ExecutionResults): string {
+  return table(
+    ['x_uid', 'score', 'rationale / error'],
+    Object.entries(results).map(([xUid, r]) => [
+      xUid,
+      r.score,
+      r.error !== undefined ? `[${r.errorKind ?? 'error'}] ${shorten(r.error)}` : shorten(r.rationale),
+    ]),
+  );
+}
+
+/**
+ * Watches a running execution (Ctrl-C detaches), then prints its end: the recorded status and counts from PostgreSQL,
+ * so an execution that ended long ago (whose workflow Temporal may have dropped) prints the same way.
+ */
+export async function follow(cli: Cli, e: PromptEvaluator, executionUid: number, running: boolean): Promise<void> {
+  if (running) {
+    const outcome = await detachOnInterrupt((signal) => watchExecution(e, executionUid, { signal }));
+    if (outcome.detached) {
+      console.error(
+        `detached; execution ${executionUid} keeps running. Re-attach: npx judgeflow execution watch ${executionUid}` +
+          ` — cancel: npx judgeflow execution cancel ${executionUid}`,
+      );
+      return;
+    }
+  }
+  const [status, results] = await e.pollExecutionResult(executionUid);
+  const rows = Object.values(results);
+  const errorsByKind: Record<string, number> = {};
+  for (const r of rows)
+    if (r.error !== undefined)
+      errorsByKind[r.errorKind ?? 'provider'] = (errorsByKind[r.errorKind ?? 'provider'] ?? 0) + 1;
+  const errors = Object.values(errorsByKind).reduce((a, n) => a + n, 0);
+  cli.output(
+    { executionUid, status, done: rows.length, errors, errorsByKind },
+    () =>
+      `execution ${executionUid} ${status}: ${rows.length} rows, ${errors} errors` +
+      `\n  results: npx judgeflow execution results ${executionUid}`,
+  );
+}
