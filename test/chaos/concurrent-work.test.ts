@@ -65,6 +65,8 @@ it('five executions, a benchmark execution and an export at once all come out ri
       `SELECT uid FROM evaluator_executions WHERE benchmark_execution_uid = $1`,
       [benchmarkRun.benchmarkExecutionUid],
     );
+    // One prompt evaluator on one split: exactly one evaluator execution, so the loop below checks something.
+    expect(children).toHaveLength(1);
     for (const child of children) expect(await scoresOf(child.uid)).toEqual(reference);
 
     // The export ran alongside, over a benchmark execution of the same rows: it holds the same scores.

@@ -3,6 +3,7 @@
  * local judge server: execute, poll, results, executions list, progress, continue-as-new, bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Benchmark } from '../../src/sdk/Benchmark';
 import type { Judgeflow } from '../../src/sdk/Judgeflow';
 import { localJudgeScore } from '../../tools/judge-server';
 import {
@@ -192,6 +193,15 @@ describe('bad input is refused before anything starts', () => {
     await expect(f.evaluator.execute({ split: 'test' })).rejects.toThrow(ModelNotConfiguredError);
     jf.config.models = models;
     expect(await count()).toBe(0);
+  });
+
+  it('a benchmark run and its estimate refuse the same splits (regression: `splits: []` was estimated as 0 rows)', async () => {
+    const benchmark = await Benchmark.get(f.benchmarkUid, jf);
+    for (const splits of [[], ['nope']]) {
+      await expect(benchmark.estimate({ splits })).rejects.toThrow(UnknownSplitError);
+      await expect(benchmark.execute({ splits })).rejects.toThrow(UnknownSplitError);
+    }
+    expect((await benchmark.estimate({})).executions.map((e) => e.split)).toEqual(['test']);
   });
 
   it('polls an unknown execution as unknown, and refuses to read its results', async () => {
