@@ -20,7 +20,7 @@ import { modelClients } from '../src/llm/model-clients';
 import { parseJudgeCompletion } from '../src/llm/parse-answer';
 import { classifyLlmError, LLM_FATAL, toActivityFailure } from '../src/llm/provider-errors';
 import { requestKey } from '../src/llm/request-key';
-import { workerModelProblem } from '../src/services/common/execute-options';
+import { workerModelProblem } from '../src/services/worker/model-access';
 import {
   ANSWER_MAX_ATTEMPTS,
   ROW_MAX_ATTEMPTS,

@@ -49,34 +49,16 @@ function modelMaxConcurrency(config: Config, execution: { modelName: string }): 
 
 /**
  * Refuses, before anything starts, a model outside the JUDGEFLOW_MODELS allow-list when the caller has one. Whether
- * a model endpoint is configured is the worker's business (`workerModelProblem`): the worker holds the endpoint
- * and the key, a client script or the CLI need not.
+ * a model endpoint is configured is the worker's business (services/worker/model-access.ts): the worker holds the
+ * endpoint and the key, a client script or the CLI need not.
  */
 export function checkModelAllowed(config: Config, modelName: string): void {
   const problem = allowListProblem(config, modelName);
   if (problem) throw new ModelNotConfiguredError(modelName, problem);
 }
 
-/** Why this worker cannot call the model, if it cannot: not in its allow-list, or no endpoint configured. */
-export function workerModelProblem(config: Config, modelName: string): string | undefined {
-  const problem = allowListProblem(config, modelName);
-  if (problem) return `model ${JSON.stringify(modelName)} is not configured on the worker: ${problem}`;
-  const own = config.modelConfigs[modelName];
-  if (own?.apiKeyEnv && !own.apiKey)
-    return (
-      `model ${JSON.stringify(modelName)} takes its API key from ${own.apiKeyEnv} (JUDGEFLOW_MODELS), which is not ` +
-      "set in the worker's environment"
-    );
-  if (!own?.baseUrl && !config.openai.apiKey && !config.openai.baseUrl) {
-    return (
-      'the worker has no model endpoint: set OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint) in the ' +
-      "worker's environment, or start the local judge server (`npm run judge-server`) and set OPENAI_BASE_URL to it"
-    );
-  }
-  return undefined;
-}
-
-function allowListProblem({ models }: Config, modelName: string): string | undefined {
+/** Why JUDGEFLOW_MODELS (when set) does not allow the model, if it does not. */
+export function allowListProblem({ models }: Config, modelName: string): string | undefined {
   if (models && !models.includes(modelName))
     return `JUDGEFLOW_MODELS allows ${models.map((m) => JSON.stringify(m)).join(', ')}`;
   return undefined;
