@@ -29,10 +29,11 @@ export class Benchmark {
   readonly datasetUid: number;
   readonly createdAt: Date;
 
-  private constructor(
-    private readonly client: Judgeflow,
-    record: BenchmarkRecord,
-  ) {
+  /** The client this object was read with: a true private field, so no way of printing the object shows it. */
+  readonly #client: Judgeflow;
+
+  private constructor(client: Judgeflow, record: BenchmarkRecord) {
+    this.#client = client;
     this.benchmarkUid = record.uid;
     this.name = record.name;
     this.description = record.description;
@@ -57,35 +58,35 @@ export class Benchmark {
   }
 
   criteria(): Promise<Criteria[]> {
-    return Criteria.list(this.benchmarkUid, this.client);
+    return Criteria.list(this.benchmarkUid, this.#client);
   }
 
   slices(): Promise<Slice[]> {
-    return Slice.list(this.benchmarkUid, this.client);
+    return Slice.list(this.benchmarkUid, this.#client);
   }
 
   /** Evaluators of every type, oldest first. */
   evaluators(): Promise<EvaluatorSummary[]> {
-    return listBenchmarkEvaluators(this.client, this.benchmarkUid);
+    return listBenchmarkEvaluators(this.#client, this.benchmarkUid);
   }
 
   /** Runs every prompt evaluator of the benchmark (see BenchmarkExecuteOptions for the default splits). */
   async execute(options: BenchmarkExecuteOptions = {}): Promise<BenchmarkExecution> {
     return BenchmarkExecution.fromRecord(
-      this.client,
-      await startBenchmarkExecution(this.client, this.benchmarkUid, options),
+      this.#client,
+      await startBenchmarkExecution(this.#client, this.benchmarkUid, options),
     );
   }
 
   /** What a benchmark execution with these options would cost: each evaluator × split estimated, and the sums. */
   estimate(options: { splits?: string[]; numRows?: number; concurrency?: number } = {}): Promise<BenchmarkEstimate> {
-    return estimateBenchmarkExecution(this.client, this.benchmarkUid, options);
+    return estimateBenchmarkExecution(this.#client, this.benchmarkUid, options);
   }
 
   /** This benchmark's executions, newest first: `listExecutions()[0]` is the latest run. */
   async listExecutions(): Promise<BenchmarkExecution[]> {
-    return (await listBenchmarkExecutions(this.client, this.benchmarkUid)).map((r) =>
-      BenchmarkExecution.fromRecord(this.client, r),
+    return (await listBenchmarkExecutions(this.#client, this.benchmarkUid)).map((r) =>
+      BenchmarkExecution.fromRecord(this.#client, r),
     );
   }
 }

@@ -28,10 +28,11 @@ export class BenchmarkExecution {
   readonly splits: string[];
   readonly numRows: number | null;
 
-  private constructor(
-    private readonly client: Judgeflow,
-    record: BenchmarkExecutionRecord,
-  ) {
+  /** The client this object was read with: a true private field, so no way of printing the object shows it. */
+  readonly #client: Judgeflow;
+
+  private constructor(client: Judgeflow, record: BenchmarkExecutionRecord) {
+    this.#client = client;
     this.benchmarkUid = record.benchmarkUid;
     this.benchmarkExecutionUid = record.uid;
     this.name = record.name;
@@ -58,32 +59,32 @@ export class BenchmarkExecution {
 
   /** Web UI link of this execution's workflow. */
   get url(): string {
-    return benchmarkExecutionUrl(this.client, { benchmarkUid: this.benchmarkUid, uid: this.benchmarkExecutionUid });
+    return benchmarkExecutionUrl(this.#client, { benchmarkUid: this.benchmarkUid, uid: this.benchmarkExecutionUid });
   }
 
   /** running, completed, failed or cancelled; a workflow terminated in Temporal reads as failed. */
   async status(): Promise<ExecutionStatus> {
-    return (await benchmarkExecutionStatus(this.client, this.benchmarkExecutionUid)).status;
+    return (await benchmarkExecutionStatus(this.#client, this.benchmarkExecutionUid)).status;
   }
 
   /** Agreement with ground truth per evaluator and slice, once the execution has ended (null before). */
   async summary(): Promise<unknown> {
-    return (await requireBenchmarkExecution(this.client, this.benchmarkExecutionUid)).summary ?? null;
+    return (await requireBenchmarkExecution(this.#client, this.benchmarkExecutionUid)).summary ?? null;
   }
 
   /** Live progress of each evaluator execution, from the workflow's `progress` query. */
   progress(): Promise<BenchmarkProgress> {
-    return getBenchmarkExecutionProgress(this.client, this.benchmarkExecutionUid);
+    return getBenchmarkExecutionProgress(this.#client, this.benchmarkExecutionUid);
   }
 
   /** Waits for the end and returns the final status. */
   wait(): Promise<ExecutionStatus> {
-    return waitForBenchmarkExecution(this.client, this.benchmarkExecutionUid);
+    return waitForBenchmarkExecution(this.#client, this.benchmarkExecutionUid);
   }
 
   /** Stops every evaluator execution of this run; results already written are kept. */
   cancel(reason = 'cancelled through the SDK'): Promise<void> {
-    return cancelBenchmarkExecution(this.client, this.benchmarkExecutionUid, reason);
+    return cancelBenchmarkExecution(this.#client, this.benchmarkExecutionUid, reason);
   }
 
   /**
@@ -94,7 +95,7 @@ export class BenchmarkExecution {
    */
   export(filepath: string, options: ExportOptions = {}): Promise<void> {
     return exportBenchmarkExecution(
-      this.client,
+      this.#client,
       { benchmarkUid: this.benchmarkUid, uid: this.benchmarkExecutionUid },
       filepath,
       options,

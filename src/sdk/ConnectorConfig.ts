@@ -24,10 +24,11 @@ export class ConnectorConfig {
   readonly credentialsHint: string;
   readonly createdAt: Date;
 
-  private constructor(
-    private readonly client: Judgeflow,
-    record: ConnectorConfigRecord,
-  ) {
+  /** The client this object was read with: a true private field, so no way of printing the object shows it. */
+  readonly #client: Judgeflow;
+
+  private constructor(client: Judgeflow, record: ConnectorConfigRecord) {
+    this.#client = client;
     this.connectorConfigUid = record.uid;
     this.name = record.name;
     this.type = record.type;
@@ -59,10 +60,10 @@ export class ConnectorConfig {
   }
 
   delete(): Promise<void> {
-    return deleteConnectorConfig(this.client, this.connectorConfigUid);
+    return deleteConnectorConfig(this.#client, this.connectorConfigUid);
   }
 
-  /** What `JSON.stringify` and `console.log` show: never the client, never a secret. */
+  /** What `JSON.stringify` shows: the fields above, never a secret (the client is a private field). */
   toJSON() {
     const { connectorConfigUid, name, type, options, credentialsHint, createdAt } = this;
     return { connectorConfigUid, name, type, options, credentialsHint, createdAt };

@@ -23,10 +23,13 @@ export class Criteria {
   readonly requiresRationale: boolean;
   readonly labels: LabelRecord[];
 
-  private constructor(
-    private readonly client: Judgeflow,
-    private readonly record: CriteriaRecord,
-  ) {
+  /** The client this object was read with: a true private field, so no way of printing the object shows it. */
+  readonly #client: Judgeflow;
+  readonly #record: CriteriaRecord;
+
+  private constructor(client: Judgeflow, record: CriteriaRecord) {
+    this.#client = client;
+    this.#record = record;
     this.criteriaUid = record.uid;
     this.benchmarkUid = record.benchmarkUid;
     this.name = record.name;
@@ -54,11 +57,11 @@ export class Criteria {
 
   /** Sets ground truth for datapoints of the benchmark's dataset; all or nothing. */
   setGroundTruth(input: GroundTruthInput): Promise<number> {
-    return setGroundTruth(this.client, this.record, input);
+    return setGroundTruth(this.#client, this.#record, input);
   }
 
   /** `{ xUid: score }` in dataset order. */
   getGroundTruth(): Promise<Record<string, number>> {
-    return readGroundTruth(this.client, this.criteriaUid);
+    return readGroundTruth(this.#client, this.criteriaUid);
   }
 }

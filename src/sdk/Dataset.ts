@@ -26,10 +26,11 @@ export class Dataset {
   readonly columns: string[];
   readonly createdAt: Date;
 
-  private constructor(
-    private readonly client: Judgeflow,
-    record: DatasetRecord,
-  ) {
+  /** The client this object was read with: a true private field, so no way of printing the object shows it. */
+  readonly #client: Judgeflow;
+
+  private constructor(client: Judgeflow, record: DatasetRecord) {
+    this.#client = client;
     this.datasetUid = record.uid;
     this.name = record.name;
     this.columns = record.columns;
@@ -73,12 +74,12 @@ export class Dataset {
 
   /** Rows in dataset order, optionally of one split. */
   rows(options: { split?: string; limit?: number; offset?: number } = {}): Promise<DatapointRecord[]> {
-    return listDatasetRows(this.client, this.datasetUid, options);
+    return listDatasetRows(this.#client, this.datasetUid, options);
   }
 
   /** `{ split: rowCount }`. */
   countBySplit(): Promise<Record<string, number>> {
-    return countDatasetSplits(this.client, this.datasetUid);
+    return countDatasetSplits(this.#client, this.datasetUid);
   }
 
   async splits(): Promise<string[]> {

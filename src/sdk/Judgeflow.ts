@@ -3,10 +3,11 @@
  * scripts do not wire connections by hand. `Judgeflow.connect()` also makes it the default client that the
  * static SDK methods (`PromptEvaluator.create`, `Benchmark.get`, …) use when none is passed.
  */
+import { inspect } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../config';
 import { JudgeflowError } from '../errors';
-import { connectDatabase, connectTemporal, type ServiceContext } from '../services/client/context';
+import { connectDatabase, connectTemporal, describeConnections, type ServiceContext } from '../services/client/context';
 
 export interface JudgeflowOptions {
   /** Overrides of the environment-derived configuration. */
@@ -22,12 +23,39 @@ export interface JudgeflowOptions {
 let defaultClient: Judgeflow | undefined;
 
 export class Judgeflow implements ServiceContext {
-  private temporalClient?: Promise<Client>;
+  #temporalClient?: Promise<Client>;
+  // True private fields: the configuration holds the secret key, API keys and the database password, and the
+  // pool its connection string, so `console.log`, `util.inspect` or a REPL must never walk them.
+  readonly #config: Config;
+  readonly #db: ServiceContext['db'];
 
-  private constructor(
-    readonly config: Config,
-    readonly db: ServiceContext['db'],
-  ) {}
+  private constructor(config: Config, db: ServiceContext['db']) {
+    this.#config = config;
+    this.#db = db;
+  }
+
+  get config(): Config {
+    return this.#config;
+  }
+
+  get db(): ServiceContext['db'] {
+    return this.#db;
+  }
+
+  /** What `JSON.stringify` shows: where it is connected, never a secret. */
+  toJSON() {
+    return describeConnections(this.#config);
+  }
+
+  toString(): string {
+    const { database, temporal } = describeConnections(this.#config);
+    return `Judgeflow(database ${database}, Temporal ${temporal.address} namespace ${temporal.namespace})`;
+  }
+
+  /** What `console.log` and `util.inspect` show. */
+  [inspect.custom](): string {
+    return `Judgeflow ${inspect(this.toJSON())}`;
+  }
 
   /** Connects to PostgreSQL (checked with one round trip); Temporal is connected on first use. */
   static async connect(options: JudgeflowOptions = {}): Promise<Judgeflow> {
@@ -58,17 +86,17 @@ export class Judgeflow implements ServiceContext {
 
   /** The Temporal client, connected on first use. */
   temporal(): Promise<Client> {
-    this.temporalClient ??= connectTemporal(this.config).catch((err: unknown) => {
-      this.temporalClient = undefined;
+    this.#temporalClient ??= connectTemporal(this.config).catch((err: unknown) => {
+      this.#temporalClient = undefined;
       throw err;
     });
-    return this.temporalClient;
+    return this.#temporalClient;
   }
 
   async close(): Promise<void> {
     if (defaultClient === this) defaultClient = undefined;
-    const temporal = this.temporalClient;
-    this.temporalClient = undefined;
+    const temporal = this.#temporalClient;
+    this.#temporalClient = undefined;
     if (temporal) await temporal.then((c) => c.connection.close()).catch(() => {});
     await this.db.close();
   }

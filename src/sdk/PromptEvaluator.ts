@@ -45,10 +45,11 @@ export class PromptEvaluator {
   readonly promptWorkflowUid: number;
   readonly name: string;
 
-  private constructor(
-    private readonly client: Judgeflow,
-    e: PromptEvaluatorRecord,
-  ) {
+  /** The client this object was read with: a true private field, so no way of printing the object shows it. */
+  readonly #client: Judgeflow;
+
+  private constructor(client: Judgeflow, e: PromptEvaluatorRecord) {
+    this.#client = client;
     this.evaluatorUid = e.evaluatorUid;
     this.criteriaUid = e.criteriaUid;
     this.benchmarkUid = e.benchmarkUid;
@@ -71,22 +72,22 @@ export class PromptEvaluator {
 
   /** Creates a new prompt version, makes it the latest, and returns its name. */
   update(params: UpdatePromptEvaluatorParams): Promise<string> {
-    return addPromptVersion(this.client, this, params);
+    return addPromptVersion(this.#client, this, params);
   }
 
   /** Version names, oldest first. */
   getVersions(): Promise<string[]> {
-    return listPromptVersionNames(this.client, this.promptWorkflowUid);
+    return listPromptVersionNames(this.#client, this.promptWorkflowUid);
   }
 
   /** A stored version (the latest when no name is given). */
   getVersion(versionName?: string): Promise<PromptVersionRecord> {
-    return getPromptVersion(this.client, this.promptWorkflowUid, versionName);
+    return getPromptVersion(this.#client, this.promptWorkflowUid, versionName);
   }
 
   /** Executes the evaluator against a dataset split; returns the execution uid. */
   execute(options: ExecuteOptions): Promise<number> {
-    return startEvaluatorExecution(this.client, this, options);
+    return startEvaluatorExecution(this.#client, this, options);
   }
 
   /** `[status, results so far]`; status is running, completed, failed, cancelled or unknown. */
@@ -95,30 +96,30 @@ export class PromptEvaluator {
     options: { sync?: boolean } = {},
   ): Promise<[ExecutionStatus, ExecutionResults]> {
     requireUid('executionUid', executionUid);
-    return pollEvaluatorExecution(this.client, this.evaluatorUid, executionUid, options);
+    return pollEvaluatorExecution(this.#client, this.evaluatorUid, executionUid, options);
   }
 
   /** All results of an execution so far: `{ xUid: { score, rationale } }` (plus `error` for failed rows). */
   async getExecutionResult(executionUid: number): Promise<ExecutionResults> {
     requireUid('executionUid', executionUid);
-    return getEvaluatorExecutionResults(this.client, this.evaluatorUid, executionUid);
+    return getEvaluatorExecutionResults(this.#client, this.evaluatorUid, executionUid);
   }
 
   /** Executions of this evaluator, oldest first. */
   getExecutions(): Promise<ExecutionSummary[]> {
-    return listEvaluatorExecutions(this.client, this.evaluatorUid);
+    return listEvaluatorExecutions(this.#client, this.evaluatorUid);
   }
 
   /** Live counts, score histogram and recent rows of a running execution. */
   async getExecutionProgress(executionUid: number): Promise<ExecutionProgress> {
     requireUid('executionUid', executionUid);
-    return getEvaluatorExecutionProgress(this.client, this.evaluatorUid, executionUid);
+    return getEvaluatorExecutionProgress(this.#client, this.evaluatorUid, executionUid);
   }
 
   /** Stops an execution: no new rows, in-flight model calls aborted, results kept, status cancelled. */
   async cancelExecution(executionUid: number): Promise<void> {
     requireUid('executionUid', executionUid);
-    return cancelEvaluatorExecution(this.client, this.evaluatorUid, executionUid);
+    return cancelEvaluatorExecution(this.#client, this.evaluatorUid, executionUid);
   }
 
   /**
@@ -126,25 +127,25 @@ export class PromptEvaluator {
    * model's tokenizer), expected output tokens, cost from the price table, and time. Calls no model.
    */
   estimate(options: EstimateOptions): Promise<ExecutionEstimate> {
-    return estimateEvaluatorExecution(this.client, this, options);
+    return estimateEvaluatorExecution(this.#client, this, options);
   }
 
   /** Stops scheduling rows (in-flight rows finish); the execution waits, `running`, until resumed or cancelled. */
   async pauseExecution(executionUid: number): Promise<ExecutionProgress> {
     requireUid('executionUid', executionUid);
-    return controlEvaluatorExecution(this.client, this.evaluatorUid, executionUid, { action: 'pause' });
+    return controlEvaluatorExecution(this.#client, this.evaluatorUid, executionUid, { action: 'pause' });
   }
 
   /** Undoes pauseExecution (a budget that is still exceeded keeps it paused, and progress says so). */
   async resumeExecution(executionUid: number): Promise<ExecutionProgress> {
     requireUid('executionUid', executionUid);
-    return controlEvaluatorExecution(this.client, this.evaluatorUid, executionUid, { action: 'resume' });
+    return controlEvaluatorExecution(this.#client, this.evaluatorUid, executionUid, { action: 'resume' });
   }
 
   /** Rows in flight at most from now on: 1 to JUDGEFLOW_MAX_CONCURRENCY. */
   async setExecutionConcurrency(executionUid: number, concurrency: number): Promise<ExecutionProgress> {
     requireUid('executionUid', executionUid);
-    return controlEvaluatorExecution(this.client, this.evaluatorUid, executionUid, {
+    return controlEvaluatorExecution(this.#client, this.evaluatorUid, executionUid, {
       action: 'setConcurrency',
       concurrency,
     });
@@ -153,12 +154,12 @@ export class PromptEvaluator {
   /** A new budget (`{}` lifts it): an execution paused by its budget goes on when the new one allows. */
   async setExecutionBudget(executionUid: number, budget: Budget): Promise<ExecutionProgress> {
     requireUid('executionUid', executionUid);
-    return controlEvaluatorExecution(this.client, this.evaluatorUid, executionUid, { action: 'setBudget', budget });
+    return controlEvaluatorExecution(this.#client, this.evaluatorUid, executionUid, { action: 'setBudget', budget });
   }
 
   /** Web UI link of an execution's workflow. */
   executionUrl(executionUid: number): string {
     requireUid('executionUid', executionUid);
-    return evaluatorExecutionUrl(this.client.config, this.evaluatorUid, executionUid);
+    return evaluatorExecutionUrl(this.#client.config, this.evaluatorUid, executionUid);
   }
 }

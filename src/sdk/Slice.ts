@@ -24,10 +24,11 @@ export class Slice {
   /** Number of member datapoints. */
   readonly size: number;
 
-  private constructor(
-    private readonly client: Judgeflow,
-    r: SliceRecord,
-  ) {
+  /** The client this object was read with: a true private field, so no way of printing the object shows it. */
+  readonly #client: Judgeflow;
+
+  private constructor(client: Judgeflow, r: SliceRecord) {
+    this.#client = client;
     this.sliceUid = r.uid;
     this.benchmarkUid = r.benchmarkUid;
     this.name = r.name;
@@ -62,6 +63,6 @@ export class Slice {
 
   /** Member xUids in dataset order. */
   members(): Promise<string[]> {
-    return listSliceMembers(this.client, this.sliceUid);
+    return listSliceMembers(this.#client, this.sliceUid);
   }
 }

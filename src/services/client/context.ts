@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config';
-import { createDb, describeDbError } from '../../db/pool';
+import { createDb, describeDbError, redactUrl } from '../../db/pool';
 import { connectClient } from '../../temporal/connection';
 import type { StorageContext } from '../common/context';
 
@@ -30,4 +30,10 @@ export async function connectDatabase(config: Config): Promise<StorageContext['d
 /** The Temporal client of a client in direct mode. */
 export function connectTemporal(config: Config): Promise<Client> {
   return connectClient(config.temporal);
+}
+
+/** What a client is connected to, with no secret in it (the database password masked, no key): for printing it. */
+export function describeConnections(config: Config) {
+  const { address, namespace, taskQueue } = config.temporal;
+  return { database: redactUrl(config.databaseUrl), temporal: { address, namespace, taskQueue } };
 }
