@@ -376,8 +376,11 @@ describe('evaluator execution workflow', () => {
       executions: { [uid]: { rows: 40, concurrency: 8 } },
       judge: async (p, _attempt, calls) => {
         if (told.size > 0) inFlightAfterBurst.push(calls.inFlight);
-        // Fast rows until the burst, slow ones after it, so the window grows back slowly enough to be watched.
-        await sleep(p.position < 16 ? 30 : 300);
+        // Fast rows before the burst; the burst's calls take longer, so every row before them has finished (and
+        // been counted by the workflow) before the first rate limit, even on a loaded machine (a CI run here saw
+        // rows admitted under the old window when the two were 30 ms apart); slow rows after it, so the window grows
+        // back slowly enough to be watched.
+        await sleep(p.position < 8 ? 30 : p.position < 16 ? 200 : 300);
         // One burst: the first calls of rows 8..15 are told to wait 300 ms.
         if (p.position >= 8 && p.position < 16 && !told.has(p.position)) {
           told.add(p.position);
