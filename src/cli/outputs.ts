@@ -234,8 +234,12 @@ async function readCredentials(o: { type: 's3' | 'gcs'; credentialsFile?: string
   const text = await fs.readFile(o.credentialsFile!, 'utf8');
   try {
     return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new ValidationError(`${o.credentialsFile} is not a JSON file: ${(err as Error).message}`);
+  } catch {
+    // JSON.parse's message quotes the text around the error: never quote a credentials file.
+    throw new ValidationError(
+      `${o.credentialsFile} is not valid JSON (its content is not shown: it holds credentials); ` +
+        'expected a JSON object of credentials',
+    );
   }
 }
 

@@ -42,14 +42,20 @@ export type ConnectorSpec =
 
 /** A connector config argument that is not of the documented form. */
 export class InvalidConnectorConfigError extends ValidationError {
+  /** The bad value; absent for credentials, which an error (printed, logged, a cause) must never carry. */
+  readonly value: unknown;
+
   constructor(
     readonly field: string,
-    readonly value: unknown,
+    value: unknown,
     expected: string,
   ) {
     // Secrets are never echoed: only their kind is named.
-    const shown = field.startsWith('credentials') ? `a ${value === null ? 'null' : typeof value}` : show(value);
-    super(`connector config ${field} is invalid: expected ${expected}, got ${shown}`);
+    const secret = field.startsWith('credentials');
+    super(
+      `connector config ${field} is invalid: expected ${expected}, got ${secret ? `a ${value === null ? 'null' : typeof value}` : show(value)}`,
+    );
+    this.value = secret ? undefined : value;
   }
 }
 

@@ -5,6 +5,8 @@
  * bin with one-line errors (stack only with --verbose).
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -219,5 +221,31 @@ describe('running the command line', () => {
     const verbose = await runCli(idleQueue, ['--verbose', 'evaluator', 'executions', '1'], env);
     expect(verbose.code).toBe(1);
     expect(verbose.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('credentials files', () => {
+  it('a malformed credentials file is refused in one line that quotes none of it (regression: the parse error quoted it)', async () => {
+    const file = path.join(os.tmpdir(), `bad-credentials-${process.pid}.json`);
+    fs.writeFileSync(file, '{"accessKeyId": "AKIACLI", "secretAccessKey": s3SecretCliSentinel}');
+    try {
+      const r = await runCli(idleQueue, [
+        'connector',
+        'create',
+        '--name',
+        'bad',
+        '--type',
+        's3',
+        '--credentials-file',
+        file,
+      ]);
+      expect(r.code).toBe(1);
+      expect(oneLine(r.stderr)).toEqual([
+        `error: ${file} is not valid JSON (its content is not shown: it holds credentials); expected a JSON object of credentials`,
+      ]);
+      expect(r.stderr + r.stdout).not.toMatch(/s3SecretCliSentinel|AKIACLI/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 });

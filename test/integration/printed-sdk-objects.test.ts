@@ -11,6 +11,7 @@ import {
   BenchmarkExecution,
   ConnectorConfig,
   Criteria,
+  InvalidConnectorConfigError,
   Dataset,
   Judgeflow,
   PromptEvaluator,
@@ -113,5 +114,16 @@ describe('printed SDK objects show no secret', () => {
     expect(inspect(connector)).toContain("credentialsHint: 'AKIA");
     expect(inspect(jf)).toContain(':***@');
     expect(String(jf)).toContain(inject('temporalAddress'));
+  });
+
+  it('an error about credentials carries none of them (regression: the error kept the credentials as its value)', async () => {
+    const err = await ConnectorConfig.create({
+      name: uniqueName('printed'),
+      type: 'gcs',
+      credentials: `{"private_key": "${S3_SECRET}"`,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidConnectorConfigError);
+    for (const printed of [...printings(err), inspect({ cause: err }, { depth: Infinity })])
+      expect(printed).not.toContain(S3_SECRET);
   });
 });
