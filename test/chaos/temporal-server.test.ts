@@ -43,11 +43,30 @@ async function killServer() {
   while (processAlive(pid)) await sleep(50);
 }
 
+/**
+ * The first start, on fresh ports. The ports are free when picked but released before the server binds them, and
+ * the server takes random ports of its own for its services meanwhile, so a start can lose its ports to a race
+ * (a CI run here: "exited during start-up"): try again on new ones, and say what its log said if all tries fail.
+ */
+async function startServerOnFreePorts(tries = 3) {
+  for (let attempt = 1; ; attempt++) {
+    address = `127.0.0.1:${await freePort()}`;
+    uiPort = await freePort();
+    try {
+      await startServer();
+      return;
+    } catch (err) {
+      const log = fs.readFileSync(path.join(dir, 'temporal.log'), 'utf8').trim().split('\n').slice(-5).join('\n');
+      if (attempt === tries) throw new Error(`${(err as Error).message}; its log ends:\n${log}`, { cause: err });
+      if (serverPid && processAlive(serverPid)) await stopDevServer(serverPid);
+      fs.rmSync(path.join(dir, 'temporal.db'), { force: true });
+    }
+  }
+}
+
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-chaos-server-'));
-  address = `127.0.0.1:${await freePort()}`;
-  uiPort = await freePort();
-  await startServer();
+  await startServerOnFreePorts();
   judge = await startJudgeServer();
   jf = await Judgeflow.connect({
     config: { databaseUrl: inject('databaseUrl'), temporal: { address, taskQueue }, openai: { baseUrl: judge.url } },
