@@ -78,6 +78,8 @@ const has = (p: Part) => parts.has(p);
 
 interface RunFigures {
   rows: number;
+  /** Requests the judge server received per row, and how many of them were aborted: 1 and 0 when nothing is bought twice. */
+  modelCalls: { perRow: number; aborted: number };
   concurrency: number;
   latencyMs: number;
   seconds: number;
@@ -217,11 +219,13 @@ async function runExecution(
     },
     events: { perRow: +(history.events / rows).toFixed(2), maxPerRun: history.maxPerRun, runs: history.runs },
     judgeMaxInFlight: judge.stats().maxInFlight,
+    modelCalls: { perRow: +(judge.stats().requests / rows).toFixed(3), aborted: judge.stats().aborted },
     memory: memory?.stop(),
   };
   console.log(
     `  ${rowsPerSecond} rows/s${figures.efficiency ? ` (${figures.efficiency} of the limit)` : ''}, ` +
-      `CPU ${cpu.total} ms/row, ${figures.events.perRow} events/row`,
+      `CPU ${cpu.total} ms/row, ${figures.events.perRow} events/row, ` +
+      `${figures.modelCalls.perRow} model calls/row (${figures.modelCalls.aborted} aborted)`,
   );
   return figures;
 }
