@@ -1,7 +1,11 @@
 /** Benchmarks, each use case once: create (on an existing dataset), get, list, and a benchmark's evaluators. */
 import { NotFoundError, requireNonEmptyString, requireUid } from '../../errors';
-import { findBenchmark, insertBenchmark, listBenchmarks as listBenchmarkRecords } from '../../db/benchmark.repository';
-import type { BenchmarkRecord } from '../../db/benchmark.repository';
+import {
+  findBenchmark,
+  insertBenchmark,
+  listBenchmarks as listBenchmarkRecords,
+  type BenchmarkRecord,
+} from '../../db/benchmark.repository';
 import { findDataset } from '../../db/dataset.repository';
 import { listEvaluators, type EvaluatorSummary } from '../../db/evaluator.repository';
 import type { StorageContext } from '../common/context';
