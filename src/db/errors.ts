@@ -1,7 +1,6 @@
 /** SQLSTATE codes the repositories translate into typed errors. */
 export const UNIQUE_VIOLATION = '23505';
 export const FOREIGN_KEY_VIOLATION = '23503';
-export const CHECK_VIOLATION = '23514';
 
 export function sqlState(err: unknown): string | undefined {
   return (err as { code?: string } | undefined)?.code;
