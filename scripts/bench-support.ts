@@ -140,7 +140,7 @@ export function cpuPerRow(before: CpuSample, after: CpuSample, rows: number) {
 /** Every run of an execution's workflow (continue-as-new) and their history events. */
 export async function executionHistory(jf: Judgeflow, evaluatorUid: number, executionUid: number) {
   const temporal = await jf.temporal();
-  const workflowId = evaluatorExecutionWorkflowId(evaluatorUid, executionUid);
+  const workflowId = evaluatorExecutionWorkflowId(jf.instanceId, evaluatorUid, executionUid);
   const lengths: number[] = [];
   for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     // Visibility's historyLength of a run that just closed may still be stale; describe() reads the run itself.

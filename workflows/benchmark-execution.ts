@@ -6,6 +6,7 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { BenchmarkExecutionActivities } from '../src/shared/activity-contract';
 import type {
@@ -15,7 +16,7 @@ import type {
 } from '../src/shared/benchmark-contract';
 import { EXECUTION_WORKFLOW_TASK_TIMEOUT, type StoredExecutionStatus } from '../src/shared/execution-contract';
 import { evaluatorExecutionSearchAttributes } from '../src/shared/search-attributes';
-import { evaluatorExecutionWorkflowId } from '../src/shared/workflow-ids';
+import { evaluatorExecutionWorkflowId, instanceOfWorkflowId } from '../src/shared/workflow-ids';
 import { benchmarkProgressQuery, cancelSignal } from './definitions';
 import { evaluatorExecutionWorkflow } from './evaluator-execution';
 
@@ -38,6 +39,8 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
   // Temporal's own cancel (Web UI, CLI) cancels this root scope; the `cancel` signal cancels only childScope.
   const root = CancellationScope.current();
   const childScope = new CancellationScope();
+  // Children run in this workflow's judgeflow instance (none for a benchmark started before instance ids).
+  const instanceId = instanceOfWorkflowId(workflowInfo().workflowId);
 
   const stop = (status: 'failed' | 'cancelled', reason: string) => {
     if (state.status !== 'running') return;
@@ -63,7 +66,7 @@ export async function benchmarkExecutionWorkflow(input: BenchmarkExecutionInput)
           child.status = 'running';
           try {
             const outcome = await executeChild(evaluatorExecutionWorkflow, {
-              workflowId: evaluatorExecutionWorkflowId(child.evaluatorUid, child.executionUid),
+              workflowId: evaluatorExecutionWorkflowId(instanceId, child.evaluatorUid, child.executionUid),
               args: [{ executionUid: child.executionUid, pageSize: input.pageSize }],
               workflowTaskTimeout: EXECUTION_WORKFLOW_TASK_TIMEOUT,
               typedSearchAttributes: evaluatorExecutionSearchAttributes(child),

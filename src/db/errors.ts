@@ -1,6 +1,7 @@
 /** SQLSTATE codes the repositories translate into typed errors. */
 export const UNIQUE_VIOLATION = '23505';
 export const FOREIGN_KEY_VIOLATION = '23503';
+export const UNDEFINED_TABLE = '42P01';
 
 export function sqlState(err: unknown): string | undefined {
   return (err as { code?: string } | undefined)?.code;

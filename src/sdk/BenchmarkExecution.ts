@@ -54,7 +54,7 @@ export class BenchmarkExecution {
   }
 
   get workflowId(): string {
-    return benchmarkExecutionWorkflowId(this.benchmarkUid, this.benchmarkExecutionUid);
+    return benchmarkExecutionWorkflowId(this.#client.instanceId, this.benchmarkUid, this.benchmarkExecutionUid);
   }
 
   /** Web UI link of this execution's workflow. */

@@ -28,10 +28,17 @@ export class Judgeflow implements ServiceContext {
   // pool its connection string, so `console.log`, `util.inspect` or a REPL must never walk them.
   readonly #config: Config;
   readonly #db: ServiceContext['db'];
+  readonly #instanceId: string;
 
-  private constructor(config: Config, db: ServiceContext['db']) {
+  private constructor(config: Config, { db, instanceId }: Awaited<ReturnType<typeof connectDatabase>>) {
     this.#config = config;
     this.#db = db;
+    this.#instanceId = instanceId;
+  }
+
+  /** The database's judgeflow instance id, part of every workflow id (`evaluator-1-execution-1@<instanceId>`). */
+  get instanceId(): string {
+    return this.#instanceId;
   }
 
   get config(): Config {

@@ -160,6 +160,6 @@ export class PromptEvaluator {
   /** Web UI link of an execution's workflow. */
   executionUrl(executionUid: number): string {
     requireUid('executionUid', executionUid);
-    return evaluatorExecutionUrl(this.#client.config, this.evaluatorUid, executionUid);
+    return evaluatorExecutionUrl(this.#client, this.evaluatorUid, executionUid);
   }
 }

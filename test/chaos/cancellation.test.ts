@@ -15,6 +15,7 @@ import { createEvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { waitUntil } from '../support/results';
 import { accountRows, benchmarkResultCount, recordOutcome, sleep } from './chaos-support';
+import { exportWorkflowId } from '../../src/shared/workflow-ids';
 
 let stack: JudgedClient;
 let jf: Judgeflow;
@@ -157,7 +158,7 @@ it('an export cancelled while it writes ends cancelled and leaves no file, not e
     await waitUntil('the export is writing', () => fs.readdirSync(dir).length > 0);
     const exportUid = await latestExport();
     expect(exportUid).toBeGreaterThan(before);
-    await (await jf.temporal()).workflow.getHandle(`export-${exportUid}`).cancel();
+    await (await jf.temporal()).workflow.getHandle(exportWorkflowId(jf.instanceId, exportUid)).cancel();
     await expect(running).rejects.toThrow(/export cancelled/);
     const { rows } = await jf.db.query<{ status: string }>(`SELECT status FROM exports WHERE uid = $1`, [exportUid]);
     expect(rows[0]?.status).toBe('cancelled');

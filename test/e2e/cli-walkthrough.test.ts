@@ -181,7 +181,9 @@ describe('a benchmark from a CSV file to a report, from the shell', () => {
     );
     ids.execution = Number(/^execution (\d+)$/m.exec(started.stdout)![1]);
     expect(started.stdout).toContain(`npx judgeflow execution watch ${ids.execution}`);
-    expect(started.stderr).toContain(`/workflows/evaluator-${ids.evaluator}-execution-${ids.execution}`);
+    expect(started.stderr).toContain(
+      `/workflows/${encodeURIComponent(evaluatorExecutionWorkflowId(jf.instanceId, ids.evaluator, ids.execution))}`,
+    );
 
     const watched = await ok('execution', 'watch', String(ids.execution));
     expect(watched.stdout).toMatch(new RegExp(`^execution ${ids.execution} completed: 15 rows, 0 errors`));
@@ -325,7 +327,7 @@ describe('repair', () => {
     await (
       await jf.temporal()
     ).workflow
-      .getHandle(evaluatorExecutionWorkflowId(f.evaluatorUid, uid))
+      .getHandle(evaluatorExecutionWorkflowId(jf.instanceId, f.evaluatorUid, uid))
       .terminate('terminated by the test');
     const r = await ok('repair');
     // Another test file may run the repair first; either way this one ends recorded as failed.

@@ -30,6 +30,7 @@ import {
 import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { waitUntil } from '../support/results';
+import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -184,7 +185,7 @@ describe('the cluster', () => {
     );
 
     // The Web UI server answers and lists the workflow.
-    const workflowId = `evaluator-${f.evaluatorUid}-execution-${uid}`;
+    const workflowId = evaluatorExecutionWorkflowId(jf.instanceId, f.evaluatorUid, uid);
     const query = encodeURIComponent(`WorkflowId="${workflowId}"`);
     const listed = await vi.waitFor(
       async () => {

@@ -26,6 +26,7 @@ import {
   type BenchmarkExecution,
 } from '../../src';
 import { openConnector } from '../../src/services/worker/connector-secrets';
+import { exportWorkflowId } from '../../src/shared/workflow-ids';
 import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
 import { startGcsServer, startS3Server, type S3Server, type StorageServer } from '../../tools/storage-servers';
 import { startTcpProxy } from '../../tools/tcp-proxy';
@@ -285,7 +286,7 @@ describe('a cancelled export', () => {
         await waitUntil('the export has started', async () => (await latestExport()) > before);
         const exportUid = await latestExport();
         await waitUntil(`${url} is being uploaded`, () => proxy.stalled, 60_000);
-        await temporal.workflow.getHandle(`export-${exportUid}`).cancel();
+        await temporal.workflow.getHandle(exportWorkflowId(jf.instanceId, exportUid)).cancel();
         await expect(running).rejects.toThrow(/export cancelled/);
         proxy.unstall();
         const { rows } = await jf.db.query<{ status: string }>(`SELECT status FROM exports WHERE uid = $1`, [

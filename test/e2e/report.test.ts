@@ -14,6 +14,7 @@ import { launchChromium } from '../../tools/chromium';
 import { runCli } from '../support/cli';
 import { uniqueName } from '../support/context';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
+import { benchmarkExecutionWorkflowId } from '../../src/shared/workflow-ids';
 
 /** What the local judge answers per row (`[[judge:score=N]]`), and the ground truth (row 11 has none). */
 const JUDGE = [0, 1, 2, 2, 1, 0, 2, 2, 1, 0, 0, 1];
@@ -177,7 +178,11 @@ describe('report of one benchmark execution', () => {
 
     // Links to the Temporal Web UI.
     expect(
-      await page.locator(`a[href$="/workflows/benchmark-${scoring.benchmarkUid}-execution-${runA}"]`).count(),
+      await page
+        .locator(
+          `a[href$="/workflows/${encodeURIComponent(benchmarkExecutionWorkflowId(jf.instanceId, scoring.benchmarkUid, runA))}"]`,
+        )
+        .count(),
     ).toBe(1);
     const runLinks = await page.locator(`#evaluator-${scoring.evaluatorUid} table.runs a`).getAttribute('href');
     expect(runLinks).toMatch(new RegExp(`/workflows/evaluator-${scoring.evaluatorUid}-execution-\\d+$`));

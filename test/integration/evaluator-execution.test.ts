@@ -17,6 +17,7 @@ import { NotFoundError } from '../../src/errors';
 import { addPromptVersion, createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { scoredRows, waitUntil } from '../support/results';
+import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 
 let stack: JudgedClient;
 let jf: Judgeflow;
@@ -62,7 +63,7 @@ describe('what Temporal sees', () => {
     const history = await (
       await jf.temporal()
     ).workflow
-      .getHandle(`evaluator-${f.evaluatorUid}-execution-${uid}`)
+      .getHandle(evaluatorExecutionWorkflowId(jf.instanceId, f.evaluatorUid, uid))
       .fetchHistory();
     // Payload bytes come out of the history's JSON form as base64: decode them to search their text.
     const payloads: string[] = [];
@@ -118,7 +119,7 @@ describe('continue-as-new', () => {
     const statuses: string[] = [];
     const temporal = await jf.temporal();
     for await (const wf of temporal.workflow.list({
-      query: `WorkflowId = 'evaluator-${f.evaluatorUid}-execution-${uid}'`,
+      query: `WorkflowId = '${evaluatorExecutionWorkflowId(jf.instanceId, f.evaluatorUid, uid)}'`,
     })) {
       statuses.push(wf.status.name);
     }

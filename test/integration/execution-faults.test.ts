@@ -58,7 +58,9 @@ describe('cancellation', () => {
     const f = await createEvaluatorFixture(jf, { rows: 40, modelName: 'local-judge:latency=1000' });
     const uid = await f.evaluator.execute({ split: 'test', concurrency: 4 });
     await waitForDone(f, uid, 4);
-    const handle = (await jf.temporal()).workflow.getHandle(evaluatorExecutionWorkflowId(f.evaluatorUid, uid));
+    const handle = (await jf.temporal()).workflow.getHandle(
+      evaluatorExecutionWorkflowId(jf.instanceId, f.evaluatorUid, uid),
+    );
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');

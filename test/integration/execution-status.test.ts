@@ -35,7 +35,9 @@ describe('a workflow terminated in Temporal', () => {
     const f = await createEvaluatorFixture(jf, { rows: 30, modelName: 'local-judge:latency=500' });
     const uid = await f.evaluator.execute({ split: 'test', concurrency: 2 });
     await waitUntil('a row is scored', async () => (await scoredRows(jf.db, { executionUid: uid })).n >= 1);
-    const handle = (await jf.temporal()).workflow.getHandle(evaluatorExecutionWorkflowId(f.evaluatorUid, uid));
+    const handle = (await jf.temporal()).workflow.getHandle(
+      evaluatorExecutionWorkflowId(jf.instanceId, f.evaluatorUid, uid),
+    );
     await handle.terminate('terminated by the test');
 
     const [status, results] = await f.evaluator.pollExecutionResult(uid);

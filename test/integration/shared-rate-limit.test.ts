@@ -13,6 +13,7 @@ import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
 import { connectTestClient } from '../support/context';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { startTestWorker, type TestWorker } from '../support/worker';
+import { evaluatorExecutionWorkflowId } from '../../src/shared/workflow-ids';
 
 let judge: JudgeServer;
 let jf: Judgeflow;
@@ -108,7 +109,7 @@ describe('the shared rate limit', () => {
     const history = await (
       await jf.temporal()
     ).workflow
-      .getHandle(`evaluator-${evaluatorUid}-execution-${uid}`)
+      .getHandle(evaluatorExecutionWorkflowId(jf.instanceId, evaluatorUid, uid))
       .fetchHistory();
     // Rows are local activities: a deferred attempt is a marker that carries its failure.
     const deferred = (history.events ?? []).filter(

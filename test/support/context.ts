@@ -2,11 +2,14 @@
 import { inject } from 'vitest';
 import { Judgeflow } from '../../src/sdk/Judgeflow';
 
-/** Connects a Judgeflow client to the test database and the ephemeral dev server on `taskQueue`. */
-export async function connectTestClient(taskQueue = `test-${process.pid}`): Promise<Judgeflow> {
+/** Connects a Judgeflow client to the test database (or another) and the ephemeral dev server on `taskQueue`. */
+export async function connectTestClient(
+  taskQueue = `test-${process.pid}`,
+  databaseUrl = inject('databaseUrl'),
+): Promise<Judgeflow> {
   return Judgeflow.connect({
     config: {
-      databaseUrl: inject('databaseUrl'),
+      databaseUrl,
       temporal: { address: inject('temporalAddress'), namespace: 'default', taskQueue },
     },
   });

@@ -19,11 +19,17 @@ export interface JudgedClient {
 
 export async function startJudgedClient(
   taskQueue: string,
-  options: { apiKey?: string; judge?: Partial<JudgeServerBehaviour>; llm?: Partial<Config['llm']> } = {},
+  options: {
+    apiKey?: string;
+    judge?: Partial<JudgeServerBehaviour>;
+    llm?: Partial<Config['llm']>;
+    /** Another database than the run's test database. */
+    databaseUrl?: string;
+  } = {},
 ): Promise<JudgedClient> {
   const apiKey = options.apiKey ?? 'test-key';
   const judge = await startJudgeServer(options.judge);
-  const jf = await connectTestClient(taskQueue);
+  const jf = await connectTestClient(taskQueue, options.databaseUrl);
   jf.config.openai.baseUrl = judge.url;
   jf.config.openai.apiKey = apiKey;
   jf.config.llm = { ...jf.config.llm, ...options.llm };

@@ -561,10 +561,12 @@ describe('benchmark execution workflow', () => {
     benchmarkChildren: kids,
     judge,
   });
+  // The judgeflow instance of the benchmark's workflow id, which its children's ids must carry too.
+  const INSTANCE = 'c0ffee01';
   const startBenchmark = (taskQueue: string, pageSize?: number) =>
     env.client.workflow.start(benchmarkExecutionWorkflow, {
       taskQueue,
-      workflowId: `wf-test-benchmark-${randomUUID()}`,
+      workflowId: `wf-test-benchmark-${randomUUID()}@${INSTANCE}`,
       args: [{ benchmarkExecutionUid: nextUid(), pageSize }],
     });
 
@@ -599,7 +601,9 @@ describe('benchmark execution workflow', () => {
       expect(calls.pages.filter((p) => p.executionUid === b.executionUid).map((p) => p.afterPosition)).toEqual([
         -1, 3, 7,
       ]);
-      const child = env.client.workflow.getHandle(evaluatorExecutionWorkflowId(a.evaluatorUid, a.executionUid));
+      const child = env.client.workflow.getHandle(
+        evaluatorExecutionWorkflowId(INSTANCE, a.evaluatorUid, a.executionUid),
+      );
       expect((await child.describe()).status.name).toBe('COMPLETED');
     });
   });
@@ -661,7 +665,9 @@ describe('benchmark execution workflow', () => {
         ]),
       );
       await waitFor('the 5 in-flight rows saw their cancellation', () => calls.cancelled === 5);
-      const child = env.client.workflow.getHandle(evaluatorExecutionWorkflowId(b.evaluatorUid, b.executionUid));
+      const child = env.client.workflow.getHandle(
+        evaluatorExecutionWorkflowId(INSTANCE, b.evaluatorUid, b.executionUid),
+      );
       expect((await child.describe()).status.name).toBe('CANCELLED');
     });
   });
@@ -689,7 +695,9 @@ describe('benchmark execution workflow', () => {
     await cancelBenchmarkThroughTemporal(async ({ handle, calls, kids }) => {
       await handle.result().catch(() => undefined);
       for (const c of kids) {
-        const child = env.client.workflow.getHandle(evaluatorExecutionWorkflowId(c.evaluatorUid, c.executionUid));
+        const child = env.client.workflow.getHandle(
+          evaluatorExecutionWorkflowId(INSTANCE, c.evaluatorUid, c.executionUid),
+        );
         expect((await child.describe()).status.name).toBe('CANCELLED');
       }
       expect(calls.finished).toEqual(

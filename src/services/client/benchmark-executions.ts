@@ -19,7 +19,7 @@ import { benchmarkExecutionSearchAttributes } from '../../shared/search-attribut
 import { benchmarkExecutionWorkflowId, workflowUrl } from '../../shared/workflow-ids';
 import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-workflow';
 import { benchmarkProgressQuery, cancelSignal } from '../../../workflows/definitions';
-import type { StorageContext } from '../common/context';
+import type { InstanceContext, StorageContext } from '../common/context';
 import { listPromptEvaluators } from '../common/evaluator-execution-records';
 import { checkModelAllowed, checkNumRows, resolveBudget, resolveConcurrency } from '../common/execute-options';
 import { resolvePromptVersion } from '../common/prompt-versions';
@@ -89,7 +89,7 @@ export async function startBenchmarkExecution(
     ctx,
     'benchmarkExecutionWorkflow',
     {
-      workflowId: benchmarkExecutionWorkflowId(benchmarkUid, uid),
+      workflowId: benchmarkExecutionWorkflowId(ctx.instanceId, benchmarkUid, uid),
       args: [{ benchmarkExecutionUid: uid, pageSize: options.pageSize }],
       searchAttributes: benchmarkExecutionSearchAttributes(benchmarkUid),
       summary:
@@ -146,11 +146,22 @@ export async function cancelBenchmarkExecution(ctx: ServiceContext, uid: number,
   await signalCancel(await workflowHandle(ctx, record), cancelSignal, reason);
 }
 
-export function benchmarkExecutionUrl(ctx: StorageContext, record: { benchmarkUid: number; uid: number }): string {
+export function benchmarkExecutionUrl(
+  ctx: StorageContext & InstanceContext,
+  record: { benchmarkUid: number; uid: number },
+): string {
   const t = ctx.config.temporal;
-  return workflowUrl(t.uiUrl, t.namespace, benchmarkExecutionWorkflowId(record.benchmarkUid, record.uid));
+  return workflowUrl(
+    t.uiUrl,
+    t.namespace,
+    benchmarkExecutionWorkflowId(ctx.instanceId, record.benchmarkUid, record.uid),
+  );
 }
 
 function workflowHandle(ctx: ServiceContext, record: { benchmarkUid: number; uid: number }) {
-  return handleOf(ctx, 'benchmarkExecutionWorkflow', benchmarkExecutionWorkflowId(record.benchmarkUid, record.uid));
+  return handleOf(
+    ctx,
+    'benchmarkExecutionWorkflow',
+    benchmarkExecutionWorkflowId(ctx.instanceId, record.benchmarkUid, record.uid),
+  );
 }

@@ -6,25 +6,28 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../config';
 import { createDb, describeDbError, redactUrl } from '../../db/pool';
 import { connectClient } from '../../temporal/connection';
-import type { StorageContext } from '../common/context';
+import { findInstanceId } from '../../db/instance.repository';
+import type { InstanceContext, StorageContext } from '../common/context';
 
 export type { StorageContext } from '../common/context';
 
-export interface ServiceContext extends StorageContext {
+export interface ServiceContext extends StorageContext, InstanceContext {
   /** The Temporal client, connected on first use. */
   temporal(): Promise<Client>;
 }
 
-/** The database of a client in direct mode, checked with one round trip (an unreachable one says how to fix it). */
-export async function connectDatabase(config: Config): Promise<StorageContext['db']> {
+/**
+ * The database of a client in direct mode and its instance id, read in the one round trip that checks the
+ * connection (an unreachable database says how to fix it).
+ */
+export async function connectDatabase(config: Config): Promise<{ db: StorageContext['db']; instanceId: string }> {
   const db = createDb(config.databaseUrl);
   try {
-    await db.query('SELECT 1');
+    return { db, instanceId: await findInstanceId(db) };
   } catch (err) {
     await db.close().catch(() => {});
     throw describeDbError(err, config.databaseUrl);
   }
-  return db;
 }
 
 /** The Temporal client of a client in direct mode. */

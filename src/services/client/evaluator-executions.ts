@@ -2,7 +2,6 @@
  * Evaluator executions, each client-side use case once: start (validate, record and run its workflow), read
  * status and results, list, live progress, cancel. The SDK and the CLI call these.
  */
-import type { Config } from '../../config';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { JudgeflowError, NotFoundError, UnknownSplitError } from '../../errors';
 import { findBenchmark } from '../../db/benchmark.repository';
@@ -25,7 +24,7 @@ import { evaluatorExecutionSearchAttributes } from '../../shared/search-attribut
 import { evaluatorExecutionWorkflowId, workflowUrl } from '../../shared/workflow-ids';
 import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-workflow';
 import { cancelSignal, progressQuery } from '../../../workflows/definitions';
-import type { StorageContext } from '../common/context';
+import type { InstanceContext, StorageContext } from '../common/context';
 import { createEvaluatorExecution, type EvaluatorRef } from '../common/evaluator-execution-records';
 import { checkNumRows, resolveBudget, resolveConcurrency } from '../common/execute-options';
 import { resolvePromptVersion } from '../common/prompt-versions';
@@ -115,7 +114,7 @@ export async function startEvaluatorExecution(
     ctx,
     'evaluatorExecutionWorkflow',
     {
-      workflowId: evaluatorExecutionWorkflowId(evaluator.evaluatorUid, executionUid),
+      workflowId: evaluatorExecutionWorkflowId(ctx.instanceId, evaluator.evaluatorUid, executionUid),
       args: [{ executionUid, pageSize: options.pageSize }],
       workflowTaskTimeout: EXECUTION_WORKFLOW_TASK_TIMEOUT,
       searchAttributes: evaluatorExecutionSearchAttributes({ ...evaluator, split }),
@@ -258,14 +257,19 @@ export async function cancelEvaluatorExecution(
 }
 
 /** Web UI link of an execution's workflow. */
-export function evaluatorExecutionUrl(config: Config, evaluatorUid: number, executionUid: number): string {
-  return workflowUrl(
-    config.temporal.uiUrl,
-    config.temporal.namespace,
-    evaluatorExecutionWorkflowId(evaluatorUid, executionUid),
-  );
+export function evaluatorExecutionUrl(
+  ctx: StorageContext & InstanceContext,
+  evaluatorUid: number,
+  executionUid: number,
+): string {
+  const t = ctx.config.temporal;
+  return workflowUrl(t.uiUrl, t.namespace, evaluatorExecutionWorkflowId(ctx.instanceId, evaluatorUid, executionUid));
 }
 
 function workflowHandle(ctx: ServiceContext, e: { evaluatorUid: number; uid: number }) {
-  return handleOf(ctx, 'evaluatorExecutionWorkflow', evaluatorExecutionWorkflowId(e.evaluatorUid, e.uid));
+  return handleOf(
+    ctx,
+    'evaluatorExecutionWorkflow',
+    evaluatorExecutionWorkflowId(ctx.instanceId, e.evaluatorUid, e.uid),
+  );
 }

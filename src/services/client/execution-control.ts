@@ -49,7 +49,7 @@ export async function controlEvaluatorExecution(
   const handle = await workflowHandle(
     ctx,
     'evaluatorExecutionWorkflow',
-    evaluatorExecutionWorkflowId(evaluatorUid, executionUid),
+    evaluatorExecutionWorkflowId(ctx.instanceId, evaluatorUid, executionUid),
   );
   try {
     switch (control.action) {

@@ -65,7 +65,7 @@ export async function exportBenchmarkExecution(
     ctx,
     'exportWorkflow',
     {
-      workflowId: exportWorkflowId(exportUid),
+      workflowId: exportWorkflowId(ctx.instanceId, exportUid),
       args: [{ exportUid }],
       searchAttributes: exportSearchAttributes(execution.benchmarkUid),
       summary: `Export of benchmark execution ${execution.uid} as ${format.toUpperCase()} to ${location}`,

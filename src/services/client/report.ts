@@ -10,7 +10,7 @@ import { AgreementAccumulator } from '../../metrics/agreement';
 import type { BenchmarkExecutionReport, ComparisonReport, ReportEvaluator } from '../../report/model';
 import { benchmarkExecutionUrl, requireBenchmarkExecution } from './benchmark-executions';
 import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
-import type { StorageContext } from '../common/context';
+import type { InstanceContext, StorageContext } from '../common/context';
 import { evaluatorExecutionUrl } from './evaluator-executions';
 import type { RowErrorKind } from '../../shared/row-errors';
 
@@ -20,7 +20,7 @@ export const REPORT_ROW_LIMIT = 2_000;
 const secondsBetween = (from: Date, to: Date | null) => (to ? (to.getTime() - from.getTime()) / 1000 : null);
 
 export async function buildBenchmarkExecutionReport(
-  ctx: StorageContext,
+  ctx: StorageContext & InstanceContext,
   benchmarkExecutionUid: number,
   options: { rowLimit?: number } = {},
 ): Promise<BenchmarkExecutionReport> {
@@ -58,7 +58,7 @@ export async function buildBenchmarkExecutionReport(
             ...x,
             rowsJudged: s?.rows ?? 0,
             seconds: s ? secondsBetween(s.createdAt, s.finishedAt) : null,
-            url: evaluatorExecutionUrl(ctx.config, e.evaluatorUid, x.executionUid),
+            url: evaluatorExecutionUrl(ctx, e.evaluatorUid, x.executionUid),
           };
         }),
         overall: agreement?.overall ?? empty,
@@ -97,7 +97,7 @@ export async function buildBenchmarkExecutionReport(
 
 /** Two benchmark executions of the same benchmark: each one's report, and the datapoints whose score changed. */
 export async function buildComparisonReport(
-  ctx: StorageContext,
+  ctx: StorageContext & InstanceContext,
   beforeUid: number,
   afterUid: number,
   options: { rowLimit?: number } = {},

@@ -9,3 +9,9 @@ export interface StorageContext {
   readonly config: Config;
   readonly db: Db;
 }
+
+/** What a client starts and finds workflows with: its database's instance id is part of every workflow id. */
+export interface InstanceContext {
+  /** This database's judgeflow instance id (src/db/instance.repository.ts). */
+  readonly instanceId: string;
+}
