@@ -1,7 +1,8 @@
 /**
  * Reference BenchmarkExecution.export, Example 1: export a benchmark's latest execution to a local file.
  * `npm run example:export [-- <benchmarkUid> [<file>]]` (default: the newest benchmark, .data/benchmark_execution.json,
- * inside the git-ignored .data/ so the example leaves nothing untracked in the repository).
+ * inside the git-ignored .data/ so the example leaves nothing untracked in the repository, and replaced by the next
+ * run; a file you name must not exist yet).
  */
 import { Benchmark } from '../src';
 import { JudgeflowError } from '../src/errors';
@@ -18,7 +19,8 @@ await runMain(async () => {
     const benchmark = await Benchmark.get(benchmarkUid);
     const execution = (await benchmark.listExecutions())[0] ?? (await benchmark.execute({ sync: true }));
     const file = process.argv[3] ?? '.data/benchmark_execution.json';
-    await execution.export(file);
+    // The example's own default file is replaced when it runs again; a file you name is not.
+    await execution.export(file, { overwrite: process.argv[3] === undefined });
     console.log(`exported benchmark execution ${execution.benchmarkExecutionUid} ("${execution.name}") to ${file}`);
   } finally {
     await stack.stop();

@@ -121,8 +121,9 @@ await runMain(async () => {
     }
     const jsonFile = path.join(dataDir, 'demo-export.json');
     const csvFile = path.join(dataDir, 'demo-export.csv');
-    await run.export(jsonFile);
-    await run.export(csvFile, { config: new CsvExportConfig() });
+    // The demo's own files: a second demo replaces them.
+    await run.export(jsonFile, { overwrite: true });
+    await run.export(csvFile, { config: new CsvExportConfig(), overwrite: true });
     say(
       `  exported every datapoint (test rows with missing scores) to:\n    ${path.relative(root, jsonFile)}\n    ${path.relative(root, csvFile)}`,
     );

@@ -78,6 +78,8 @@ export async function runExportBench(
         format,
         options: {},
         connectorConfigUid: target.connectorConfigUid,
+        // Each run of the benchmark writes the same files again.
+        overwrite: true,
       });
       const one = JSON.parse(
         // With the node flags and environment of a worker process, which is where exports run.

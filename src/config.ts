@@ -142,6 +142,19 @@ const schema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   JUDGEFLOW_S3_ENDPOINT: optionalString,
   JUDGEFLOW_GCS_API_ENDPOINT: optionalString,
+  JUDGEFLOW_EXPORT_ROOTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const roots = v.split(path.delimiter).filter((r) => r.trim() !== '');
+      const relative = roots.find((r) => !path.isAbsolute(r));
+      if (relative !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(relative)} is not an absolute path` });
+        return z.NEVER;
+      }
+      return roots.map((r) => path.resolve(r));
+    }),
 });
 
 export type ModelSettings = z.infer<typeof modelSettingsSchema>;
@@ -191,6 +204,11 @@ export type Config = {
    * Storage unless JUDGEFLOW_S3_ENDPOINT (path-style) or JUDGEFLOW_GCS_API_ENDPOINT name another store.
    */
   storage: { s3Endpoint?: string; gcsApiEndpoint?: string };
+  /**
+   * Directories a worker writes local exports under (JUDGEFLOW_EXPORT_ROOTS, separated by `:`; empty: no local
+   * exports). By default, for local use: the user's home, the temporary directory and the working directory.
+   */
+  exportRoots: string[];
   /**
    * Spend control: USD per million input and output tokens per model (JUDGEFLOW_MODEL_PRICES; a model without a
    * price has an unknown cost, never a guessed one), the default budget of an execution (JUDGEFLOW_BUDGET_USD,
@@ -245,12 +263,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: e.JUDGEFLOW_SECRET_KEY,
     secretKeyFile: e.JUDGEFLOW_SECRET_KEY_FILE ?? path.join(projectRoot, '.data', 'secret.key'),
     storage: { s3Endpoint: e.JUDGEFLOW_S3_ENDPOINT, gcsApiEndpoint: e.JUDGEFLOW_GCS_API_ENDPOINT },
+    exportRoots: e.JUDGEFLOW_EXPORT_ROOTS ?? defaultExportRoots(),
     spend: {
       prices: e.JUDGEFLOW_MODEL_PRICES ?? {},
       budget: { maxCostUsd: e.JUDGEFLOW_BUDGET_USD, maxTokens: e.JUDGEFLOW_BUDGET_TOKENS },
       cache: e.JUDGEFLOW_CACHE,
     },
   };
+}
+
+/** The local default: the home and temporary directories, and the working directory unless it is the root `/`. */
+function defaultExportRoots(): string[] {
+  const cwd = process.cwd();
+  return [...new Set([os.homedir(), os.tmpdir(), ...(path.parse(cwd).root === cwd ? [] : [cwd])])];
 }
 
 function safeOsUser(): string {

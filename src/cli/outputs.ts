@@ -48,12 +48,20 @@ function registerExportCommand(program: Command, cli: Cli): void {
     .option('--quotechar <char>', 'CSV quote character', '"')
     .option('--escapechar <char>', 'CSV escape character', '\\')
     .option('--connector <uid>', 'connector config with the credentials of a private bucket', uid)
+    .option('--force', 'replace a local file that exists at the destination')
     .option('--wait', WAIT_HELP)
     .action(
       (
         benchmarkExecutionUid: number,
         destination: string,
-        o: { csv?: boolean; sep: string; quotechar: string; escapechar: string; connector?: number } & WaitOption,
+        o: {
+          csv?: boolean;
+          sep: string;
+          quotechar: string;
+          escapechar: string;
+          connector?: number;
+          force?: boolean;
+        } & WaitOption,
       ) =>
         cli.run(async (jf) => {
           const execution = await BenchmarkExecution.get(benchmarkExecutionUid, jf);
@@ -61,7 +69,7 @@ function registerExportCommand(program: Command, cli: Cli): void {
           const config = o.csv
             ? new CsvExportConfig({ sep: o.sep, quotechar: o.quotechar, escapechar: o.escapechar })
             : new JsonExportConfig();
-          await execution.export(destination, { config, connectorConfigUid: o.connector });
+          await execution.export(destination, { config, connectorConfigUid: o.connector, overwrite: !!o.force });
           cli.output(
             { benchmarkExecutionUid, destination, format: o.csv ? 'csv' : 'json' },
             () => `exported benchmark execution ${benchmarkExecutionUid} to ${destination}`,

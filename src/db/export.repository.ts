@@ -12,6 +12,8 @@ export interface ExportRecord {
   format: 'json' | 'csv';
   options: { sep?: string; quotechar?: string; escapechar?: string };
   connectorConfigUid: number | null;
+  /** Whether a local export may replace an existing file. */
+  overwrite: boolean;
 }
 
 export async function insertExport(
@@ -22,12 +24,13 @@ export async function insertExport(
     format: 'json' | 'csv';
     options: ExportRecord['options'];
     connectorConfigUid: number | null;
+    overwrite: boolean;
   },
 ): Promise<number> {
   const { rows } = await q.query<{ uid: number }>(
-    `INSERT INTO exports (benchmark_execution_uid, destination, format, options, connector_config_uid)
-     VALUES ($1, $2, $3, $4, $5) RETURNING uid`,
-    [e.benchmarkExecutionUid, e.destination, e.format, e.options, e.connectorConfigUid],
+    `INSERT INTO exports (benchmark_execution_uid, destination, format, options, connector_config_uid, overwrite)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING uid`,
+    [e.benchmarkExecutionUid, e.destination, e.format, e.options, e.connectorConfigUid, e.overwrite],
   );
   return rows[0]!.uid;
 }
@@ -35,7 +38,7 @@ export async function insertExport(
 export async function findExport(q: Queryable, uid: number): Promise<ExportRecord | undefined> {
   const { rows } = await q.query<ExportRecord>(
     `SELECT uid, benchmark_execution_uid AS "benchmarkExecutionUid", destination, format, options,
-            connector_config_uid AS "connectorConfigUid" FROM exports WHERE uid = $1`,
+            connector_config_uid AS "connectorConfigUid", overwrite FROM exports WHERE uid = $1`,
     [uid],
   );
   return rows[0];

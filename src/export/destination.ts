@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import { show } from '../errors';
 import { InvalidDestinationError, UnsupportedDestinationError } from './errors';
+import { bucketNameProblem, objectKeyProblem } from './remote-names';
 
 export type ParsedDestination =
   | { kind: 'local'; path: string }
@@ -35,6 +36,8 @@ export function parseDestination(filepath: string): ParsedDestination {
     if (!bucket || !key || key.endsWith('/')) {
       throw new InvalidDestinationError(filepath, `expected ${scheme}://<bucket>/<key> naming a file`);
     }
+    const problem = bucketNameProblem(scheme, bucket) ?? objectKeyProblem(key);
+    if (problem) throw new InvalidDestinationError(filepath, problem);
     return { kind: scheme, bucket, key };
   }
   throw new UnsupportedDestinationError(filepath, scheme);

@@ -37,6 +37,16 @@ export class InvalidExportConfigError extends ValidationError {
   }
 }
 
+export class InvalidExportOptionError extends ValidationError {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`export option ${option} ${show(value)} is invalid: expected ${expected}`);
+  }
+}
+
 /** The export ran and failed (the message says why); nothing was written at the destination. */
 export class ExportFailedError extends JudgeflowError {
   constructor(

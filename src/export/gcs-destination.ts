@@ -58,7 +58,7 @@ export class GcsDestination implements ExportDestination {
   }
 
   describeError(err: unknown): unknown {
-    return describeStorageError(err, this.url, this.withConnector);
+    return describeStorageError(err, this.url, this.withConnector, true);
   }
 
   async abort(): Promise<void> {

@@ -1,33 +1,24 @@
-/** A local export file: written to a temp file beside it, fsynced, and renamed into place on commit. */
+/**
+ * A local export file: written to a temp file beside it, fsynced, and moved into place on commit. Without
+ * `overwrite` the move is a hard link, which fails if a file appeared meanwhile, so nothing is ever replaced.
+ */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { InvalidDestinationError } from './errors';
 import type { ExportDestination } from './destination';
-
-/** Checks, before anything starts, that `file` can be written: its directory exists and is writable, and it is not a directory. */
-export async function validateLocalDestination(file: string): Promise<void> {
-  const target = path.resolve(file);
-  const stat = await fs.promises.stat(target).catch(() => undefined);
-  if (stat?.isDirectory()) throw new InvalidDestinationError(file, 'it is a directory; give a file name');
-  const dir = path.dirname(target);
-  const dirStat = await fs.promises.stat(dir).catch(() => undefined);
-  if (!dirStat) throw new InvalidDestinationError(file, `directory ${dir} does not exist`);
-  if (!dirStat.isDirectory()) throw new InvalidDestinationError(file, `${dir} is not a directory`);
-  try {
-    await fs.promises.access(dir, fs.constants.W_OK);
-  } catch {
-    throw new InvalidDestinationError(file, `directory ${dir} is not writable`);
-  }
-}
+import { InvalidDestinationError } from './errors';
+import { checkExisting } from './local-policy';
 
 export class LocalFileDestination implements ExportDestination {
   readonly target: string;
   readonly tempPath: string;
   private stream?: fs.WriteStream;
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    private readonly overwrite = false,
+  ) {
     this.target = path.resolve(file);
     this.tempPath = path.join(
       path.dirname(this.target),
@@ -60,13 +51,27 @@ export class LocalFileDestination implements ExportDestination {
     } finally {
       await handle.close();
     }
-    await fs.promises.rename(this.tempPath, this.target);
+    await this.moveIntoPlace();
     const dir = await fs.promises.open(path.dirname(this.target), 'r');
     try {
       await dir.sync().catch(() => {});
     } finally {
       await dir.close();
     }
+  }
+
+  private async moveIntoPlace(): Promise<void> {
+    // What is at the target now, not when the export started: a link or FIFO put there meanwhile is refused too.
+    await checkExisting(this.target, this.target, this.overwrite);
+    if (this.overwrite) return fs.promises.rename(this.tempPath, this.target);
+    try {
+      await fs.promises.link(this.tempPath, this.target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new InvalidDestinationError(this.target, 'the file exists; pass overwrite: true (--force) to replace it');
+      throw err;
+    }
+    await fs.promises.rm(this.tempPath, { force: true });
   }
 
   describeError(err: unknown): unknown {

@@ -3,6 +3,7 @@ import type { ConnectorSpec } from '../connectors/connector-spec';
 import { parseDestination, type ExportDestination } from './destination';
 import { InvalidDestinationError } from './errors';
 import { LocalFileDestination } from './local-destination';
+import { checkWorkerDestination, type LocalExportPolicy } from './local-policy';
 
 const CONTENT_TYPES = { json: 'application/json', csv: 'text/csv; charset=utf-8' } as const;
 
@@ -19,11 +20,13 @@ export interface AnonymousEndpoints {
 export async function openDestination(
   location: string,
   format: 'json' | 'csv',
-  connector?: ConnectorSpec,
-  anonymous: AnonymousEndpoints = {},
+  connector: ConnectorSpec | undefined,
+  anonymous: AnonymousEndpoints,
+  local: LocalExportPolicy,
 ): Promise<ExportDestination> {
   const parsed = parseDestination(location);
-  if (parsed.kind === 'local') return new LocalFileDestination(parsed.path);
+  if (parsed.kind === 'local')
+    return new LocalFileDestination(await checkWorkerDestination(parsed.path, local), local.overwrite);
   const expected = parsed.kind === 's3' ? 's3' : 'gcs';
   if (connector && connector.type !== expected) {
     throw new InvalidDestinationError(

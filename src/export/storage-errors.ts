@@ -27,13 +27,29 @@ const AUTH_CODES = new Set([
 ]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
 
-/** Turns an S3 or GCS client error into an ExportDestinationError (other errors are returned unchanged). */
-export function describeStorageError(err: unknown, destination: string, withConnector: boolean): Error {
+/**
+ * Turns an S3 or GCS client error into an ExportDestinationError (other errors are returned unchanged). With
+ * `notFoundIsBucket` any 404 means the bucket does not exist: a Cloud Storage upload creates its object, so the
+ * bucket is the only thing it can miss, and its 404 says no more than "Request failed with status code 404".
+ */
+export function describeStorageError(
+  err: unknown,
+  destination: string,
+  withConnector: boolean,
+  notFoundIsBucket = false,
+): Error {
   if (err instanceof ExportDestinationError || !(err instanceof Error))
     return err instanceof Error ? err : new Error(String(err));
-  const e = err as Error & { code?: unknown; $metadata?: { httpStatusCode?: number }; cause?: unknown };
+  const e = err as Error & {
+    code?: unknown;
+    status?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    cause?: unknown;
+  };
   const code = typeof e.code === 'string' ? e.code : e.name;
-  const status = e.$metadata?.httpStatusCode ?? (typeof e.code === 'number' ? e.code : undefined);
+  const status =
+    e.$metadata?.httpStatusCode ??
+    (typeof e.code === 'number' ? e.code : typeof e.status === 'number' ? e.status : undefined);
   const causeCode = (e.cause as { code?: unknown } | undefined)?.code;
   if (
     NETWORK_CODES.has(code) ||
@@ -53,7 +69,7 @@ export function describeStorageError(err: unknown, destination: string, withConn
       true,
     );
   }
-  if (code === 'NoSuchBucket' || (status === 404 && /bucket/i.test(e.message))) {
+  if (code === 'NoSuchBucket' || (status === 404 && (notFoundIsBucket || /bucket/i.test(e.message)))) {
     return new ExportDestinationError(destination, `the bucket of ${destination} does not exist`, true);
   }
   if (code === 'AccessDenied' || status === 403) {

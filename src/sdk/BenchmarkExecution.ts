@@ -92,6 +92,7 @@ export class BenchmarkExecution {
    * score, rationale and agreement with ground truth, and slice memberships; CSV also the user columns and the
    * ground truth. Returns when the file is complete. JSON unless `config` is a CsvExportConfig.
    * `connectorConfigUid` is only used for private s3:// or gs:// destinations and is ignored for local files.
+   * An existing local file is refused unless `overwrite` is true.
    */
   export(filepath: string, options: ExportOptions = {}): Promise<void> {
     return exportBenchmarkExecution(

@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
+import type { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Benchmark,
@@ -22,6 +24,8 @@ import {
   UnsupportedDestinationError,
   type Judgeflow,
 } from '../../src';
+import { insertExport } from '../../src/db/export.repository';
+import { exportWorkflowId } from '../../src/shared/workflow-ids';
 import { uniqueName } from '../support/context';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { scoredRows, waitUntil } from '../support/results';
@@ -272,6 +276,95 @@ describe('benchmark execution and export', () => {
       expect(rec[`ground_truth.${criteria}`]).toBe(r.gt === null ? '' : String(r.gt));
       expect(['french', 'long'].filter((s) => rec[`slice.${s}`] === 'true')).toEqual(sliceOf(r.x_uid));
     }
+  });
+
+  it('refuses an existing file unless asked to overwrite, in one line, and replaces it when asked', async () => {
+    const file = path.join(dir, 'existing.json');
+    fs.writeFileSync(file, 'keep me');
+    const refusal = execution.export(file);
+    await expect(refusal).rejects.toThrow(InvalidDestinationError);
+    await expect(refusal).rejects.toThrow(
+      `cannot export to ${JSON.stringify(file)}: the file exists; pass overwrite: true (--force) to replace it`,
+    );
+    expect(fs.readFileSync(file, 'utf8')).toBe('keep me');
+    await execution.export(file, { overwrite: true });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).datapoints).toHaveLength(30);
+    await expect(execution.export(file, { overwrite: 'yes' as never })).rejects.toThrow(
+      'export option overwrite "yes" is invalid: expected true or false',
+    );
+  });
+
+  describe('a worker that is handed an export directly (no client check)', () => {
+    let roots: string[];
+    let outside: string;
+    beforeAll(() => {
+      roots = jf.config.exportRoots;
+      jf.config.exportRoots = [dir];
+      outside = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-outside-'));
+    });
+    afterAll(() => {
+      jf.config.exportRoots = roots;
+      fs.rmSync(outside, { recursive: true, force: true });
+    });
+
+    /** Records an export and starts its workflow as anyone with Temporal access could, skipping the SDK's checks. */
+    async function startDirectly(destination: string, overwrite = false): Promise<string> {
+      const exportUid = await insertExport(jf.db, {
+        benchmarkExecutionUid: execution.benchmarkExecutionUid,
+        destination,
+        format: 'json',
+        options: {},
+        connectorConfigUid: null,
+        overwrite,
+      });
+      const client = await jf.temporal();
+      const handle = await client.workflow.start('exportWorkflow', {
+        workflowId: exportWorkflowId(jf.instanceId, exportUid),
+        taskQueue: jf.config.temporal.taskQueue,
+        args: [{ exportUid }],
+      });
+      const failure = await handle.result().then(
+        () => 'completed',
+        (err: unknown) => {
+          const failed = err as WorkflowFailedError;
+          return failed.cause?.message ?? failed.message;
+        },
+      );
+      const history = await handle.fetchHistory();
+      const started = history.events?.filter((e) => e.activityTaskStartedEventAttributes) ?? [];
+      // Refused on its first attempt: a policy refusal is not retried.
+      // (writeExport, then finishExport: each on its first attempt)
+      expect(started.map((e) => e.activityTaskStartedEventAttributes?.attempt)).toEqual([1, 1]);
+      return failure;
+    }
+
+    it('writes only under its export roots', async () => {
+      const target = path.join(outside, 'x.json');
+      expect(await startDirectly(target)).toMatch(/outside the export roots of the worker/);
+      expect(fs.existsSync(target)).toBe(false);
+    });
+
+    it('refuses "..", a symbolic link on the way, and FIFOs, links or files at the destination', async () => {
+      fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+      expect(await startDirectly(`${dir}/sub/../direct.json`)).toMatch(/".." segments are not allowed/);
+      fs.symlinkSync(outside, path.join(dir, 'escape'));
+      expect(await startDirectly(path.join(dir, 'escape', 'x.json'))).toMatch(/goes through a symbolic link/);
+      expect(fs.readdirSync(outside)).toEqual([]);
+      const fifo = path.join(dir, 'pipe.json');
+      execFileSync('mkfifo', [fifo]);
+      expect(await startDirectly(fifo, true)).toMatch(/it is a FIFO/);
+      expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
+      const link = path.join(dir, 'link.json');
+      fs.symlinkSync(path.join(outside, 'victim.json'), link);
+      expect(await startDirectly(link, true)).toMatch(/it is a symbolic link/);
+      expect(fs.existsSync(path.join(outside, 'victim.json'))).toBe(false);
+      const kept = path.join(dir, 'kept.json');
+      fs.writeFileSync(kept, 'kept');
+      expect(await startDirectly(kept)).toMatch(/the file exists/);
+      expect(fs.readFileSync(kept, 'utf8')).toBe('kept');
+      expect(await startDirectly(kept, true)).toBe('completed');
+      expect(JSON.parse(fs.readFileSync(kept, 'utf8')).datapoints).toHaveLength(30);
+    });
   });
 
   it('refuses bad destinations and options before anything starts, leaving no file', async () => {

@@ -190,6 +190,21 @@ describe('exports to s3:// and gs://', () => {
     });
     await expect(noBucket).rejects.toThrow(/the bucket of s3:\/\/no-such-bucket\/x.json does not exist/);
 
+    // Cloud Storage says no more than "Request failed with status code 404": still the bucket, and not retried.
+    const noGcsBucket = execution.export('gs://no-such-bucket/x.json', {
+      connectorConfigUid: gcsConnector.connectorConfigUid,
+    });
+    await expect(noGcsBucket).rejects.toThrow(/the bucket of gs:\/\/no-such-bucket\/x.json does not exist/);
+    const { rows } = await jf.db.query<{ uid: number }>(`SELECT max(uid) AS uid FROM exports`);
+    const history = await (
+      await jf.temporal()
+    ).workflow
+      .getHandle(exportWorkflowId(jf.instanceId, rows[0]!.uid))
+      .fetchHistory();
+    const attempts = history.events?.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
+    // writeExport and finishExport, each on its first attempt.
+    expect(attempts).toEqual([1, 1]);
+
     const unreachable = await ConnectorConfig.create(
       {
         name: uniqueName('down'),

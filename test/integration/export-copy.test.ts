@@ -50,6 +50,7 @@ async function exportTo(
     format,
     options,
     connectorConfigUid: null,
+    overwrite: false,
   });
   const { rowsWritten } = await writeExport(jf, exportUid, progress);
   return { file, rowsWritten };

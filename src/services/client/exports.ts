@@ -10,8 +10,13 @@ import { requireUid } from '../../errors';
 import { connectorTypeOfScheme } from '../../connectors/connector-spec';
 import { CsvExportConfig, JsonExportConfig } from '../../export/config';
 import { parseDestination } from '../../export/destination';
-import { ExportFailedError, InvalidDestinationError, InvalidExportConfigError } from '../../export/errors';
-import { validateLocalDestination } from '../../export/local-destination';
+import {
+  ExportFailedError,
+  InvalidDestinationError,
+  InvalidExportConfigError,
+  InvalidExportOptionError,
+} from '../../export/errors';
+import { checkClientDestination } from '../../export/local-policy';
 import { exportSearchAttributes } from '../../shared/search-attributes';
 import { exportWorkflowId } from '../../shared/workflow-ids';
 import { startWorkflow } from '../../temporal/start-workflow';
@@ -24,6 +29,8 @@ export interface ExportOptions {
   config?: JsonExportConfig | CsvExportConfig;
   /** Connector config with credentials for a private s3:// or gs:// bucket; ignored for local files. */
   connectorConfigUid?: number;
+  /** Replace a local file that exists at the destination (default false: an existing file is refused). */
+  overwrite?: boolean;
 }
 
 /** Validates the destination and config, records the export, runs its workflow and returns when the file is complete. */
@@ -36,13 +43,15 @@ export async function exportBenchmarkExecution(
   const config = options.config ?? new JsonExportConfig();
   if (!(config instanceof JsonExportConfig) && !(config instanceof CsvExportConfig))
     throw new InvalidExportConfigError(config);
+  const overwrite = options.overwrite ?? false;
+  if (typeof overwrite !== 'boolean') throw new InvalidExportOptionError('overwrite', overwrite, 'true or false');
   const destination = parseDestination(filepath);
   let location: string;
   let connectorConfigUid: number | null = null;
   if (destination.kind === 'local') {
     // connectorConfigUid is ignored for local files, as the reference says.
     location = path.resolve(destination.path);
-    await validateLocalDestination(location);
+    await checkClientDestination(location, overwrite);
   } else {
     location = `${destination.kind}://${destination.bucket}/${destination.key}`;
     if (options.connectorConfigUid !== undefined) {
@@ -60,6 +69,7 @@ export async function exportBenchmarkExecution(
     format,
     options: exportOptions,
     connectorConfigUid,
+    overwrite,
   });
   const handle = await startWorkflow(
     ctx,

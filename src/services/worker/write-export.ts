@@ -42,7 +42,10 @@ export async function writeExport(
 
   const connector =
     record.connectorConfigUid === null ? undefined : await openConnector(ctx, record.connectorConfigUid);
-  const destination = await openDestination(record.destination, record.format, connector, ctx.config.storage);
+  const destination = await openDestination(record.destination, record.format, connector, ctx.config.storage, {
+    roots: ctx.config.exportRoots,
+    overwrite: record.overwrite,
+  });
   // Cancellation destroys the stream at once, so a write waiting for the destination to drain gives up too.
   const out = await destination.open().catch(async (err: unknown) => {
     await destination.abort();
