@@ -8,7 +8,7 @@ import { startLocalStack } from '../tools/local-stack';
 import { pickEvaluatorUid } from './pick-evaluator';
 
 await runMain(async () => {
-  const stack = await startLocalStack();
+  const stack = await startLocalStack(console.log, { database: 'demo' });
   try {
     const evaluator = await PromptEvaluator.get(await pickEvaluatorUid(stack.jf));
     if (!(await evaluator.getVersions()).includes('v1.0')) {

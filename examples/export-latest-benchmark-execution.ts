@@ -10,7 +10,7 @@ import { runMain } from '../src/run-main';
 import { startLocalStack } from '../tools/local-stack';
 
 await runMain(async () => {
-  const stack = await startLocalStack();
+  const stack = await startLocalStack(console.log, { database: 'demo' });
   try {
     const given = process.argv[2];
     const newest = await stack.jf.db.query<{ uid: number }>(`SELECT uid FROM benchmarks ORDER BY uid DESC LIMIT 1`);

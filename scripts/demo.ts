@@ -8,6 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
+import { redactUrl } from '../src/db/pool';
 import { JudgeflowError } from '../src/errors';
 import { runMain } from '../src/run-main';
 import { Benchmark, Criteria, CsvExportConfig, Dataset, PromptEvaluator, Slice } from '../src';
@@ -26,7 +27,7 @@ await runMain(async () => {
   const config = loadConfig();
   say('judgeflow demo: durable LLM-as-a-judge on Temporal\n');
 
-  const stack = await startLocalStack(say);
+  const stack = await startLocalStack(say, { database: 'demo' });
   const { modelName } = stack;
   say('');
   try {
@@ -134,7 +135,11 @@ await runMain(async () => {
     );
     say(
       `  and wrote its HTML report (agreement, confusion matrix, slices, disagreements; opens offline) to:\n    ${path.relative(root, reportFile)}` +
-        ` — the command line does the same: npx judgeflow report ${run.benchmarkExecutionUid}`,
+        ` — the command line does the same on the demo's database (below): npx judgeflow report ${run.benchmarkExecutionUid}`,
+    );
+    say(
+      `\nThe demo keeps its data in its own database, so the README's walkthrough starts on a fresh one; to look at the\n` +
+        `demo's with the command line: DATABASE_URL=${redactUrl(stack.jf.config.databaseUrl)} npx judgeflow benchmark list`,
     );
     say(
       `\nDone. The dev server keeps running (Web UI ${config.temporal.uiUrl}); \`npm run temporal -- stop\` stops it.`,

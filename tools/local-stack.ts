@@ -1,10 +1,11 @@
 /**
  * Everything a local run needs, started when missing: the Temporal dev server (left running), the local judge server
  * when no OPENAI_API_KEY is set, and a worker on the demo task queue; plus a connected Judgeflow client.
- * Used by `npm run demo` and the examples.
+ * Used by `npm run demo` and the examples (on the demo's own database), and `judgeflow dev`.
  */
 import path from 'node:path';
 import { loadConfig } from '../src/config';
+import { ensureDatabase, migrate } from '../src/db/migrate';
 import { startJudgeServer, type JudgeServer } from './judge-server';
 import { Judgeflow } from '../src/sdk/Judgeflow';
 import { resolveTemporalCli } from './temporal-cli';
@@ -26,6 +27,19 @@ export interface LocalStackOptions {
   taskQueue?: string;
   /** Stop the dev server on `stop()` when this call started it (`judgeflow dev`); the demo leaves it running. */
   stopServer?: boolean;
+  /**
+   * `demo`: the demo's own database beside DATABASE_URL's (created and migrated when missing), so what the demo and
+   * the examples make never shifts the uids of the database the command line uses. Default: DATABASE_URL's.
+   */
+  database?: 'demo' | 'configured';
+}
+
+/** The demo's database: JUDGEFLOW_DEMO_DATABASE_URL, else DATABASE_URL's database name with `_demo` appended. */
+export function demoDatabaseUrl(databaseUrl: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.JUDGEFLOW_DEMO_DATABASE_URL) return env.JUDGEFLOW_DEMO_DATABASE_URL;
+  const url = new URL(databaseUrl);
+  url.pathname = `${url.pathname}_demo`;
+  return url.toString();
 }
 
 export async function startLocalStack(
@@ -34,6 +48,11 @@ export async function startLocalStack(
 ): Promise<LocalStack> {
   const taskQueue = options.taskQueue ?? DEMO_TASK_QUEUE;
   const config = loadConfig();
+  const databaseUrl = options.database === 'demo' ? demoDatabaseUrl(config.databaseUrl) : config.databaseUrl;
+  if (options.database === 'demo') {
+    await ensureDatabase(databaseUrl);
+    await migrate(databaseUrl);
+  }
   const server = await ensureDevServer({
     address: config.temporal.address,
     uiPort: 8233,
@@ -63,12 +82,13 @@ export async function startLocalStack(
   }
 
   const worker = await spawnWorkerProcess({
+    DATABASE_URL: databaseUrl,
     TEMPORAL_TASK_QUEUE: taskQueue,
     OPENAI_BASE_URL: openai.baseUrl ?? '',
     OPENAI_API_KEY: openai.apiKey,
   });
   say(`• started a worker on task queue "${taskQueue}" (pid ${worker.pid})`);
-  const jf = await Judgeflow.connect({ config: { temporal: { taskQueue }, openai } });
+  const jf = await Judgeflow.connect({ config: { databaseUrl, temporal: { taskQueue }, openai } });
   return {
     jf,
     modelName,
