@@ -36,6 +36,16 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
   registerRepairCommand(program, cli);
 }
 
+type ExportCommandOptions = {
+  csv?: boolean;
+  sep: string;
+  quotechar: string;
+  /** false with --no-escapechar. */
+  escapechar: string | false;
+  connector?: number;
+  force?: boolean;
+} & WaitOption;
+
 /** `judgeflow export` */
 function registerExportCommand(program: Command, cli: Cli): void {
   program
@@ -47,34 +57,27 @@ function registerExportCommand(program: Command, cli: Cli): void {
     .option('--sep <char>', 'CSV separator', ',')
     .option('--quotechar <char>', 'CSV quote character', '"')
     .option('--escapechar <char>', 'CSV escape character', '\\')
+    .option('--no-escapechar', 'CSV without an escape character: quotes doubled, RFC 4180 (Excel, R)')
     .option('--connector <uid>', 'connector config with the credentials of a private bucket', uid)
     .option('--force', 'replace a local file that exists at the destination')
     .option('--wait', WAIT_HELP)
-    .action(
-      (
-        benchmarkExecutionUid: number,
-        destination: string,
-        o: {
-          csv?: boolean;
-          sep: string;
-          quotechar: string;
-          escapechar: string;
-          connector?: number;
-          force?: boolean;
-        } & WaitOption,
-      ) =>
-        cli.run(async (jf) => {
-          const execution = await BenchmarkExecution.get(benchmarkExecutionUid, jf);
-          await cli.needWorker(jf, o);
-          const config = o.csv
-            ? new CsvExportConfig({ sep: o.sep, quotechar: o.quotechar, escapechar: o.escapechar })
-            : new JsonExportConfig();
-          await execution.export(destination, { config, connectorConfigUid: o.connector, overwrite: !!o.force });
-          cli.output(
-            { benchmarkExecutionUid, destination, format: o.csv ? 'csv' : 'json' },
-            () => `exported benchmark execution ${benchmarkExecutionUid} to ${destination}`,
-          );
-        }),
+    .action((benchmarkExecutionUid: number, destination: string, o: ExportCommandOptions) =>
+      cli.run(async (jf) => {
+        const execution = await BenchmarkExecution.get(benchmarkExecutionUid, jf);
+        await cli.needWorker(jf, o);
+        const config = o.csv
+          ? new CsvExportConfig({
+              sep: o.sep,
+              quotechar: o.quotechar,
+              escapechar: o.escapechar === false ? null : o.escapechar,
+            })
+          : new JsonExportConfig();
+        await execution.export(destination, { config, connectorConfigUid: o.connector, overwrite: !!o.force });
+        cli.output(
+          { benchmarkExecutionUid, destination, format: o.csv ? 'csv' : 'json' },
+          () => `exported benchmark execution ${benchmarkExecutionUid} to ${destination}`,
+        );
+      }),
     );
 }
 

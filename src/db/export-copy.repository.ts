@@ -32,7 +32,8 @@ export type JsonShape = ExportValue | { object: [key: string, shape: JsonShape][
 export interface CsvDialect {
   sep: string;
   quotechar: string;
-  escapechar: string;
+  /** null: none, the quote character is doubled (RFC 4180; PostgreSQL's own default). */
+  escapechar: string | null;
 }
 
 /** Rows as PostgreSQL writes them, and how many there were (once the text has been read to its end). */
@@ -43,7 +44,9 @@ export interface ExportCopy {
 
 /** COPY takes one-byte delimiter, quote and escape characters; other dialects are written row by row. */
 export function copyWritesCsv(dialect: CsvDialect): boolean {
-  return [dialect.sep, dialect.quotechar, dialect.escapechar].every((c) => Buffer.byteLength(c) === 1);
+  return [dialect.sep, dialect.quotechar, dialect.escapechar ?? dialect.quotechar].every(
+    (c) => Buffer.byteLength(c) === 1,
+  );
 }
 
 /**
@@ -60,7 +63,7 @@ export function copyExportCsv(
   signal: AbortSignal,
 ): Promise<ExportCopy> {
   const sql = new ExportSql(query);
-  const quoteAll = /[\w.+-]/.test(dialect.escapechar);
+  const quoteAll = dialect.escapechar !== null && /[\w.+-]/.test(dialect.escapechar);
   const forceQuote: string[] = [];
   const select = columns.map((value, i) => {
     const { expr, type } = sql.value(value);
@@ -71,7 +74,7 @@ export function copyExportCsv(
     'FORMAT csv',
     `DELIMITER ${literal(dialect.sep)}`,
     `QUOTE ${literal(dialect.quotechar)}`,
-    `ESCAPE ${literal(dialect.escapechar)}`,
+    `ESCAPE ${literal(dialect.escapechar ?? dialect.quotechar)}`,
     ...(forceQuote.length ? [`FORCE_QUOTE (${forceQuote.join(', ')})`] : []),
   ];
   return copy(db, `COPY (${sql.select(select)}) TO STDOUT (${options.join(', ')})`, signal);

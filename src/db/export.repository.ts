@@ -10,7 +10,8 @@ export interface ExportRecord {
   benchmarkExecutionUid: number;
   destination: string;
   format: 'json' | 'csv';
-  options: { sep?: string; quotechar?: string; escapechar?: string };
+  /** The CSV options (CsvExportOptions) as given; keys that are absent take their defaults. */
+  options: { sep?: string; quotechar?: string; escapechar?: string | null };
   connectorConfigUid: number | null;
   /** Whether a local export may replace an existing file. */
   overwrite: boolean;

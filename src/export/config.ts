@@ -11,24 +11,24 @@ export interface CsvExportOptions {
   sep?: string;
   /** Quote character (default `"`). */
   quotechar?: string;
-  /** Escape character for the quote character inside quoted fields (default `\`). */
-  escapechar?: string;
+  /**
+   * Escape character for the quote character inside quoted fields (default `\`). `null`: none, the RFC 4180 dialect
+   * (Excel, R, Python's default `csv` dialect) — a quote character inside a field is doubled.
+   */
+  escapechar?: string | null;
 }
 
 export class CsvExportConfig {
   readonly format = 'csv' as const;
   readonly sep: string;
   readonly quotechar: string;
-  readonly escapechar: string;
+  /** null: quote characters are doubled (RFC 4180). */
+  readonly escapechar: string | null;
 
   constructor({ sep = ',', quotechar = '"', escapechar = '\\' }: CsvExportOptions = {}) {
-    const options = { sep, quotechar, escapechar } as const;
-    for (const [name, value] of Object.entries(options) as [keyof typeof options, unknown][]) {
-      if (typeof value !== 'string' || !/^.$/su.test(value)) {
-        throw new InvalidCsvOptionError(name, value, 'expected exactly one character');
-      }
-      if (value === '\n' || value === '\r') throw new InvalidCsvOptionError(name, value, 'a line break cannot be used');
-    }
+    requireCharacter('sep', sep);
+    requireCharacter('quotechar', quotechar);
+    if (escapechar !== null) requireCharacter('escapechar', escapechar, ', or null for none (RFC 4180)');
     if (sep === quotechar)
       throw new InvalidCsvOptionError('quotechar', quotechar, `must differ from sep ${JSON.stringify(sep)}`);
     if (sep === escapechar)
@@ -37,11 +37,18 @@ export class CsvExportConfig {
       throw new InvalidCsvOptionError(
         'escapechar',
         escapechar,
-        `must differ from quotechar ${JSON.stringify(quotechar)}`,
+        `must differ from quotechar ${JSON.stringify(quotechar)} (for quote doubling, RFC 4180, use null)`,
       );
     }
     this.sep = sep;
     this.quotechar = quotechar;
     this.escapechar = escapechar;
   }
+}
+
+function requireCharacter(name: 'sep' | 'quotechar' | 'escapechar', value: unknown, orElse = ''): void {
+  if (typeof value !== 'string' || !/^.$/su.test(value)) {
+    throw new InvalidCsvOptionError(name, value, `expected exactly one character${orElse}`);
+  }
+  if (value === '\n' || value === '\r') throw new InvalidCsvOptionError(name, value, 'a line break cannot be used');
 }

@@ -78,18 +78,21 @@ export class JsonWriter {
   }
 }
 
-/** csv-stringify options for an export dialect: sep → delimiter, quotechar → quote, escapechar → escape. */
+/**
+ * csv-stringify options for an export dialect: sep → delimiter, quotechar → quote, escapechar → escape (none: the
+ * quote character, which csv-stringify then doubles, as RFC 4180 says).
+ */
 function stringifyOptions(config: CsvExportConfig, quoteText: boolean): StringifyOptions {
   return {
     delimiter: config.sep,
     quote: config.quotechar,
-    escape: config.escapechar,
+    escape: config.escapechar ?? config.quotechar,
     record_delimiter: 'unix',
     cast: { boolean: (v) => (v ? 'true' : 'false') },
     // Readers with Python's semantics (csv.reader with escapechar) treat the escape character as an escape in
     // unquoted fields too: fields holding it are quoted (csv-stringify then doubles it). A lone CR ends a record
     // for every reader (csv-stringify leaves it bare). Records quote text, as PostgreSQL writes it for other dialects.
-    quoted_match: [config.escapechar, '\r', /^$/],
+    quoted_match: [...(config.escapechar === null ? [] : [config.escapechar]), '\r', /^$/],
     quoted_string: quoteText,
   };
 }

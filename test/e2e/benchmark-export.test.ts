@@ -26,8 +26,10 @@ import {
 } from '../../src';
 import { insertExport } from '../../src/db/export.repository';
 import { exportWorkflowId } from '../../src/shared/workflow-ids';
+import { runCli } from '../support/cli';
 import { uniqueName } from '../support/context';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
+import { readCsvsWithPandas, readCsvWithPython } from '../support/python-csv';
 import { scoredRows, waitUntil } from '../support/results';
 
 let stack: JudgedClient;
@@ -45,6 +47,10 @@ const tricky = [
   '',
   ' padded ',
   'a,b "c"',
+  '=1+1',
+  '-2+3',
+  '@SUM(A1:A2)',
+  '-1',
 ];
 
 beforeAll(async () => {
@@ -276,6 +282,35 @@ describe('benchmark execution and export', () => {
       expect(rec[`ground_truth.${criteria}`]).toBe(r.gt === null ? '' : String(r.gt));
       expect(['french', 'long'].filter((s) => rec[`slice.${s}`] === 'true')).toEqual(sliceOf(r.x_uid));
     }
+  });
+
+  // Regression: there was no RFC 4180 output (escapechar had to be a character other than the quote). Through the
+  // CLI, the export row and the worker's COPY.
+  it('exports RFC 4180 CSV from the CLI, which Python and pandas read with their defaults', async () => {
+    const file = path.join(dir, 'rfc4180.csv');
+    const uid = String(execution.benchmarkExecutionUid);
+    const r = await runCli(jf.config.temporal.taskQueue, ['export', uid, file, '--csv', '--no-escapechar']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const text = fs.readFileSync(file, 'utf8');
+    // Quotes doubled, as RFC 4180 says, and no escape character.
+    expect(text).toContain('"a,b ""c"""');
+    const { rows } = await expected();
+    const options = { sep: ',', quotechar: '"', escapechar: null };
+    for (const [head, ...records] of [readCsvWithPython(text, options), readCsvsWithPandas([{ text, options }])[0]!]) {
+      expect(records).toHaveLength(30);
+      const byXUid = new Map(records.map((rec) => [rec[0], Object.fromEntries(head!.map((h, i) => [h, rec[i]]))]));
+      for (const row of rows) {
+        const rec = byXUid.get(row.x_uid)!;
+        expect(rec.response).toBe(row.data.response);
+        expect(rec[`${row.ev}.rationale`]).toBe(row.rationale ?? '');
+        expect(rec[`${row.ev}.score`]).toBe(row.score === null ? '' : String(row.score));
+      }
+    }
+    const stored = await jf.db.query<{ options: unknown }>(`SELECT options FROM exports WHERE destination = $1`, [
+      file,
+    ]);
+    expect(stored.rows[0]?.options).toEqual({ sep: ',', quotechar: '"', escapechar: null });
   });
 
   it('refuses an existing file unless asked to overwrite, in one line, and replaces it when asked', async () => {

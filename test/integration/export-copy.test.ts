@@ -15,7 +15,7 @@ import { writeExport } from '../../src/services/worker/write-export';
 import { connectTestClient } from '../support/context';
 import { csvDialects, valuesFor } from '../support/csv-cases';
 import { seedScoredExecution, type SeededDatapoint } from '../support/export-seed';
-import { readCsvWithPython } from '../support/python-csv';
+import { readCsvsWithPandas, readCsvWithPython, type CsvReadOptions } from '../support/python-csv';
 
 let jf: Judgeflow;
 let dir: string;
@@ -30,7 +30,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-type CsvOptions = { sep: string; quotechar: string; escapechar: string };
+type CsvOptions = CsvReadOptions;
 
 /** Exports the execution to a new local file through the export service, as the export activity does. */
 async function exportTo(
@@ -86,11 +86,17 @@ describe.each(csvDialects)('CSV with sep=$sep quotechar=$quotechar escapechar=$e
     expect(records.map((r) => pick(r))).toEqual(expected());
   });
 
+  it('reads back byte-identical with pandas', () => {
+    const [head, ...records] = readCsvsWithPandas([{ text, options }])[0]!;
+    expect(head!.slice(0, 4)).toEqual(['x_uid', 'split', 'value', WEIRD]);
+    expect(records.map((r) => pick(r))).toEqual(expected());
+  });
+
   it('reads back byte-identical with csv-parse, telling empty strings from missing values', () => {
     const records = parse(text, {
       delimiter: options.sep,
       quote: options.quotechar,
-      escape: options.escapechar,
+      escape: options.escapechar ?? options.quotechar,
       relax_quotes: false,
       from_line: 2,
       cast: (value, context) => (value === '' && !context.quoting ? null : value),

@@ -1,16 +1,63 @@
-/** Reads CSV text back with Python's own `csv.reader` (the reference SDK's ecosystem), as an independent reader. */
+/**
+ * Reads CSV text back with Python's own `csv.reader` (the reference SDK's ecosystem) and with pandas, as independent
+ * readers configured for the export's dialect: `escapechar: null` is RFC 4180 (quotes doubled, no escape character).
+ * Each call reads any number of texts in one Python process (starting Python and importing pandas take seconds).
+ */
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 
-const script = `
-import csv, io, json, sys
-options = json.loads(sys.argv[1])
-text = sys.stdin.buffer.read().decode('utf-8')
-rows = list(csv.reader(io.StringIO(text, newline=''), delimiter=options['sep'], quotechar=options['quotechar'],
-                       escapechar=options['escapechar']))
-sys.stdout.write(json.dumps(rows))
+export interface CsvReadOptions {
+  sep: string;
+  quotechar: string;
+  escapechar: string | null;
+}
+
+export interface CsvText {
+  text: string;
+  options: CsvReadOptions;
+}
+
+const csvModule = `
+def read(text, o):
+    return list(csv.reader(io.StringIO(text, newline=''), delimiter=o['sep'], quotechar=o['quotechar'],
+                           escapechar=o['escapechar'], doublequote=True))
 `;
 
-export function readCsvWithPython(text: string, o: { sep: string; quotechar: string; escapechar: string }): string[][] {
-  const out = execFileSync('python3', ['-c', script, JSON.stringify(o)], { input: text, maxBuffer: 1 << 28 });
-  return JSON.parse(out.toString('utf8')) as string[][];
+// As README's snippet reads an export: every cell a string, empty cells as "" (not NaN). The header is row 0.
+const pandas = `
+import pandas as pd
+def read(text, o):
+    df = pd.read_csv(io.StringIO(text), sep=o['sep'], quotechar=o['quotechar'], escapechar=o['escapechar'],
+                     doublequote=True, keep_default_na=False, dtype=str, engine='python' if len(o['sep'].encode()) > 1 else 'c')
+    return [list(df.columns)] + df.values.tolist()
+`;
+
+const main = `
+texts = json.loads(sys.stdin.buffer.read().decode('utf-8'))
+sys.stdout.write(json.dumps([read(t['text'], t['options']) for t in texts]))
+`;
+
+function run(python: string, reader: string, texts: CsvText[]): string[][][] {
+  const script = `import csv, io, json, sys\n${reader}\n${main}`;
+  const out = execFileSync(python, ['-c', script], { input: JSON.stringify(texts), maxBuffer: 1 << 28 });
+  return JSON.parse(out.toString('utf8')) as string[][][];
+}
+
+/** The records of each text as `csv.reader` reads them (the header is the first). */
+export function readCsvsWithPython(texts: CsvText[]): string[][][] {
+  return run('python3', csvModule, texts);
+}
+
+export function readCsvWithPython(text: string, options: CsvReadOptions): string[][] {
+  return readCsvsWithPython([{ text, options }])[0]!;
+}
+
+let pandasPython: string | undefined;
+
+/** The header and the records of each text as pandas reads them. A Python with pandas: scripts/install-pandas.sh. */
+export function readCsvsWithPandas(texts: CsvText[]): string[][][] {
+  pandasPython ??= execFileSync('bash', [path.resolve(import.meta.dirname, '../../scripts/install-pandas.sh')], {
+    encoding: 'utf8',
+  }).trim();
+  return run(pandasPython, pandas, texts);
 }

@@ -117,6 +117,8 @@ describe('CSV export', () => {
     {},
     { sep: ';', quotechar: "'", escapechar: '/' },
     { sep: '\t', quotechar: '|', escapechar: '^' },
+    { escapechar: null },
+    { sep: ';', quotechar: "'", escapechar: null },
   ]) {
     it(`round-trips every value through csv-parse with ${JSON.stringify(options)}`, async () => {
       const config = new CsvExportConfig(options);
@@ -124,7 +126,7 @@ describe('CSV export', () => {
       const records: string[][] = parse(text, {
         delimiter: config.sep,
         quote: config.quotechar,
-        escape: config.escapechar,
+        escape: config.escapechar ?? config.quotechar,
       });
       expect(records[0]?.[0]).toBe('x_uid');
       const data = records.slice(1);
@@ -151,6 +153,26 @@ describe('CSV export', () => {
     );
     expect(() => new CsvExportConfig({ escapechar: '"' })).toThrow(/must differ from quotechar/);
     expect(() => new CsvExportConfig({ sep: '\n' })).toThrow(/line break/);
+  });
+
+  it('takes escapechar null (RFC 4180), and names the option and what it expects otherwise', () => {
+    expect(new CsvExportConfig({ escapechar: null })).toMatchObject({ sep: ',', quotechar: '"', escapechar: null });
+    expect(new CsvExportConfig()).toMatchObject({ escapechar: '\\' });
+    const refused = (options: object) => {
+      try {
+        new CsvExportConfig(options);
+      } catch (err) {
+        expect(err).toBeInstanceOf(InvalidCsvOptionError);
+        return { option: (err as InvalidCsvOptionError).option, message: (err as Error).message };
+      }
+      throw new Error(`accepted ${JSON.stringify(options)}`);
+    };
+    expect(refused({ escapechar: '' })).toEqual({
+      option: 'escapechar',
+      message: 'CsvExportConfig escapechar "" is invalid: expected exactly one character, or null for none (RFC 4180)',
+    });
+    expect(refused({ escapechar: '"' }).message).toMatch(/must differ from quotechar.*RFC 4180, use null/);
+    expect(refused({ sep: '"', escapechar: null }).option).toBe('quotechar');
   });
 });
 
