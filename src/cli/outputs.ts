@@ -42,6 +42,7 @@ type ExportCommandOptions = {
   quotechar: string;
   /** false with --no-escapechar. */
   escapechar: string | false;
+  formulaGuard?: boolean;
   connector?: number;
   force?: boolean;
 } & WaitOption;
@@ -58,6 +59,10 @@ function registerExportCommand(program: Command, cli: Cli): void {
     .option('--quotechar <char>', 'CSV quote character', '"')
     .option('--escapechar <char>', 'CSV escape character', '\\')
     .option('--no-escapechar', 'CSV without an escape character: quotes doubled, RFC 4180 (Excel, R)')
+    .option(
+      '--formula-guard',
+      "prefix CSV cells starting with = + - @ tab or CR with ' so spreadsheets do not run them (changes the text)",
+    )
     .option('--connector <uid>', 'connector config with the credentials of a private bucket', uid)
     .option('--force', 'replace a local file that exists at the destination')
     .option('--wait', WAIT_HELP)
@@ -70,6 +75,7 @@ function registerExportCommand(program: Command, cli: Cli): void {
               sep: o.sep,
               quotechar: o.quotechar,
               escapechar: o.escapechar === false ? null : o.escapechar,
+              formulaGuard: o.formulaGuard === true,
             })
           : new JsonExportConfig();
         await execution.export(destination, { config, connectorConfigUid: o.connector, overwrite: !!o.force });

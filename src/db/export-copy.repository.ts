@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { FORMULA_GUARD_PATTERN, FORMULA_GUARD_PREFIX } from '../shared/formula-guard';
 import { exportRowSource, type ExportRowQuery } from './export.repository';
 import type { Db } from './pool';
 
@@ -34,6 +35,8 @@ export interface CsvDialect {
   quotechar: string;
   /** null: none, the quote character is doubled (RFC 4180; PostgreSQL's own default). */
   escapechar: string | null;
+  /** Text cells that a spreadsheet would run as formulas are prefixed (src/shared/formula-guard.ts). */
+  formulaGuard: boolean;
 }
 
 /** Rows as PostgreSQL writes them, and how many there were (once the text has been read to its end). */
@@ -53,7 +56,7 @@ export function copyWritesCsv(dialect: CsvDialect): boolean {
  * CSV records (no header) with `columns` in order: missing values as empty unquoted fields, empty strings quoted.
  * Text values are always quoted: PostgreSQL quotes only for the separator, quote character or a line break, and a
  * bare escape character would be read as an escape by Python's csv module. Numbers and booleans are quoted too when
- * the escape character could appear in them.
+ * the escape character could appear in them. With the formula guard, text values are guarded as PostgreSQL reads them.
  */
 export function copyExportCsv(
   db: Db,
@@ -68,7 +71,7 @@ export function copyExportCsv(
   const select = columns.map((value, i) => {
     const { expr, type } = sql.value(value);
     if (type === 'text' || quoteAll) forceQuote.push(`c${i}`);
-    return `${type === 'boolean' ? booleanText(expr) : expr} AS c${i}`;
+    return `${cellText(expr, type, dialect)} AS c${i}`;
   });
   const options = [
     'FORMAT csv',
@@ -140,6 +143,18 @@ async function copy(db: Db, text: string, signal: AbortSignal): Promise<ExportCo
 }
 
 const literal = (v: string) => pg.escapeLiteral(v);
+
+/**
+ * A CSV cell's text: booleans as true/false; text through the formula guard when asked (the pattern JavaScript
+ * uses too, so both writers guard the same cells).
+ */
+function cellText(expr: string, type: SqlType, dialect: CsvDialect): string {
+  if (type === 'boolean') return booleanText(expr);
+  if (type === 'text' && dialect.formulaGuard) {
+    return `regexp_replace(${expr}, ${literal(FORMULA_GUARD_PATTERN)}, ${literal(FORMULA_GUARD_PREFIX)})`;
+  }
+  return expr;
+}
 
 const booleanText = (expr: string) => `CASE WHEN ${expr} THEN 'true' WHEN NOT ${expr} THEN 'false' END`;
 

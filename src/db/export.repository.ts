@@ -11,7 +11,7 @@ export interface ExportRecord {
   destination: string;
   format: 'json' | 'csv';
   /** The CSV options (CsvExportOptions) as given; keys that are absent take their defaults. */
-  options: { sep?: string; quotechar?: string; escapechar?: string | null };
+  options: { sep?: string; quotechar?: string; escapechar?: string | null; formulaGuard?: boolean };
   connectorConfigUid: number | null;
   /** Whether a local export may replace an existing file. */
   overwrite: boolean;

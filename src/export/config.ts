@@ -16,6 +16,13 @@ export interface CsvExportOptions {
    * (Excel, R, Python's default `csv` dialect) — a quote character inside a field is doubled.
    */
   escapechar?: string | null;
+  /**
+   * Prefix text cells and header cells that start with `=`, `+`, `-`, `@`, a tab or a carriage return with `'`, so
+   * a spreadsheet shows them as text instead of running them as formulas (OWASP "CSV injection"); plain numbers
+   * such as `-1` are left as they are. It changes the cell text: programs that read the file get the `'` too.
+   * Default false.
+   */
+  formulaGuard?: boolean;
 }
 
 export class CsvExportConfig {
@@ -24,11 +31,14 @@ export class CsvExportConfig {
   readonly quotechar: string;
   /** null: quote characters are doubled (RFC 4180). */
   readonly escapechar: string | null;
+  readonly formulaGuard: boolean;
 
-  constructor({ sep = ',', quotechar = '"', escapechar = '\\' }: CsvExportOptions = {}) {
+  constructor({ sep = ',', quotechar = '"', escapechar = '\\', formulaGuard = false }: CsvExportOptions = {}) {
     requireCharacter('sep', sep);
     requireCharacter('quotechar', quotechar);
     if (escapechar !== null) requireCharacter('escapechar', escapechar, ', or null for none (RFC 4180)');
+    if (typeof formulaGuard !== 'boolean')
+      throw new InvalidCsvOptionError('formulaGuard', formulaGuard, 'expected true or false');
     if (sep === quotechar)
       throw new InvalidCsvOptionError('quotechar', quotechar, `must differ from sep ${JSON.stringify(sep)}`);
     if (sep === escapechar)
@@ -43,6 +53,7 @@ export class CsvExportConfig {
     this.sep = sep;
     this.quotechar = quotechar;
     this.escapechar = escapechar;
+    this.formulaGuard = formulaGuard;
   }
 }
 

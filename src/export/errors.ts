@@ -3,7 +3,7 @@ import { JudgeflowError, ValidationError, show } from '../errors';
 
 export class InvalidCsvOptionError extends ValidationError {
   constructor(
-    readonly option: 'sep' | 'quotechar' | 'escapechar',
+    readonly option: 'sep' | 'quotechar' | 'escapechar' | 'formulaGuard',
     readonly value: unknown,
     expected: string,
   ) {

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { pipeline, type Readable, type Writable } from 'node:stream';
 import { stringify, type Options as StringifyOptions, type Stringifier } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
+import { guardFormula } from '../shared/formula-guard';
 import type { CsvExportConfig } from './config';
 import {
   csvColumns,
@@ -80,7 +81,7 @@ export class JsonWriter {
 
 /**
  * csv-stringify options for an export dialect: sep → delimiter, quotechar → quote, escapechar → escape (none: the
- * quote character, which csv-stringify then doubles, as RFC 4180 says).
+ * quote character, which csv-stringify then doubles, as RFC 4180 says); the formula guard casts every text cell.
  */
 function stringifyOptions(config: CsvExportConfig, quoteText: boolean): StringifyOptions {
   return {
@@ -88,7 +89,11 @@ function stringifyOptions(config: CsvExportConfig, quoteText: boolean): Stringif
     quote: config.quotechar,
     escape: config.escapechar ?? config.quotechar,
     record_delimiter: 'unix',
-    cast: { boolean: (v) => (v ? 'true' : 'false') },
+    cast: {
+      boolean: (v) => (v ? 'true' : 'false'),
+      // Strings only: a number (a score of -1) is no formula. Header cells are strings too.
+      ...(config.formulaGuard ? { string: guardFormula } : {}),
+    },
     // Readers with Python's semantics (csv.reader with escapechar) treat the escape character as an escape in
     // unquoted fields too: fields holding it are quoted (csv-stringify then doubles it). A lone CR ends a record
     // for every reader (csv-stringify leaves it bare). Records quote text, as PostgreSQL writes it for other dialects.

@@ -284,17 +284,25 @@ describe('benchmark execution and export', () => {
     }
   });
 
-  // Regression: there was no RFC 4180 output (escapechar had to be a character other than the quote). Through the
-  // CLI, the export row and the worker's COPY.
-  it('exports RFC 4180 CSV from the CLI, which Python and pandas read with their defaults', async () => {
+  // Regression: there was no RFC 4180 output (escapechar had to be a character other than the quote), and cells a
+  // spreadsheet runs as formulas were written verbatim. Through the CLI, the export row and the worker's COPY.
+  it('exports RFC 4180 CSV with the formula guard from the CLI, which Python and pandas read with their defaults', async () => {
     const file = path.join(dir, 'rfc4180.csv');
     const uid = String(execution.benchmarkExecutionUid);
-    const r = await runCli(jf.config.temporal.taskQueue, ['export', uid, file, '--csv', '--no-escapechar']);
+    const r = await runCli(jf.config.temporal.taskQueue, [
+      'export',
+      uid,
+      file,
+      '--csv',
+      '--no-escapechar',
+      '--formula-guard',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const text = fs.readFileSync(file, 'utf8');
     // Quotes doubled, as RFC 4180 says, and no escape character.
     expect(text).toContain('"a,b ""c"""');
+    const guarded: Record<string, string> = { '=1+1': "'=1+1", '-2+3': "'-2+3", '@SUM(A1:A2)': "'@SUM(A1:A2)" };
     const { rows } = await expected();
     const options = { sep: ',', quotechar: '"', escapechar: null };
     for (const [head, ...records] of [readCsvWithPython(text, options), readCsvsWithPandas([{ text, options }])[0]!]) {
@@ -302,7 +310,7 @@ describe('benchmark execution and export', () => {
       const byXUid = new Map(records.map((rec) => [rec[0], Object.fromEntries(head!.map((h, i) => [h, rec[i]]))]));
       for (const row of rows) {
         const rec = byXUid.get(row.x_uid)!;
-        expect(rec.response).toBe(row.data.response);
+        expect(rec.response).toBe(guarded[row.data.response!] ?? row.data.response);
         expect(rec[`${row.ev}.rationale`]).toBe(row.rationale ?? '');
         expect(rec[`${row.ev}.score`]).toBe(row.score === null ? '' : String(row.score));
       }
@@ -310,7 +318,7 @@ describe('benchmark execution and export', () => {
     const stored = await jf.db.query<{ options: unknown }>(`SELECT options FROM exports WHERE destination = $1`, [
       file,
     ]);
-    expect(stored.rows[0]?.options).toEqual({ sep: ',', quotechar: '"', escapechar: null });
+    expect(stored.rows[0]?.options).toEqual({ sep: ',', quotechar: '"', escapechar: null, formulaGuard: true });
   });
 
   it('refuses an existing file unless asked to overwrite, in one line, and replaces it when asked', async () => {

@@ -13,7 +13,7 @@ import { insertExport } from '../../src/db/export.repository';
 import type { Judgeflow } from '../../src/sdk/Judgeflow';
 import { writeExport } from '../../src/services/worker/write-export';
 import { connectTestClient } from '../support/context';
-import { csvDialects, valuesFor } from '../support/csv-cases';
+import { csvDialects, formulaCases, valuesFor } from '../support/csv-cases';
 import { seedScoredExecution, type SeededDatapoint } from '../support/export-seed';
 import { readCsvsWithPandas, readCsvWithPython, type CsvReadOptions } from '../support/python-csv';
 
@@ -30,7 +30,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-type CsvOptions = CsvReadOptions;
+type CsvOptions = CsvReadOptions & { formulaGuard: boolean };
 
 /** Exports the execution to a new local file through the export service, as the export activity does. */
 async function exportTo(
@@ -107,6 +107,56 @@ describe.each(csvDialects)('CSV with sep=$sep quotechar=$quotechar escapechar=$e
     expect(records.at(-1)![2]).toBe('');
   });
 });
+
+// Regression: cells a spreadsheet runs as formulas were written verbatim; with formulaGuard they are prefixed with '.
+describe.each([csvDialects[0]!, csvDialects[5]!, csvDialects.at(-1)!])(
+  'the formula guard with sep=$sep quotechar=$quotechar escapechar=$escapechar',
+  (options) => {
+    const cases = formulaCases(options);
+    let uid: number;
+
+    beforeAll(async () => {
+      const seeded = await seedScoredExecution(jf.db, {
+        columns: ['value', '=HYPERLINK("x")', 'number'],
+        evaluatorName: '@judge',
+        datapoints: cases.map(([v], i) => ({
+          xUid: `x${i}`,
+          data: { value: v, '=HYPERLINK("x")': v, number: -1 },
+          // A score of -1 is a number, never guarded.
+          result: { score: -1, rationale: v },
+        })),
+      });
+      uid = seeded.benchmarkExecutionUid;
+    });
+
+    const cells = (records: string[][]) => records.map((r) => [r[2], r[3], r[4], r[6], r[7]]);
+
+    it('prefixes header and text cells with a quote when asked, as Python and pandas read them', async () => {
+      const { file } = await exportTo(uid, 'csv', { ...options, formulaGuard: true });
+      const text = fs.readFileSync(file, 'utf8');
+      for (const [head, ...records] of [
+        readCsvWithPython(text, options),
+        readCsvsWithPandas([{ text, options }])[0]!,
+      ]) {
+        expect(head!.slice(2, 7)).toEqual([
+          'value',
+          `'=HYPERLINK("x")`,
+          'number',
+          'ground_truth.quality',
+          `'@judge.score`,
+        ]);
+        expect(cells(records)).toEqual(cases.map(([, guarded]) => [guarded, guarded, '-1', '-1', guarded]));
+      }
+    });
+
+    it('writes every cell as it is without the guard', async () => {
+      const { file } = await exportTo(uid, 'csv', options);
+      const [head, ...records] = readCsvWithPython(fs.readFileSync(file, 'utf8'), options);
+      expect(head!.slice(2, 7)).toEqual(['value', '=HYPERLINK("x")', 'number', 'ground_truth.quality', '@judge.score']);
+      expect(cells(records)).toEqual(cases.map(([v]) => [v, v, '-1', '-1', v]));
+    });
+  },
+);
 
 /** Every kind of stored result, ground truth and slice membership, and user values of every JSON type. */
 const datapoints: SeededDatapoint[] = [

@@ -118,7 +118,7 @@ describe('CSV export', () => {
     { sep: ';', quotechar: "'", escapechar: '/' },
     { sep: '\t', quotechar: '|', escapechar: '^' },
     { escapechar: null },
-    { sep: ';', quotechar: "'", escapechar: null },
+    { sep: ';', quotechar: "'", escapechar: null, formulaGuard: true },
   ]) {
     it(`round-trips every value through csv-parse with ${JSON.stringify(options)}`, async () => {
       const config = new CsvExportConfig(options);
@@ -155,9 +155,14 @@ describe('CSV export', () => {
     expect(() => new CsvExportConfig({ sep: '\n' })).toThrow(/line break/);
   });
 
-  it('takes escapechar null (RFC 4180), and names the option and what it expects otherwise', () => {
-    expect(new CsvExportConfig({ escapechar: null })).toMatchObject({ sep: ',', quotechar: '"', escapechar: null });
-    expect(new CsvExportConfig()).toMatchObject({ escapechar: '\\' });
+  it('takes escapechar null (RFC 4180) and formulaGuard, and names the option and what it expects otherwise', () => {
+    expect(new CsvExportConfig({ escapechar: null, formulaGuard: true })).toMatchObject({
+      sep: ',',
+      quotechar: '"',
+      escapechar: null,
+      formulaGuard: true,
+    });
+    expect(new CsvExportConfig()).toMatchObject({ escapechar: '\\', formulaGuard: false });
     const refused = (options: object) => {
       try {
         new CsvExportConfig(options);
@@ -167,6 +172,10 @@ describe('CSV export', () => {
       }
       throw new Error(`accepted ${JSON.stringify(options)}`);
     };
+    expect(refused({ formulaGuard: 'yes' })).toEqual({
+      option: 'formulaGuard',
+      message: 'CsvExportConfig formulaGuard "yes" is invalid: expected true or false',
+    });
     expect(refused({ escapechar: '' })).toEqual({
       option: 'escapechar',
       message: 'CsvExportConfig escapechar "" is invalid: expected exactly one character, or null for none (RFC 4180)',

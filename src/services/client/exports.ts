@@ -61,7 +61,12 @@ export async function exportBenchmarkExecution(
   const format = config instanceof CsvExportConfig ? 'csv' : 'json';
   const exportOptions =
     config instanceof CsvExportConfig
-      ? { sep: config.sep, quotechar: config.quotechar, escapechar: config.escapechar }
+      ? {
+          sep: config.sep,
+          quotechar: config.quotechar,
+          escapechar: config.escapechar,
+          formulaGuard: config.formulaGuard,
+        }
       : {};
   const exportUid = await insertExport(ctx.db, {
     benchmarkExecutionUid: execution.uid,
