@@ -279,11 +279,14 @@ function registerCriteriaGroundTruthCommand(program: Command, cli: Cli): void {
               `dataset ${d.datasetUid} has no column "${o.column}"; its columns are ${d.columns.join(', ')}`,
             );
           const column = o.column;
+          // Own properties only: a row without a `constructor` column has no label there.
+          const cell = (r: { data: Record<string, unknown> }) =>
+            Object.hasOwn(r.data, column) ? r.data[column] : null;
           truth = Object.fromEntries(
             (await d.rows())
-              .filter((r) => r.data[column] !== undefined && r.data[column] !== null && r.data[column] !== '')
+              .filter((r) => cell(r) !== undefined && cell(r) !== null && cell(r) !== '')
               .map((r) => {
-                const v = r.data[column];
+                const v = cell(r);
                 return [r.xUid, typeof v === 'number' || /^-?\d+$/.test(String(v)) ? Number(v) : String(v)];
               }),
           );

@@ -76,7 +76,8 @@ export function matchesSliceFilter(f: SliceFilter, row: { split: string; data: R
   if ('or' in f) return f.or.some((g) => matchesSliceFilter(g, row));
   if ('not' in f) return !matchesSliceFilter(f.not, row);
   if ('split' in f) return [f.split].flat().includes(row.split);
-  const cell = row.data[f.column];
+  // Own properties only: a row without a `constructor` column has no value there, not Object's constructor.
+  const cell = Object.hasOwn(row.data, f.column) ? row.data[f.column] : undefined;
   const text = cell === undefined || cell === null ? '' : typeof cell === 'string' ? cell : JSON.stringify(cell);
   switch (f.op) {
     case 'eq':

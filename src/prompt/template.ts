@@ -45,7 +45,8 @@ export function compileTemplate(template: string): RenderTemplate {
         out += part;
         continue;
       }
-      const value = row[part.name];
+      // Own properties only: a row without a `constructor` or `toString` column must not render Object's.
+      const value = Object.hasOwn(row, part.name) ? row[part.name] : undefined;
       if (value === undefined || value === null) throw new MissingTemplateValueError(part.name, Object.keys(row));
       out += typeof value === 'string' ? value : JSON.stringify(value);
     }

@@ -51,4 +51,15 @@ describe('slice filters', () => {
     );
     expect(() => validateSliceFilter({ and: [] }, columns, splits)).toThrow(InvalidSliceFilterError);
   });
+
+  it("reads only the row's own columns: a row without `constructor` has no value there (no TypeError)", () => {
+    const without = row('dev', { lang: 'en' });
+    const withIt = row('dev', JSON.parse('{"constructor": "Builder", "__proto__": "p"}') as Record<string, unknown>);
+    const contains: SliceFilter = { column: 'constructor', op: 'contains', value: 'build' };
+    expect(matchesSliceFilter(contains, without)).toBe(false);
+    expect(matchesSliceFilter(contains, withIt)).toBe(true);
+    expect(matchesSliceFilter({ column: 'toString', op: 'gt', value: 0 }, without)).toBe(false);
+    expect(matchesSliceFilter({ column: 'constructor', op: 'eq', value: '' }, without)).toBe(true);
+    expect(matchesSliceFilter({ column: '__proto__', op: 'eq', value: 'p' }, withIt)).toBe(true);
+  });
 });

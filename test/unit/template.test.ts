@@ -26,4 +26,15 @@ describe('prompt templates', () => {
     expect(() => renderTemplate('{{missing}}', { present: 1 })).toThrow(MissingTemplateValueError);
     expect(() => renderTemplate('{{missing}}', { present: 1 })).toThrow(/\{\{missing\}\}.*present/);
   });
+
+  it("reads only the row's own columns: a missing `constructor` or `toString` is missing, not Object's", () => {
+    // JSON.parse, as PostgreSQL's rows arrive, gives `__proto__` as an own property like any other key.
+    const row = JSON.parse('{"__proto__": "proto text", "present": 1}') as Record<string, unknown>;
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(() => renderTemplate(`{{${name}}}`, row)).toThrow(MissingTemplateValueError);
+      expect(() => renderTemplate(`{{${name}}}`, row)).toThrow(`{{${name}}}`);
+    }
+    expect(renderTemplate('{{__proto__}}|{{present}}', row)).toBe('proto text|1');
+    expect(renderTemplate('{{constructor}}', { constructor: 'a column' })).toBe('a column');
+  });
 });

@@ -117,8 +117,8 @@ async function importDataset(
   const userColumns = read.columns.filter((c) => c !== X_UID_COLUMN && c !== SPLIT_COLUMN);
   const seen = new Map<string, number>();
   const points: NewDatapoint[] = read.rows.map(({ line, values }, position) => {
-    const xUid = cellText(values[X_UID_COLUMN]) ?? `row-${position}`;
-    const split = cellText(values[SPLIT_COLUMN]) ?? options.split;
+    const xUid = cellText(own(values, X_UID_COLUMN)) ?? `row-${position}`;
+    const split = cellText(own(values, SPLIT_COLUMN)) ?? options.split;
     if (!split) {
       const reason = `row has no split: give it a "${SPLIT_COLUMN}" value or pass the split option`;
       throw source === 'rows'
@@ -128,8 +128,9 @@ async function importDataset(
     const first = seen.get(xUid);
     if (first !== undefined) throw new DuplicateError('x_uid', xUid, `${where(line)} (first at ${where(first)})`);
     seen.set(xUid, line);
-    const data: Record<string, unknown> = {};
-    for (const c of userColumns) if (values[c] !== undefined) data[c] = values[c];
+    // Null prototype: `data.__proto__ = value` then stores a `__proto__` column instead of dropping it.
+    const data = Object.create(null) as Record<string, unknown>;
+    for (const c of userColumns) if (own(values, c) !== undefined) data[c] = values[c];
     return { xUid, split, data };
   });
   return ctx.db.withTransaction(async (tx) => {
@@ -138,6 +139,10 @@ async function importDataset(
     return (await findDataset(tx, uid))!;
   });
 }
+
+/** A row's own value of `column` (never one of Object.prototype's, for a column named `constructor`). */
+const own = (values: Record<string, unknown>, column: string): unknown =>
+  Object.hasOwn(values, column) ? values[column] : undefined;
 
 /** A cell as text, or undefined when empty/missing. Numbers become strings (x_uid 7 → "7"). */
 function cellText(value: unknown): string | undefined {
