@@ -234,14 +234,33 @@ export function requireNonEmptyString(
   requireMaxLength(what, value, maxLength);
 }
 
-/** Throws a ValidationError unless the string has at most `maxLength` characters. */
+/** Throws a ValidationError unless the string has at most `maxLength` characters and is storable text. */
 export function requireMaxLength(what: string, value: string, maxLength: number): void {
   if (value.length > maxLength) {
     throw new ValidationError(
       `${what} must be at most ${maxLength.toLocaleString('en')} characters, got ${show(value)}`,
     );
   }
+  const problem = textProblem(value);
+  if (problem) throw new ValidationError(`${what} ${problem}`);
 }
+
+/**
+ * Why PostgreSQL cannot store `value` as text or in JSON, or undefined: a NUL character (text and jsonb refuse
+ * U+0000) or a lone UTF-16 surrogate (not Unicode: jsonb refuses it, text would silently turn it into U+FFFD).
+ */
+export function textProblem(value: string): string | undefined {
+  const nul = value.indexOf('\0');
+  if (nul >= 0) return `contains a NUL character (U+0000) at character ${nul + 1}, which PostgreSQL cannot store`;
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone) {
+    const code = lone[0].charCodeAt(0).toString(16).toUpperCase();
+    return `contains a lone UTF-16 surrogate (U+${code}) at character ${lone.index + 1}, which is not Unicode text`;
+  }
+  return undefined;
+}
+// In a `u` regular expression a well-formed surrogate pair is one code point, not of category Cs.
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Throws a ValidationError naming `what` unless `value` is a uid: an integer from 1 to MAX_UID. */
 export function requireUid(what: string, value: unknown): asserts value is number {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { parse } from 'csv-parse';
 import { CsvError } from 'csv-parse';
 import { MalformedFileError } from '../errors';
+import { columnNameProblem } from './limits';
 
 export interface SourceRow {
   /** 1-based line of the row in the file (where it ends, for a CSV record spanning lines). */
@@ -34,6 +35,8 @@ export async function readCsvFile(file: string, options: { delimiter?: string } 
           if (name.trim() === '') throw new MalformedFileError(file, 1, 'the header has an empty column name');
           if (seen.has(name))
             throw new MalformedFileError(file, 1, `the header repeats column ${JSON.stringify(name)}`);
+          const problem = columnNameProblem(name);
+          if (problem) throw new MalformedFileError(file, 1, problem);
           seen.add(name);
         }
         columns = header;
@@ -78,10 +81,11 @@ export async function readJsonlFile(file: string): Promise<ReadDataset> {
       throw new MalformedFileError(file, line, 'expected a JSON object per line');
     }
     for (const key of Object.keys(value)) {
-      if (!seen.has(key)) {
-        seen.add(key);
-        columns.push(key);
-      }
+      if (seen.has(key)) continue;
+      const problem = columnNameProblem(key);
+      if (problem) throw new MalformedFileError(file, line, problem);
+      seen.add(key);
+      columns.push(key);
     }
     rows.push({ line, values: value as Record<string, unknown> });
   });

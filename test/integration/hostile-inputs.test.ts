@@ -1,30 +1,48 @@
 /**
- * Regression tests of the inputs an adversarial probe found doing silent damage: a row without its `constructor` or
- * `toString` column was rendered as "undefined" and paid for, a `__proto__` column was dropped, a slice filter on
- * `constructor` threw TypeError. Real PostgreSQL, Temporal, the judge server and the command line.
+ * Regression tests of the inputs an adversarial probe found reaching raw errors or silent damage: a row without its
+ * `constructor` or `toString` column was rendered as "undefined" and paid for, a `__proto__` column was dropped,
+ * a slice filter on `constructor` threw TypeError; NUL characters, lone surrogates, a 5,000-character x_uid and deep
+ * nesting reached PostgreSQL or V8 as raw errors, and an x_uid of `true` became `row-0`. Real PostgreSQL, Temporal,
+ * the judge server and the command line.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Benchmark, Criteria, Dataset, PromptEvaluator, Slice, type Judgeflow } from '../../src';
+import {
+  Benchmark,
+  Criteria,
+  Dataset,
+  MalformedFileError,
+  PromptEvaluator,
+  Slice,
+  ValidationError,
+  type Judgeflow,
+} from '../../src';
 import { runCli } from '../support/cli';
 import { uniqueName } from '../support/context';
+import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 
 let stack: JudgedClient;
 let jf: Judgeflow;
+let f: EvaluatorFixture;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-hostile-'));
 
 beforeAll(async () => {
   stack = await startJudgedClient(`hostile-inputs-${process.pid}`);
   jf = stack.jf;
+  f = await createEvaluatorFixture(jf, { rows: 2 });
 });
 
 afterAll(async () => {
   await stack?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+const count = async (table: string) =>
+  (await jf.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
 
 /** A file of these bytes (strings as UTF-8). */
 function file(name: string, ...parts: (string | Buffer)[]): string {
@@ -148,5 +166,86 @@ describe("rows are read by their own columns only (not Object.prototype's)", () 
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(await criteria.getGroundTruth()).toEqual({ a: 1 });
+  });
+});
+
+describe('a file PostgreSQL or V8 cannot take is refused at import, naming the line and the rule; nothing is written', () => {
+  const good = '{"x_uid":"ok","split":"test","t":"fine"}\n';
+  /** Random text that does not compress: PostgreSQL stores short strings of one letter compressed. */
+  const incompressible = (n: number) => randomBytes(n).toString('base64').slice(0, n);
+  it.each<[string, () => string, RegExp]>([
+    [
+      'a NUL character',
+      () => file('nul.jsonl', good, '{"x_uid":"n","split":"test","t":"a\\u0000b"}\n'),
+      /nul\.jsonl: line 2: column "t" contains a NUL character \(U\+0000\) at character 2/,
+    ],
+    [
+      'a lone surrogate',
+      () => file('surrogate.jsonl', good, '{"x_uid":"s","split":"test","t":{"k":["\\udc00"]}}\n'),
+      /surrogate\.jsonl: line 2: column "t" at \.k\[0\] contains a lone UTF-16 surrogate \(U\+DC00\)/,
+    ],
+    [
+      'a 5,000-character x_uid',
+      () => file('long-id.csv', 'x_uid,split,t\nok,test,1\n', `${incompressible(5000)},test,2\n`),
+      /long-id\.csv: line 3: x_uid must be at most 512 characters, got ".*"… \(a 5,000-character string\)/,
+    ],
+    [
+      'nesting 100,000 levels deep',
+      () => file('deep.jsonl', `{"x_uid":"d","split":"test","t":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`),
+      /deep\.jsonl: line 1: column "t" nests arrays or objects deeper than 100 levels/,
+    ],
+    [
+      'an x_uid of true',
+      () => file('true-id.jsonl', good, '{"x_uid":true,"split":"test","t":"x"}\n'),
+      /true-id\.jsonl: line 2: x_uid must be a string or a number, got true/,
+    ],
+  ])('%s', async (_case, write, message) => {
+    const at = write();
+    const datasets = await count('datasets');
+    const read = at.endsWith('.csv')
+      ? Dataset.fromCsv(at, { name: uniqueName('hostile-file') }, jf)
+      : Dataset.fromJsonl(at, { name: uniqueName('hostile-file') }, jf);
+    const err = await read.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MalformedFileError);
+    expect((err as Error).message).toMatch(message);
+    expect(await count('datasets')).toBe(datasets);
+  });
+
+  it('objects get the same rules, naming rows[i]; names and splits PostgreSQL cannot store are refused too', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const datasets = await count('datasets');
+    const refused: [() => Promise<unknown>, RegExp][] = [
+      [
+        () => Dataset.create({ name: uniqueName('o'), split: 'test', rows: [{ t: 'ok' }, { t: 'a\u0000' }] }, jf),
+        /rows\[1\]: column "t" contains a NUL character/,
+      ],
+      [
+        () => Dataset.create({ name: uniqueName('o'), split: 'test', rows: [{ x_uid: true, t: 1 }] }, jf),
+        /rows\[0\]: x_uid must be a string or a number, got true/,
+      ],
+      [
+        () => Dataset.create({ name: uniqueName('o'), split: 'test', rows: [{ t: cyclic }] }, jf),
+        /rows\[0\]: column "t" nests arrays or objects deeper than 100 levels/,
+      ],
+      [
+        () => Dataset.create({ name: `${uniqueName('o')}\u0000`, split: 'test', rows: [{ t: 1 }] }, jf),
+        /dataset name contains a NUL character/,
+      ],
+      [
+        () => Dataset.create({ name: uniqueName('o'), split: incompressible(5000), rows: [{ t: 1 }] }, jf),
+        /split must be at most 256 characters/,
+      ],
+      [
+        () => Benchmark.create({ name: `${uniqueName('b')}\ud800`, datasetUid: f.datasetUid }, jf),
+        /benchmark name contains a lone UTF-16 surrogate \(U\+D800\)/,
+      ],
+    ];
+    for (const [call, message] of refused) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).toMatch(message);
+    }
+    expect(await count('datasets')).toBe(datasets);
   });
 });

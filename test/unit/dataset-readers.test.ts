@@ -1,9 +1,21 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readCsvFile, readJsonlFile } from '../../src/dataset/readers';
 import { MalformedFileError } from '../../src/errors';
 
 const fixture = (name: string) => path.join(import.meta.dirname, '../fixtures', name);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-readers-'));
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+/** A file of these bytes (strings are written as UTF-8). */
+function file(name: string, ...parts: (string | Buffer)[]): string {
+  const at = path.join(dir, name);
+  fs.writeFileSync(at, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
+  return at;
+}
 
 describe('CSV reader', () => {
   it('keeps header order, quoted separators, quotes and newlines, with line numbers', async () => {
@@ -35,5 +47,24 @@ describe('JSONL reader', () => {
 
   it('names the line of invalid JSON', async () => {
     await expect(readJsonlFile(fixture('bad.jsonl'))).rejects.toThrow(/bad\.jsonl: line 2: not valid JSON/);
+  });
+});
+
+describe('columns', () => {
+  it('refuses a column name PostgreSQL cannot store, naming it and its line', async () => {
+    const csv = file('nul-name.csv', 'x_uid,a\0b\nx,1\n');
+    await expect(readCsvFile(csv)).rejects.toThrow(/line 1: column name "a\\u0000b" contains a NUL character/);
+    const jsonl = file('surrogate-name.jsonl', '{"a":1}\n{"\\ud800":1}\n');
+    await expect(readJsonlFile(jsonl)).rejects.toThrow(
+      /line 2: column name "\\ud800" contains a lone UTF-16 surrogate/,
+    );
+  });
+
+  it('keeps a __proto__ column as a column (an own property of the row, as constructor is)', async () => {
+    const csv = await readCsvFile(file('proto.csv', 'x_uid,__proto__,constructor\na,p,c\n'));
+    expect(csv.columns).toEqual(['x_uid', '__proto__', 'constructor']);
+    expect(Object.hasOwn(csv.rows[0]!.values, '__proto__')).toBe(true);
+    const jsonl = await readJsonlFile(file('proto.jsonl', '{"x_uid":"a","__proto__":"p"}\n'));
+    expect(jsonl.columns).toEqual(['x_uid', '__proto__']);
   });
 });

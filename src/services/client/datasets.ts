@@ -4,7 +4,6 @@
  * `row-<position>`) and a `split` (from a `split` column, else the `split` option); other columns are user columns.
  */
 import {
-  DuplicateError,
   EmptyDatasetError,
   MalformedFileError,
   NotFoundError,
@@ -13,6 +12,8 @@ import {
   show,
 } from '../../errors';
 import { readCsvFile, readJsonlFile, type ReadDataset, type SourceRow } from '../../dataset/readers';
+import { toDatapoints, userColumnsOf, type RowFailure } from '../../dataset/datapoints';
+import { columnNameProblem, MAX_SPLIT_LENGTH } from '../../dataset/limits';
 import {
   countBySplit,
   findDataset,
@@ -22,15 +23,12 @@ import {
   listDatasets as listDatasetRecords,
   type DatapointRecord,
   type DatasetRecord,
-  type NewDatapoint,
 } from '../../db/dataset.repository';
 import type { StorageContext } from '../common/context';
 
 export type { DatapointRecord, DatasetRecord } from '../../db/dataset.repository';
 
-/** Columns judgeflow reads itself; every other column is a user column. */
-export const X_UID_COLUMN = 'x_uid';
-export const SPLIT_COLUMN = 'split';
+export { SPLIT_COLUMN, X_UID_COLUMN } from '../../dataset/datapoints';
 
 export interface DatasetImportOptions {
   name: string;
@@ -54,12 +52,17 @@ export function createDataset(
     }
     for (const key of Object.keys(values)) {
       if (seen.has(key)) continue;
+      const problem = columnNameProblem(key);
+      if (problem) throw new ValidationError(`rows[${i}]: ${problem}`);
       seen.add(key);
       columns.push(key);
     }
     return { line: i, values: values as Record<string, unknown> };
   });
-  return importDataset(ctx, options, { columns, rows }, 'rows', (i) => `rows[${i}]`);
+  const fail: RowFailure = (i, reason) => {
+    throw new ValidationError(`rows[${i}]: ${reason}`);
+  };
+  return importDataset(ctx, options, { columns, rows }, { source: 'rows', where: (i) => `rows[${i}]`, fail });
 }
 
 export async function importCsvDataset(
@@ -68,7 +71,7 @@ export async function importCsvDataset(
   options: DatasetImportOptions & { delimiter?: string },
 ): Promise<DatasetRecord> {
   const read = await readCsvFile(file, { delimiter: options.delimiter });
-  return importDataset(ctx, options, read, file, (line) => `${file}: line ${line}`);
+  return importDataset(ctx, options, read, fileRows(file));
 }
 
 export async function importJsonlDataset(
@@ -77,7 +80,7 @@ export async function importJsonlDataset(
   options: DatasetImportOptions,
 ): Promise<DatasetRecord> {
   const read = await readJsonlFile(file);
-  return importDataset(ctx, options, read, file, (line) => `${file}: line ${line}`);
+  return importDataset(ctx, options, read, fileRows(file));
 }
 
 export async function requireDataset(ctx: StorageContext, datasetUid: number): Promise<DatasetRecord> {
@@ -105,48 +108,35 @@ export function countDatasetSplits(ctx: StorageContext, datasetUid: number): Pro
   return countBySplit(ctx.db, datasetUid);
 }
 
+/** Where the rows come from, for errors: a file names its line, an array the row's index. */
+interface RowSource {
+  source: string;
+  where: (line: number) => string;
+  fail: RowFailure;
+}
+
+const fileRows = (file: string): RowSource => ({
+  source: file,
+  where: (line) => `${file}: line ${line}`,
+  fail: (line, reason) => {
+    throw new MalformedFileError(file, line, reason);
+  },
+});
+
 async function importDataset(
   ctx: StorageContext,
   options: DatasetImportOptions,
   read: ReadDataset,
-  source: string,
-  where: (line: number) => string,
+  { source, where, fail }: RowSource,
 ): Promise<DatasetRecord> {
   requireNonEmptyString('dataset name', options.name);
+  if (options.split !== undefined) requireNonEmptyString('split', options.split, MAX_SPLIT_LENGTH);
   if (read.rows.length === 0) throw new EmptyDatasetError(source);
-  const userColumns = read.columns.filter((c) => c !== X_UID_COLUMN && c !== SPLIT_COLUMN);
-  const seen = new Map<string, number>();
-  const points: NewDatapoint[] = read.rows.map(({ line, values }, position) => {
-    const xUid = cellText(own(values, X_UID_COLUMN)) ?? `row-${position}`;
-    const split = cellText(own(values, SPLIT_COLUMN)) ?? options.split;
-    if (!split) {
-      const reason = `row has no split: give it a "${SPLIT_COLUMN}" value or pass the split option`;
-      throw source === 'rows'
-        ? new ValidationError(`${where(line)}: ${reason}`)
-        : new MalformedFileError(source, line, reason);
-    }
-    const first = seen.get(xUid);
-    if (first !== undefined) throw new DuplicateError('x_uid', xUid, `${where(line)} (first at ${where(first)})`);
-    seen.set(xUid, line);
-    // Null prototype: `data.__proto__ = value` then stores a `__proto__` column instead of dropping it.
-    const data = Object.create(null) as Record<string, unknown>;
-    for (const c of userColumns) if (own(values, c) !== undefined) data[c] = values[c];
-    return { xUid, split, data };
-  });
+  const userColumns = userColumnsOf(read);
+  const points = toDatapoints(read, userColumns, { split: options.split, where, fail });
   return ctx.db.withTransaction(async (tx) => {
     const uid = await insertDataset(tx, options.name, userColumns);
     await insertDatapoints(tx, uid, points);
     return (await findDataset(tx, uid))!;
   });
-}
-
-/** A row's own value of `column` (never one of Object.prototype's, for a column named `constructor`). */
-const own = (values: Record<string, unknown>, column: string): unknown =>
-  Object.hasOwn(values, column) ? values[column] : undefined;
-
-/** A cell as text, or undefined when empty/missing. Numbers become strings (x_uid 7 → "7"). */
-function cellText(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
-  return text ? text : undefined;
 }
