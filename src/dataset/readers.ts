@@ -1,12 +1,15 @@
 /**
  * Reads dataset files into rows with their source line numbers: CSV (csv-parse; the header gives the column
- * order) and JSONL (one JSON object per line; blank lines skipped). Errors name the file and the line.
+ * order) and JSONL (one JSON object per line; blank lines skipped), both UTF-8 (a byte order mark is skipped).
+ * Errors name the file and the line.
  */
 import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { CsvError } from 'csv-parse';
 import { MalformedFileError } from '../errors';
 import { columnNameProblem } from './limits';
+import { decodeUtf8, utf8Checked } from './utf8';
 
 export interface SourceRow {
   /** 1-based line of the row in the file (where it ends, for a CSV record spanning lines). */
@@ -23,7 +26,9 @@ export async function readCsvFile(file: string, options: { delimiter?: string } 
   await assertReadable(file);
   let columns: string[] = [];
   const rows: SourceRow[] = [];
-  const parser = fs.createReadStream(file).pipe(
+  const parser = pipeline(
+    fs.createReadStream(file),
+    utf8Checked(file),
     parse({
       bom: true,
       delimiter: options.delimiter ?? ',',
@@ -43,6 +48,9 @@ export async function readCsvFile(file: string, options: { delimiter?: string } 
         return header;
       },
     }),
+    () => {
+      // Errors reach the loop below through the parser, the last stream.
+    },
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{
@@ -64,7 +72,7 @@ export async function readCsvFile(file: string, options: { delimiter?: string } 
 
 export async function readJsonlFile(file: string): Promise<ReadDataset> {
   await assertReadable(file);
-  const text = await fs.promises.readFile(file, 'utf8');
+  const text = decodeUtf8(file, await fs.promises.readFile(file));
   const columns: string[] = [];
   const seen = new Set<string>();
   const rows: SourceRow[] = [];

@@ -2,8 +2,8 @@
  * Regression tests of the inputs an adversarial probe found reaching raw errors or silent damage: a row without its
  * `constructor` or `toString` column was rendered as "undefined" and paid for, a `__proto__` column was dropped,
  * a slice filter on `constructor` threw TypeError; NUL characters, lone surrogates, a 5,000-character x_uid and deep
- * nesting reached PostgreSQL or V8 as raw errors, and an x_uid of `true` became `row-0`. Real PostgreSQL, Temporal,
- * the judge server and the command line.
+ * nesting reached PostgreSQL or V8 as raw errors, and an x_uid of `true` became `row-0`; invalid UTF-8 became U+FFFD
+ * and a JSONL byte order mark was refused. Real PostgreSQL, Temporal, the judge server and the command line.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -199,6 +199,11 @@ describe('a file PostgreSQL or V8 cannot take is refused at import, naming the l
       () => file('true-id.jsonl', good, '{"x_uid":true,"split":"test","t":"x"}\n'),
       /true-id\.jsonl: line 2: x_uid must be a string or a number, got true/,
     ],
+    [
+      'bytes that are not UTF-8',
+      () => file('latin1.csv', 'x_uid,split,t\nok,test,fine\n', 'e,test,caf', Buffer.from([0xe9]), '\n'),
+      /latin1\.csv: line 3: not valid UTF-8/,
+    ],
   ])('%s', async (_case, write, message) => {
     const at = write();
     const datasets = await count('datasets');
@@ -209,6 +214,20 @@ describe('a file PostgreSQL or V8 cannot take is refused at import, naming the l
     expect(err).toBeInstanceOf(MalformedFileError);
     expect((err as Error).message).toMatch(message);
     expect(await count('datasets')).toBe(datasets);
+  });
+
+  it('a JSONL file with a byte order mark imports, as a CSV file with one does', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const jsonl = await Dataset.fromJsonl(file('bom.jsonl', bom, good), { name: uniqueName('bom') }, jf);
+    const csv = await Dataset.fromCsv(
+      file('bom.csv', bom, 'x_uid,split,t\nok,test,fine\n'),
+      { name: uniqueName('bom') },
+      jf,
+    );
+    for (const ds of [jsonl, csv]) {
+      expect(ds.columns).toEqual(['t']);
+      expect(await ds.rows()).toEqual([{ xUid: 'ok', split: 'test', data: { t: 'fine' } }]);
+    }
   });
 
   it('objects get the same rules, naming rows[i]; names and splits PostgreSQL cannot store are refused too', async () => {

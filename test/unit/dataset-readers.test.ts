@@ -16,6 +16,8 @@ function file(name: string, ...parts: (string | Buffer)[]): string {
   fs.writeFileSync(at, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
   return at;
 }
+const LATIN1_E_ACUTE = Buffer.from([0xe9]); // "é" in Latin-1: not UTF-8
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 describe('CSV reader', () => {
   it('keeps header order, quoted separators, quotes and newlines, with line numbers', async () => {
@@ -47,6 +49,44 @@ describe('JSONL reader', () => {
 
   it('names the line of invalid JSON', async () => {
     await expect(readJsonlFile(fixture('bad.jsonl'))).rejects.toThrow(/bad\.jsonl: line 2: not valid JSON/);
+  });
+});
+
+describe('text encoding', () => {
+  it('refuses bytes that are not UTF-8, naming their line, instead of reading U+FFFD (CSV and JSONL)', async () => {
+    const csv = file('latin1.csv', 'x_uid,split,t\na,test,ok\nb,test,caf', LATIN1_E_ACUTE, '\nc,test,x\n');
+    await expect(readCsvFile(csv)).rejects.toThrow(MalformedFileError);
+    await expect(readCsvFile(csv)).rejects.toThrow(/latin1\.csv: line 3: not valid UTF-8/);
+    const jsonl = file('latin1.jsonl', '{"a":"ok"}\n\n{"a":"caf', LATIN1_E_ACUTE, '"}\n');
+    await expect(readJsonlFile(jsonl)).rejects.toThrow(/latin1\.jsonl: line 3: not valid UTF-8/);
+    // A sequence cut short by the end of the file.
+    const cut = file('cut.csv', 'x_uid,t\na,caf', Buffer.from([0xc3]));
+    await expect(readCsvFile(cut)).rejects.toThrow(/cut\.csv: line 2: not valid UTF-8/);
+  });
+
+  it('checks UTF-8 across the read chunks: a character split between two is fine, a bad byte far on is on its line', async () => {
+    // fs streams read 64 KiB chunks: put a two-byte "é" across the first boundary, and a bad byte in a later chunk.
+    const head = 'x_uid,t\n';
+    const line = (i: number) => `r${String(i).padStart(5, '0')},${'é'.repeat(40)}\n`; // 89 bytes
+    const lines = Array.from({ length: 2000 }, (_, i) => line(i));
+    const pad = 'p'.repeat(65_535 - Buffer.byteLength(head + lines.slice(0, 700).join('')) - 'r00700,'.length);
+    lines[700] = `r00700,${pad}${'é'.repeat(3)}\n`;
+    const good = file('chunks.csv', head, ...lines);
+    const bytes = fs.readFileSync(good);
+    expect(bytes[65_535]).toBe(0xc3); // the first byte of "é" ends the first chunk
+    expect(bytes[65_536]).toBe(0xa9);
+    const read = await readCsvFile(good);
+    expect(read.rows).toHaveLength(2000);
+    expect(read.rows[700]?.values.t).toBe(`${pad}ééé`);
+    const bad = file('chunks-bad.csv', head, ...lines.slice(0, 1500), 'bad,caf', LATIN1_E_ACUTE, '\n', ...lines);
+    await expect(readCsvFile(bad)).rejects.toThrow(/chunks-bad\.csv: line 1502: not valid UTF-8/);
+  });
+
+  it('accepts a byte order mark at the start of a JSONL file, as of a CSV file', async () => {
+    const jsonl = await readJsonlFile(file('bom.jsonl', BOM, '{"x_uid":"a","t":1}\n'));
+    expect(jsonl.columns).toEqual(['x_uid', 't']);
+    const csv = await readCsvFile(file('bom.csv', BOM, 'x_uid,t\na,1\n'));
+    expect(csv.columns).toEqual(['x_uid', 't']);
   });
 });
 
