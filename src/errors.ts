@@ -127,13 +127,13 @@ export class InvalidConcurrencyError extends ValidationError {
   }
 }
 
-/** A budget that is not `{ maxCostUsd?, maxTokens? }` with positive numbers. */
+/** A budget that is not `{ maxCostUsd?, maxTokens? }` with a positive number and a positive integer. */
 export class InvalidBudgetError extends ValidationError {
   constructor(
     readonly budget: unknown,
     detail: string,
   ) {
-    super(`invalid budget ${show(budget)}: ${detail}; expected { maxCostUsd?: number > 0, maxTokens?: number > 0 }`);
+    super(`invalid budget ${show(budget)}: ${detail}; expected { maxCostUsd?: number > 0, maxTokens?: integer > 0 }`);
   }
 }
 

@@ -9,23 +9,29 @@ import { Judgeflow } from '../sdk/Judgeflow';
 import { runMain } from '../run-main';
 import { requireWorker } from '../services/client/worker-presence';
 
-/** A parser of positive integers up to PostgreSQL's integer range, named `what` in its error. */
+/**
+ * A parser of positive integers in plain decimal (not 0x10, 1e3 or 0.5) up to `max` (PostgreSQL's integer range by
+ * default), named `what` in its error; commander puts the option's name before it.
+ */
 const positiveIntegerOf =
-  (what: string) =>
+  (what: string, max = MAX_UID) =>
   (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n <= 0 || n > MAX_UID)
-      throw new InvalidArgumentError(`expected a ${what} (at most ${MAX_UID}), got "${value}"`);
+    if (!/^\d+$/.test(value) || n <= 0 || n > max)
+      throw new InvalidArgumentError(`expected a ${what} (at most ${max}), got "${value}"`);
     return n;
   };
 
 export const uid = positiveIntegerOf('positive integer uid');
 export const positiveInt = positiveIntegerOf('positive integer');
+/** Token counts are stored as bigint: any integer JavaScript holds exactly. */
+export const tokenCount = positiveIntegerOf('positive whole number of tokens', Number.MAX_SAFE_INTEGER);
 
+/** A positive number in plain decimal (`12`, `0.5`): not hexadecimal, exponent or Infinity. */
 export const positiveNumber = (value: string): number => {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
-    throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(value) || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive number in plain decimal (e.g. 0.5 or 12), got "${value}"`);
   return n;
 };
 

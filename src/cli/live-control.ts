@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { PromptEvaluator } from '../sdk/PromptEvaluator';
 import type { ExecutionProgress } from '../shared/execution-contract';
-import { Cli, fields, noun, positiveInt, positiveNumber, uid, WAIT_HELP, type WaitOption } from './common';
+import { Cli, fields, noun, positiveInt, positiveNumber, tokenCount, uid, WAIT_HELP, type WaitOption } from './common';
 import { executionEvaluator } from './execution-views';
 import { budgetOf, describeBudget, describeSpend, type SpendOptions } from './spend-format';
 
@@ -41,7 +41,7 @@ const CONTROLS: ControlCommand[] = [
     configure: (cmd) =>
       cmd
         .option('--budget-usd <usd>', 'at most this many USD in all', positiveNumber)
-        .option('--budget-tokens <n>', 'at most this many tokens in all', positiveNumber),
+        .option('--budget-tokens <n>', 'at most this many tokens in all', tokenCount),
     apply: (e, uid, [o]) => {
       const budget = budgetOf(o as SpendOptions);
       return [e.setExecutionBudget(uid, budget ?? {}), `budget set to ${describeBudget(budget)}`];

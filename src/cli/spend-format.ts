@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { ExecutionResults } from '../services/client/evaluator-executions';
 import type { BenchmarkEstimate, ExecutionEstimate } from '../services/client/estimates';
 import type { Budget } from '../shared/execution-contract';
-import { fields, positiveNumber, table } from './common';
+import { fields, positiveNumber, table, tokenCount } from './common';
 
 export interface SpendOptions {
   budgetUsd?: number;
@@ -107,7 +107,7 @@ export function withSpendOptions(cmd: Command, scope: string): Command {
       `pause when the next rows of ${scope} would cost more (needs the model price)`,
       positiveNumber,
     )
-    .option('--budget-tokens <n>', `pause when the next rows of ${scope} would use more tokens`, positiveNumber)
+    .option('--budget-tokens <n>', `pause when the next rows of ${scope} would use more tokens`, tokenCount)
     .option('--cache', 'reuse stored answers of identical requests instead of calling the model')
     .option('--no-cache', 'call the model for every row even when JUDGEFLOW_CACHE is on')
     .option('--dry-run', 'estimate rows, tokens, cost and time, and run nothing');

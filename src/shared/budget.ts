@@ -15,5 +15,8 @@ export function budgetProblem(budget: unknown, options: { allowZero: boolean }):
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (v === 0 && !options.allowZero)))
       return `${name} must be a number ${options.allowZero ? '≥' : '>'} 0, got ${JSON.stringify(v)}`;
   }
+  // Tokens are counted whole (and stored as bigint): 0.5 tokens is a mistake, not a budget.
+  if (maxTokens !== undefined && !Number.isSafeInteger(maxTokens))
+    return `maxTokens must be a whole number of tokens (at most ${Number.MAX_SAFE_INTEGER}), got ${JSON.stringify(maxTokens)}`;
   return undefined;
 }

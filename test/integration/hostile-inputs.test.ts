@@ -3,7 +3,8 @@
  * `constructor` or `toString` column was rendered as "undefined" and paid for, a `__proto__` column was dropped,
  * a slice filter on `constructor` threw TypeError; NUL characters, lone surrogates, a 5,000-character x_uid and deep
  * nesting reached PostgreSQL or V8 as raw errors, and an x_uid of `true` became `row-0`; invalid UTF-8 became U+FFFD
- * and a JSONL byte order mark was refused. Real PostgreSQL, Temporal, the judge server and the command line.
+ * and a JSONL byte order mark was refused; `--budget-tokens 0.5` reached PostgreSQL (bigint) and `0x10` was read as 16.
+ * Real PostgreSQL, Temporal, the judge server and the command line.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import {
   Benchmark,
   Criteria,
   Dataset,
+  InvalidBudgetError,
   MalformedFileError,
   PromptEvaluator,
   Slice,
@@ -266,5 +268,38 @@ describe('a file PostgreSQL or V8 cannot take is refused at import, naming the l
       expect((err as Error).message).toMatch(message);
     }
     expect(await count('datasets')).toBe(datasets);
+  });
+});
+
+describe('token budgets are whole numbers, and the command line reads numbers in plain decimal', () => {
+  it('execute({ budget: { maxTokens: 0.5 } }) is refused before anything starts', async () => {
+    const executions = await count('evaluator_executions');
+    const err = await f.evaluator.execute({ split: 'test', budget: { maxTokens: 0.5 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidBudgetError);
+    expect((err as Error).message).toMatch(/maxTokens must be a whole number of tokens .*got 0\.5/);
+    expect(await count('evaluator_executions')).toBe(executions);
+  });
+
+  it.each([
+    ['--budget-tokens', '0.5', /expected a positive whole number of tokens/],
+    ['--budget-tokens', '0x10', /expected a positive whole number of tokens/],
+    ['--budget-usd', '0x10', /expected a positive number in plain decimal/],
+  ])('evaluator execute %s %s: one line naming the option, nothing started', async (option, value, message) => {
+    const executions = await count('evaluator_executions');
+    const r = await runCli(jf.config.temporal.taskQueue, [
+      'evaluator',
+      'execute',
+      String(f.evaluatorUid),
+      '--split',
+      'test',
+      option,
+      value,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`option '${option} <`);
+    expect(r.stderr).toContain(`'${value}' is invalid`);
+    expect(r.stderr).toMatch(message);
+    expect(await count('evaluator_executions')).toBe(executions);
   });
 });

@@ -352,6 +352,6 @@ describe('the command line', () => {
     expect(late.stderr).toMatch(/cannot pause: execution \d+ has already finished \(completed\)/);
     const bad = await cli('evaluator', 'execute', String(f.evaluatorUid), '--split', 'test', '--budget-usd', '-3');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/--budget-usd.*expected a positive number, got "-3"/);
+    expect(bad.stderr).toMatch(/--budget-usd.*expected a positive number in plain decimal .*, got "-3"/);
   });
 });

@@ -111,6 +111,8 @@ describe('budgets', () => {
     [{ maxCostUsd: -1 }, /maxCostUsd must be a number > 0, got -1/],
     [{ maxTokens: 0 }, /maxTokens must be a number > 0, got 0/],
     [{ maxTokens: '1000' }, /maxTokens must be a number > 0, got "1000"/],
+    [{ maxTokens: 0.5 }, /maxTokens must be a whole number of tokens .*, got 0\.5/],
+    [{ maxTokens: 2 ** 64 }, /maxTokens must be a whole number of tokens \(at most 9007199254740991\), got 1844/],
     [{ maxCostUsd: Number.NaN }, /maxCostUsd must be a number > 0/],
     [{ maxDollars: 5 }, /unknown field\(s\) maxDollars/],
     [5, /not an object/],
@@ -124,6 +126,7 @@ describe('budgets', () => {
     expect(budgetProblem({ maxCostUsd: -1 }, { allowZero: true })).toBe('maxCostUsd must be a number ≥ 0, got -1');
     expect(budgetProblem({ cap: 1 }, { allowZero: true })).toBe('unknown field(s) cap');
     expect(budgetProblem([], { allowZero: true })).toBe('not an object');
+    expect(budgetProblem({ maxTokens: 1.5 }, { allowZero: true })).toMatch(/whole number of tokens/);
   });
   it('refuses a cost limit for a model without a price (its cost could not be known)', () => {
     expect(() => resolveBudget(config, { maxCostUsd: 1 }, 'local-judge')).toThrow(BudgetNeedsPriceError);
