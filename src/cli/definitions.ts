@@ -11,7 +11,8 @@ import { Criteria, type CriteriaLabel } from '../sdk/Criteria';
 import { Dataset } from '../sdk/Dataset';
 import { PromptEvaluator, type PromptVersionParams } from '../sdk/PromptEvaluator';
 import { Slice, type SliceFilter } from '../sdk/Slice';
-import { Cli, collect, fields, keyValues, noun, table, uid } from './common';
+import { listDatasetSummaries } from '../services/client/datasets';
+import { Cli, collect, fields, keyValues, noun, shorten, table, uid } from './common';
 
 /** `name=score` or `name=score:description`. */
 const label = (value: string, previous: CriteriaLabel[] = []): CriteriaLabel[] => {
@@ -81,44 +82,60 @@ function registerDatasetImportCommand(program: Command, cli: Cli): void {
                 .map(([s, n]) => `${n} ${s}`)
                 .join(', '),
             ],
-            ['columns', d.columns.join(', ')],
+            ['columns', columnSummary(d.columns, d.columns.length)],
           ]),
         );
       }),
     );
 }
 
+/** Column names a listing reads per dataset: `--json` shows these and `columnCount`, the table fewer. */
+const LISTED_COLUMNS = 100;
+
 /** `judgeflow dataset list` */
 function registerDatasetListCommand(program: Command, cli: Cli): void {
   noun(program, 'dataset')
     .command('list')
-    .description('every dataset')
+    .description(`every dataset (with --json: its column count and first ${LISTED_COLUMNS} column names)`)
     .action(() =>
-      cli.run(async () => {
-        const all = await Dataset.list();
-        const rows = await Promise.all(all.map(async (d) => ({ d, counts: await d.countBySplit() })));
+      cli.run(async (jf) => {
+        const all = await listDatasetSummaries(jf, { columns: LISTED_COLUMNS });
         cli.output(
-          rows.map(({ d, counts }) => ({
-            datasetUid: d.datasetUid,
+          all.map((d) => ({
+            datasetUid: d.uid,
             name: d.name,
+            columnCount: d.columnCount,
             columns: d.columns,
-            rowsBySplit: counts,
+            rowsBySplit: d.rowsBySplit,
           })),
           () =>
             table(
               ['uid', 'name', 'rows', 'columns'],
-              rows.map(({ d, counts }) => [
-                d.datasetUid,
+              all.map((d) => [
+                d.uid,
                 d.name,
-                Object.entries(counts)
+                Object.entries(d.rowsBySplit)
                   .map(([s, n]) => `${n} ${s}`)
                   .join(', '),
-                d.columns.join(', '),
+                columnSummary(d.columns, d.columnCount),
               ]),
             ),
         );
       }),
     );
+}
+
+/** The first column names that fit in about `width` characters, and how many more there are: `a, b, … (+998 more)`. */
+function columnSummary(names: string[], total: number, width = 60): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    if (shown.length > 0 && length + name.length > width) break;
+    shown.push(shorten(name, width));
+    length += name.length + 2;
+  }
+  const more = total - shown.length;
+  return more > 0 ? `${shown.join(', ')}, … (+${more.toLocaleString('en')} more)` : shown.join(', ');
 }
 
 /** `judgeflow benchmark create` */

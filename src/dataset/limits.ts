@@ -12,13 +12,20 @@ export const MAX_X_UID_LENGTH = 512;
 /** The longest split name, in characters (a name, indexed like x_uid). */
 export const MAX_SPLIT_LENGTH = 256;
 /**
+ * Columns of one dataset at most, x_uid and split included: a wider file is refused at its header (CSV) or at the
+ * row that adds one too many (JSONL, objects). A million-column CSV took 17 s and 713 MB to import.
+ */
+export const MAX_COLUMNS = 10_000;
+/**
  * Arrays and objects nested in one cell at most. V8's JSON.stringify recurses and fails with a RangeError some
  * thousands of levels down; no dataset needs more than a few.
  */
 export const MAX_NESTING_DEPTH = 100;
 
-/** Why a column name cannot be stored, or undefined. */
-export function columnNameProblem(name: string): string | undefined {
+/** Why a column seen for the first time, after `columnsBefore` others, cannot be added; or undefined. */
+export function newColumnProblem(name: string, columnsBefore: number): string | undefined {
+  if (columnsBefore >= MAX_COLUMNS)
+    return `more than ${MAX_COLUMNS.toLocaleString('en')} columns: a dataset has at most ${MAX_COLUMNS.toLocaleString('en')}`;
   const problem = textProblem(name);
   return problem ? `column name ${show(name)} ${problem}` : undefined;
 }

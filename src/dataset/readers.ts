@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { CsvError } from 'csv-parse';
 import { MalformedFileError } from '../errors';
-import { columnNameProblem } from './limits';
+import { newColumnProblem } from './limits';
 import { decodeUtf8, utf8Checked } from './utf8';
 
 export interface SourceRow {
@@ -40,7 +40,7 @@ export async function readCsvFile(file: string, options: { delimiter?: string } 
           if (name.trim() === '') throw new MalformedFileError(file, 1, 'the header has an empty column name');
           if (seen.has(name))
             throw new MalformedFileError(file, 1, `the header repeats column ${JSON.stringify(name)}`);
-          const problem = columnNameProblem(name);
+          const problem = newColumnProblem(name, seen.size);
           if (problem) throw new MalformedFileError(file, 1, problem);
           seen.add(name);
         }
@@ -90,7 +90,7 @@ export async function readJsonlFile(file: string): Promise<ReadDataset> {
     }
     for (const key of Object.keys(value)) {
       if (seen.has(key)) continue;
-      const problem = columnNameProblem(key);
+      const problem = newColumnProblem(key, seen.size);
       if (problem) throw new MalformedFileError(file, line, problem);
       seen.add(key);
       columns.push(key);

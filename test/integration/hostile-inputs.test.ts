@@ -1,10 +1,10 @@
 /**
  * Regression tests of the inputs an adversarial probe found reaching raw errors or silent damage: a row without its
  * `constructor` or `toString` column was rendered as "undefined" and paid for, a `__proto__` column was dropped,
- * a slice filter on `constructor` threw TypeError; NUL characters, lone surrogates, a 5,000-character x_uid and deep
- * nesting reached PostgreSQL or V8 as raw errors, and an x_uid of `true` became `row-0`; invalid UTF-8 became U+FFFD
- * and a JSONL byte order mark was refused; `--budget-tokens 0.5` reached PostgreSQL (bigint) and `0x10` was read as 16.
- * Real PostgreSQL, Temporal, the judge server and the command line.
+ * a slice filter on `constructor` threw TypeError; NUL characters, lone surrogates, a 5,000-character x_uid, deep
+ * nesting, `--budget-tokens 0.5` reached PostgreSQL or V8 as raw errors and `0x10` was read as 16; invalid UTF-8
+ * became U+FFFD, a JSONL byte order mark was refused, an x_uid of `true` became `row-0`; `dataset list` read every
+ * column name of a million-column dataset. Real PostgreSQL, Temporal, the judge server and the command line.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -206,6 +206,14 @@ describe('a file PostgreSQL or V8 cannot take is refused at import, naming the l
       () => file('latin1.csv', 'x_uid,split,t\nok,test,fine\n', 'e,test,caf', Buffer.from([0xe9]), '\n'),
       /latin1\.csv: line 3: not valid UTF-8/,
     ],
+    [
+      '10,001 columns',
+      () => {
+        const names = Array.from({ length: 10_001 }, (_, i) => `c${i}`).join(',');
+        return file('wide.csv', `${names}\n${names}\n`);
+      },
+      /wide\.csv: line 1: more than 10,000 columns: a dataset has at most 10,000/,
+    ],
   ])('%s', async (_case, write, message) => {
     const at = write();
     const datasets = await count('datasets');
@@ -301,5 +309,28 @@ describe('token budgets are whole numbers, and the command line reads numbers in
     expect(r.stderr).toContain(`'${value}' is invalid`);
     expect(r.stderr).toMatch(message);
     expect(await count('evaluator_executions')).toBe(executions);
+  });
+});
+
+describe('dataset list', () => {
+  it('shows a very wide dataset by its column count and first names, not every name', async () => {
+    // Inserted directly: imports now stop at 10,000 columns, but a database may hold wider datasets from before.
+    const name = uniqueName('very-wide');
+    await jf.db.query(
+      `INSERT INTO datasets (name, columns) SELECT $1, jsonb_agg('c' || i ORDER BY i) FROM generate_series(0, 199999) i`,
+      [name],
+    );
+    const human = await runCli(jf.config.temporal.taskQueue, ['dataset', 'list']);
+    expect(human.code).toBe(0);
+    const line = human.stdout.split('\n').find((l) => l.includes(name));
+    expect(line).toMatch(/c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, .*, … \(\+199,9\d\d more\)$/);
+    expect(line!.length).toBeLessThan(200);
+
+    const json = await runCli(jf.config.temporal.taskQueue, ['--json', 'dataset', 'list']);
+    const listed = (JSON.parse(json.stdout) as { name: string; columnCount: number; columns: string[] }[]).find(
+      (d) => d.name === name,
+    );
+    expect(listed?.columnCount).toBe(200_000);
+    expect(listed?.columns).toEqual(Array.from({ length: 100 }, (_, i) => `c${i}`));
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_COLUMNS } from '../../src/dataset/limits';
 import { readCsvFile, readJsonlFile } from '../../src/dataset/readers';
 import { MalformedFileError } from '../../src/errors';
 
@@ -91,6 +92,18 @@ describe('text encoding', () => {
 });
 
 describe('columns', () => {
+  it(`refuses more than ${MAX_COLUMNS.toLocaleString('en')} columns: a CSV at its header, JSONL at the row adding one`, async () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
+    const wide = file('wide.csv', `${names(MAX_COLUMNS + 1).join(',')}\n${names(MAX_COLUMNS + 1).join(',')}\n`);
+    await expect(readCsvFile(wide)).rejects.toThrow(/wide\.csv: line 1: more than 10,000 columns/);
+    const widest = file('widest.csv', `${names(MAX_COLUMNS).join(',')}\n${names(MAX_COLUMNS).join(',')}\n`);
+    expect((await readCsvFile(widest)).columns).toHaveLength(MAX_COLUMNS);
+    const half = (from: number) =>
+      JSON.stringify(Object.fromEntries(names(MAX_COLUMNS / 2 + 1).map((c) => [`${c}-${from}`, 1])));
+    const jsonl = file('wide.jsonl', `${half(1)}\n${half(2)}\n`);
+    await expect(readJsonlFile(jsonl)).rejects.toThrow(/wide\.jsonl: line 2: more than 10,000 columns/);
+  });
+
   it('refuses a column name PostgreSQL cannot store, naming it and its line', async () => {
     const csv = file('nul-name.csv', 'x_uid,a\0b\nx,1\n');
     await expect(readCsvFile(csv)).rejects.toThrow(/line 1: column name "a\\u0000b" contains a NUL character/);

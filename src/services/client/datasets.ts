@@ -13,7 +13,7 @@ import {
 } from '../../errors';
 import { readCsvFile, readJsonlFile, type ReadDataset, type SourceRow } from '../../dataset/readers';
 import { toDatapoints, userColumnsOf, type RowFailure } from '../../dataset/datapoints';
-import { columnNameProblem, MAX_SPLIT_LENGTH } from '../../dataset/limits';
+import { MAX_SPLIT_LENGTH, newColumnProblem } from '../../dataset/limits';
 import {
   countBySplit,
   findDataset,
@@ -21,12 +21,14 @@ import {
   insertDataset,
   listDatapoints,
   listDatasets as listDatasetRecords,
+  listDatasetSummaries as listDatasetSummaryRecords,
   type DatapointRecord,
+  type DatasetSummaryRecord,
   type DatasetRecord,
 } from '../../db/dataset.repository';
 import type { StorageContext } from '../common/context';
 
-export type { DatapointRecord, DatasetRecord } from '../../db/dataset.repository';
+export type { DatapointRecord, DatasetRecord, DatasetSummaryRecord } from '../../db/dataset.repository';
 
 export { SPLIT_COLUMN, X_UID_COLUMN } from '../../dataset/datapoints';
 
@@ -52,7 +54,7 @@ export function createDataset(
     }
     for (const key of Object.keys(values)) {
       if (seen.has(key)) continue;
-      const problem = columnNameProblem(key);
+      const problem = newColumnProblem(key, columns.length);
       if (problem) throw new ValidationError(`rows[${i}]: ${problem}`);
       seen.add(key);
       columns.push(key);
@@ -92,6 +94,17 @@ export async function requireDataset(ctx: StorageContext, datasetUid: number): P
 /** Every dataset, oldest first. */
 export function listDatasets(ctx: StorageContext): Promise<DatasetRecord[]> {
   return listDatasetRecords(ctx.db);
+}
+
+/**
+ * Every dataset, oldest first, as a listing shows it: the column count, the first `columns` column names (not all:
+ * a dataset may have thousands) and the rows per split, in one query.
+ */
+export function listDatasetSummaries(
+  ctx: StorageContext,
+  options: { columns: number },
+): Promise<DatasetSummaryRecord[]> {
+  return listDatasetSummaryRecords(ctx.db, options.columns);
 }
 
 /** Rows in dataset order, optionally of one split. */
