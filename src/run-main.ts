@@ -3,6 +3,8 @@
  * an unexpected failure of a dependency) shows its stack when `verbose` (the default for scripts), else one line
  * that says how to see the stack (the command line's `--verbose`).
  */
+import { inspect } from 'node:util';
+import { terminalCell, terminalText } from './cli/terminal-text';
 import { JudgeflowError } from './errors';
 
 export async function runMain(main: () => Promise<void>, options: { verbose?: boolean } = {}): Promise<void> {
@@ -10,11 +12,13 @@ export async function runMain(main: () => Promise<void>, options: { verbose?: bo
   try {
     await main();
   } catch (err) {
-    if (err instanceof JudgeflowError) console.error(`error: ${err.message}`);
-    else if (verbose) console.error(err);
+    // Messages quote values from the data (a column name, a row's error): their control characters are shown, and
+    // an error stays one line.
+    if (err instanceof JudgeflowError) console.error(`error: ${terminalCell(err.message)}`);
+    else if (verbose) console.error(terminalText(inspect(err)));
     else {
       const message = err instanceof Error ? err.message : String(err);
-      console.error(`error: ${message.split('\n')[0]} (run with --verbose for details)`);
+      console.error(`error: ${terminalCell(message.split('\n')[0]!)} (run with --verbose for details)`);
     }
     process.exitCode = 1;
   }

@@ -8,6 +8,7 @@ import { MAX_UID, ValidationError } from '../errors';
 import { Judgeflow } from '../sdk/Judgeflow';
 import { runMain } from '../run-main';
 import { requireWorker } from '../services/client/worker-presence';
+import { terminalCell, terminalText } from './terminal-text';
 
 /**
  * A parser of positive integers in plain decimal (not 0x10, 1e3 or 0.5) up to `max` (PostgreSQL's integer range by
@@ -83,14 +84,17 @@ export class Cli {
     );
   }
 
-  /** The command's result: JSON with `--json`, else the human rendering. */
+  /**
+   * The command's result: JSON with `--json` (as it is: scripts read it), else the human rendering with every control
+   * character from the data made visible (terminal-text.ts); tables and fields have escaped their line breaks too.
+   */
   output(value: unknown, human: () => string): void {
-    console.log(this.globals.json ? JSON.stringify(value, null, 2) : human());
+    console.log(this.globals.json ? JSON.stringify(value, null, 2) : terminalText(human()));
   }
 
   /** A line about what is happening (stderr, so stdout stays the result); silent with `--json`. */
   note(line: string): void {
-    if (!this.globals.json) console.error(line);
+    if (!this.globals.json) console.error(terminalText(line));
   }
 
   /** Fails in seconds, naming the command that starts one, when no worker polls the task queue; `--wait` waits. */
@@ -98,7 +102,7 @@ export class Cli {
     return requireWorker(jf, {
       wait: o.wait,
       onWait: (message) => {
-        console.error(message);
+        console.error(terminalText(message));
       },
     });
   }
@@ -125,11 +129,11 @@ export function noun(program: Command, name: keyof typeof NOUNS): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(NOUNS[name]);
 }
 
-/** A borderless table for terminals. */
+/** A borderless table for terminals; a cell's control characters are escaped, so each row is one line. */
 export function table(head: string[], rows: (string | number | null | undefined)[][]): string {
   if (rows.length === 0) return '(none)';
   const t = new Table({
-    head,
+    head: head.map(terminalCell),
     chars: {
       top: '',
       'top-mid': '',
@@ -149,7 +153,7 @@ export function table(head: string[], rows: (string | number | null | undefined)
     },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
   });
-  t.push(...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c)))));
+  t.push(...rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : terminalCell(String(c))))));
   // cli-table3 pads every cell, the last one too: trailing blanks would only get in the way of copy and grep.
   return t
     .toString()
@@ -158,16 +162,19 @@ export function table(head: string[], rows: (string | number | null | undefined)
     .join('\n');
 }
 
-/** `key: value` lines, aligned. */
+/** `key: value` lines, aligned; a value's control characters are escaped, so each field is one line. */
 export function fields(entries: [string, unknown][]): string {
   const width = Math.max(...entries.map(([k]) => k.length));
-  return entries.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${display(v)}`).join('\n');
+  return entries.map(([k, v]) => `${`${k}:`.padEnd(width + 1)} ${terminalCell(display(v))}`).join('\n');
 }
 
 const display = (v: unknown): string =>
   v === null || v === undefined ? '-' : typeof v === 'string' ? v : JSON.stringify(v);
 
-export const shorten = (s: string | null | undefined, n = 70): string =>
-  !s ? '' : s.length > n ? `${s.slice(0, n - 1)}…` : s.replace(/\s+/g, ' ');
+/** One line of at most `n` characters: runs of white space (line breaks too) become one space, long text ends in …. */
+export function shorten(s: string | null | undefined, n = 70): string {
+  const flat = (s ?? '').replace(/\s+/g, ' ');
+  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
+}
 
 export const ratio = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
