@@ -118,7 +118,10 @@ const schema = z.object({
   TEMPORAL_TLS_KEY_PATH: optionalString,
   TEMPORAL_TLS_CA_PATH: optionalString,
   TEMPORAL_API_KEY: optionalString,
-  TEMPORAL_UI_URL: z.string().default('http://localhost:8233'),
+  // Every report and `execution status` links to it: a javascript: or data: URL would run in the reader's browser.
+  TEMPORAL_UI_URL: z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL of the Temporal Web UI' })
+    .default('http://localhost:8233'),
   OPENAI_BASE_URL: optionalString,
   OPENAI_API_KEY: optionalString,
   JUDGEFLOW_USER: optionalString,

@@ -4,7 +4,7 @@
  * and can be mailed or attached to a ticket. Laid out for a laptop (1366 px) and a phone alike.
  */
 import type { AgreementSummary } from '../metrics/agreement';
-import { escapeHtml as h } from './escape';
+import { escapeHtml as h, safeLink } from './escape';
 import type {
   BenchmarkExecutionReport,
   ChangedVerdictRow,
@@ -13,7 +13,7 @@ import type {
   ReportEvaluator,
 } from './model';
 import { confusionHeatmap, horizontalBars, scoreDistribution } from './svg-charts';
-import { REPORT_SCRIPT, REPORT_STYLE } from './report-assets';
+import { REPORT_CSP, REPORT_SCRIPT, REPORT_STYLE } from './report-assets';
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
 const num3 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
@@ -61,7 +61,7 @@ function page(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${h(REPORT_CSP)}">
 <title>${h(title)}</title>
 <style>${REPORT_STYLE}</style>
 </head>
@@ -76,7 +76,8 @@ ${body}
 }
 
 function runLink(r: BenchmarkExecutionReport): string {
-  return `<a href="${h(r.execution.url)}">${h(r.execution.name)} (#${r.execution.uid})</a> <span class="badge ${h(r.execution.status)}">${h(r.execution.status)}</span>`;
+  const x = r.execution;
+  return `${safeLink(x.url, `${h(x.name)} (#${x.uid})`)} <span class="badge ${h(x.status)}">${h(x.status)}</span>`;
 }
 
 function header(r: BenchmarkExecutionReport): string {
@@ -169,7 +170,7 @@ function sliceBlock(e: ReportEvaluator, slices: [string, AgreementSummary][]): s
 function runsTable(e: ReportEvaluator): string {
   const rows = e.runs.map((run) => {
     const rate = run.seconds && run.seconds > 0 ? `${(run.rowsJudged / run.seconds).toFixed(1)} rows/s` : '';
-    return `<tr><td><a href="${h(run.url)}">${run.executionUid}</a></td><td>${h(run.split)}</td><td>${h(run.promptVersionName)}</td><td>${h(run.modelName)}</td><td><span class="badge ${h(run.status)}">${h(run.status)}</span></td><td>${run.rowsJudged} / ${run.totalRows}</td><td>${h(duration(run.seconds))}</td><td>${rate}</td></tr>`;
+    return `<tr><td>${safeLink(run.url, String(run.executionUid))}</td><td>${h(run.split)}</td><td>${h(run.promptVersionName)}</td><td>${h(run.modelName)}</td><td><span class="badge ${h(run.status)}">${h(run.status)}</span></td><td>${run.rowsJudged} / ${run.totalRows}</td><td>${h(duration(run.seconds))}</td><td>${rate}</td></tr>`;
   });
   const total = (e.promptTokens ?? 0) + (e.completionTokens ?? 0);
   const tokens =

@@ -1,4 +1,5 @@
 /** The report's inline stylesheet and script (kept here, apart from the markup, so each reads as what it is). */
+import { createHash } from 'node:crypto';
 
 export const REPORT_STYLE = `
 :root { --fg:#0f172a; --muted:#64748b; --line:#e2e8f0; --bg:#f8fafc; --blue:#2563eb; --grey:#94a3b8; --red:#dc2626; --green:#16a34a; }
@@ -85,3 +86,18 @@ export const REPORT_SCRIPT = `
   });
 })();
 `;
+
+/**
+ * The report's Content-Security-Policy: nothing loads, and the one script that runs is REPORT_SCRIPT, pinned by its
+ * SHA-256 (computed from the text, so it cannot go stale when the script changes). Any other inline script or event
+ * handler — say, from user data a bug let through unescaped — is refused. Styles stay inline ('unsafe-inline'): the
+ * SVG charts carry style attributes, and CSS cannot run code.
+ */
+export const REPORT_CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  `script-src 'sha256-${createHash('sha256').update(REPORT_SCRIPT, 'utf8').digest('base64')}'`,
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');

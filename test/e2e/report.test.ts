@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Benchmark, Criteria, Dataset, PromptEvaluator, Slice, type Judgeflow } from '../../src';
 import { cohensKappa, confusionMatrix } from '../../src/metrics/agreement';
 import { launchChromium } from '../../tools/chromium';
@@ -217,6 +217,47 @@ describe('report of one benchmark execution', () => {
     expect(await visible()).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('runs its one inline script under a CSP that pins it by hash, and refuses any other inline script', async () => {
+    const { page, problems } = await open(file, 1366);
+    const csp = (await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'))!;
+    const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'));
+    expect(scriptSrc?.trim()).toMatch(/^script-src 'sha256-[A-Za-z0-9+/]+=*'$/);
+    // The report's own script ran (it writes the row counts) and broke no rule.
+    expect(await text(page, '.filter-count[data-for="disagreements-table"]')).toBe('16 of 16 rows shown');
+    expect(problems).toEqual([]);
+
+    // What markup from the data would be if its escaping ever failed: an inline script and an event handler. (In
+    // strings: the page's code, which this project's TypeScript has no DOM types for.)
+    await page.evaluate(`(() => {
+      window.violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.effectiveDirective));
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = "script";';
+      document.body.append(script);
+      const div = document.createElement('div');
+      div.innerHTML = '<img src="data:," onerror="window.injected = 1">';
+      document.body.append(div);
+    })()`);
+    // Until both were refused (a violation report is asynchronous), or one ran.
+    await vi.waitFor(async () => {
+      expect(await page.evaluate('window.violations.length >= 2 || window.injected !== undefined')).toBe(true);
+    });
+    const seen = await page.evaluate('({ violations: [...window.violations].sort(), injected: window.injected })');
+    expect(seen).toEqual({ violations: ['script-src-attr', 'script-src-elem'], injected: undefined });
+    await page.close();
+  });
+
+  it('refuses a TEMPORAL_UI_URL that is not http(s) before writing a report with its links', async () => {
+    const out = path.join(dir, 'never.html');
+    const r = await runCli(jf.config.temporal.taskQueue, ['report', String(runA), '--out', out], {
+      TEMPORAL_UI_URL: 'javascript:alert(document.domain)//',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('TEMPORAL_UI_URL="javascript:alert(document.domain)//" is invalid');
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   it('fits a 1366 px laptop screen and a 390 px phone without the page scrolling sideways', async () => {

@@ -77,3 +77,25 @@ describe('JUDGEFLOW_MODELS', () => {
     expect(() => loadConfig({ JUDGEFLOW_MODELS: value })).toThrow(message);
   });
 });
+
+describe('TEMPORAL_UI_URL', () => {
+  it('is the Web UI of the dev server unless set, and takes any http(s) URL', () => {
+    expect(loadConfig({}).temporal.uiUrl).toBe('http://localhost:8233');
+    expect(loadConfig({ TEMPORAL_UI_URL: 'https://temporal.example.com/ui' }).temporal.uiUrl).toBe(
+      'https://temporal.example.com/ui',
+    );
+  });
+
+  it.each([
+    'javascript:alert(1)',
+    'JavaScript:alert(document.domain)',
+    'data:text/html,<b>x</b>',
+    'ftp://host',
+    'localhost:8233',
+  ])('refuses %s: reports and the command line link to it', (value) => {
+    expect(() => loadConfig({ TEMPORAL_UI_URL: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ TEMPORAL_UI_URL: value })).toThrow(
+      `environment variable TEMPORAL_UI_URL=${JSON.stringify(value)} is invalid: expected an http:// or https:// URL`,
+    );
+  });
+});
