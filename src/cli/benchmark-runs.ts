@@ -2,8 +2,11 @@
 import type { Command } from 'commander';
 import { Benchmark } from '../sdk/Benchmark';
 import type { BenchmarkExecution } from '../sdk/BenchmarkExecution';
+import type { Judgeflow } from '../sdk/Judgeflow';
+import { benchmarkExecutionRowCounts } from '../services/client/benchmark-executions';
 import { Cli, fields, noun, positiveInt, table, uid, WAIT_HELP, type WaitOption } from './common';
 import { budgetOf, describeBenchmarkEstimate, withSpendOptions, type SpendOptions } from './spend-format';
+import { statusText } from './status-text';
 import { detachOnInterrupt, watchBenchmarkExecution } from './watch';
 
 /** `benchmark execute|executions`. */
@@ -67,12 +70,12 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
               return;
             }
           }
-          const described = await describeBenchmarkExecution(x);
+          const described = await describeBenchmarkExecution(jf, x);
           cli.output(described, () =>
             [
               fields([
                 ['benchmark execution', `${x.benchmarkExecutionUid} "${x.name}"`],
-                ['status', described.status],
+                ['status', statusText(described.status, described)],
                 ['splits', x.splits.join(', ')],
                 ['web UI', x.url],
               ]),
@@ -93,7 +96,9 @@ function registerBenchmarkExecutionsCommand(program: Command, cli: Cli): void {
     .action((benchmarkUid: number) =>
       cli.run(async (jf) => {
         const all = await Promise.all(
-          (await (await Benchmark.get(benchmarkUid, jf)).listExecutions()).map(describeBenchmarkExecution),
+          (await (await Benchmark.get(benchmarkUid, jf)).listExecutions()).map((x) =>
+            describeBenchmarkExecution(jf, x),
+          ),
         );
         cli.output(all, () =>
           table(
@@ -101,7 +106,7 @@ function registerBenchmarkExecutionsCommand(program: Command, cli: Cli): void {
             all.map((x) => [
               x.benchmarkExecutionUid,
               x.name,
-              x.status,
+              statusText(x.status, x),
               x.splits.join(', '),
               x.createdBy,
               x.createdAt.toISOString(),
@@ -112,8 +117,11 @@ function registerBenchmarkExecutionsCommand(program: Command, cli: Cli): void {
     );
 }
 
-/** A benchmark execution as plain data (the SDK object also holds its client, which is not printable). */
-async function describeBenchmarkExecution(e: BenchmarkExecution) {
+/**
+ * A benchmark execution as plain data (the SDK object also holds its client, which is not printable), with the rows
+ * its evaluator executions finished and how many are row errors.
+ */
+async function describeBenchmarkExecution(jf: Judgeflow, e: BenchmarkExecution) {
   const { benchmarkUid, benchmarkExecutionUid, name, createdAt, createdBy, splits, numRows, url } = e;
   return {
     benchmarkUid,
@@ -125,5 +133,6 @@ async function describeBenchmarkExecution(e: BenchmarkExecution) {
     numRows,
     url,
     status: await e.status(),
+    ...(await benchmarkExecutionRowCounts(jf, benchmarkExecutionUid)),
   };
 }

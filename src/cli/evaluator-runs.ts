@@ -4,6 +4,7 @@ import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { Cli, noun, positiveInt, table, uid, WAIT_HELP, type WaitOption } from './common';
 import { follow, resultsTable } from './execution-views';
 import { budgetOf, describeEstimate, withSpendOptions, type SpendOptions } from './spend-format';
+import { rowCountsOf, statusText } from './status-text';
 
 /** `evaluator execute|executions`. */
 export function registerEvaluatorRunCommands(program: Command, cli: Cli): void {
@@ -69,7 +70,10 @@ function registerEvaluatorExecuteCommand(program: Command, cli: Cli): void {
           }
           if (o.sync) {
             const [status, results] = await e.pollExecutionResult(executionUid, { sync: true });
-            cli.output({ executionUid, status, results }, () => `status: ${status}\n${resultsTable(results)}`);
+            cli.output(
+              { executionUid, status, results },
+              () => `status: ${statusText(status, rowCountsOf(results))}\n${resultsTable(results)}`,
+            );
             return;
           }
           cli.output({ executionUid, url: e.executionUrl(executionUid) }, () =>
@@ -95,7 +99,7 @@ function registerEvaluatorExecutionsCommand(program: Command, cli: Cli): void {
         cli.output(all, () =>
           table(
             ['uid', 'version', 'status', 'created'],
-            all.map((x) => [x.executionUid, x.promptVersionName, x.status, x.createdAt.toISOString()]),
+            all.map((x) => [x.executionUid, x.promptVersionName, statusText(x.status, x), x.createdAt.toISOString()]),
           ),
         );
       }),

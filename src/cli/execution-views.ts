@@ -3,6 +3,7 @@ import type { Judgeflow } from '../sdk/Judgeflow';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { requireEvaluatorExecution, type ExecutionResults } from '../services/client/evaluator-executions';
 import { table, shorten, type Cli } from './common';
+import { statusText } from './status-text';
 import { detachOnInterrupt, watchExecution } from './watch';
 
 /** The evaluator of an execution given by its uid alone. */
@@ -47,7 +48,7 @@ export async function follow(cli: Cli, e: PromptEvaluator, executionUid: number,
   cli.output(
     { executionUid, status, done: rows.length, errors, errorsByKind },
     () =>
-      `execution ${executionUid} ${status}: ${rows.length} rows, ${errors} errors` +
+      `execution ${executionUid} ${statusText(status, { done: rows.length, errors })}: ${rows.length} rows, ${errors} errors` +
       `\n  results: npx judgeflow execution results ${executionUid}`,
   );
 }

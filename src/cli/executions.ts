@@ -7,6 +7,7 @@ import { countWorkers } from '../services/client/worker-presence';
 import { Cli, fields, noun, uid, WAIT_HELP, type WaitOption } from './common';
 import { executionEvaluator, follow, resultsTable } from './execution-views';
 import { budgetOf, describeBudget, describeSpend, usageOf } from './spend-format';
+import { rowCountsOf, statusText } from './status-text';
 
 /** `execution status|results|progress|watch|cancel`. */
 export function registerExecutionCommands(program: Command, cli: Cli): void {
@@ -59,7 +60,7 @@ function registerExecutionStatusCommand(program: Command, cli: Cli): void {
         cli.output(value, () =>
           fields([
             ['execution', `${executionUid} of evaluator ${x.evaluatorUid} (${e.name})`],
-            ['status', status],
+            ['status', statusText(status, { done: rows.length, errors })],
             ['split', x.split],
             ['version', x.promptVersionName],
             ['rows', `${rows.length}/${x.totalRows} done, ${errors} errors`],
@@ -88,7 +89,10 @@ function registerExecutionResultsCommand(program: Command, cli: Cli): void {
         const { execution: x, evaluator: e } = await executionEvaluator(jf, executionUid);
         if (o.sync && x.status === 'running') await cli.needWorker(jf, o);
         const [status, results] = await e.pollExecutionResult(executionUid, { sync: o.sync });
-        cli.output({ executionUid, status, results }, () => `status: ${status}\n${resultsTable(results)}`);
+        cli.output(
+          { executionUid, status, results },
+          () => `status: ${statusText(status, rowCountsOf(results))}\n${resultsTable(results)}`,
+        );
       }),
     );
 }

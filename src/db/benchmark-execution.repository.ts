@@ -90,6 +90,20 @@ export async function listBenchmarkChildren(q: Queryable, benchmarkExecutionUid:
   return rows;
 }
 
+/** Rows finished and row errors of each benchmark execution given, over its evaluator executions; absent: none. */
+export async function countBenchmarkFinishedRows(
+  q: Queryable,
+  benchmarkExecutionUids: number[],
+): Promise<Map<number, { done: number; errors: number }>> {
+  const { rows } = await q.query<{ uid: number; done: number; errors: number }>(
+    `SELECT e.benchmark_execution_uid AS uid, count(*)::int AS done, count(r.error)::int AS errors
+       FROM evaluator_executions e JOIN evaluator_results r ON r.execution_uid = e.uid
+      WHERE e.benchmark_execution_uid = ANY($1::int[]) GROUP BY e.benchmark_execution_uid`,
+    [benchmarkExecutionUids],
+  );
+  return new Map(rows.map((r) => [r.uid, { done: r.done, errors: r.errors }]));
+}
+
 /** Locks the benchmark execution's row until the transaction ends, so concurrent planners take turns. */
 export async function lockBenchmarkExecution(q: Queryable, uid: number): Promise<void> {
   await q.query(`SELECT 1 FROM benchmark_executions WHERE uid = $1 FOR UPDATE`, [uid]);

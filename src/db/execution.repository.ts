@@ -116,6 +116,19 @@ export async function listExecutions(q: Queryable, evaluatorUid: number): Promis
   return rows;
 }
 
+/** Rows finished (scored or errored) and row errors of each execution given; absent when it has no rows yet. */
+export async function countFinishedRows(
+  q: Queryable,
+  executionUids: number[],
+): Promise<Map<number, { done: number; errors: number }>> {
+  const { rows } = await q.query<{ uid: number; done: number; errors: number }>(
+    `SELECT execution_uid AS uid, count(*)::int AS done, count(error)::int AS errors FROM evaluator_results
+      WHERE execution_uid = ANY($1::int[]) GROUP BY execution_uid`,
+    [executionUids],
+  );
+  return new Map(rows.map((r) => [r.uid, { done: r.done, errors: r.errors }]));
+}
+
 /** Records the final status once; a replayed or repeated call keeps the first finish time. */
 export async function finishExecution(
   q: Queryable,

@@ -20,7 +20,9 @@ export interface ReportEvaluatorRun {
   promptVersionName: string;
   modelName: string;
   totalRows: number;
+  /** Rows finished, scored or errored; `rowErrors` of them errored. */
   rowsJudged: number;
+  rowErrors: number;
   seconds: number | null;
   url: string;
 }
@@ -59,6 +61,9 @@ export interface BenchmarkExecutionReport {
     splits: string[];
     numRows: number | null;
     url: string;
+    /** Rows its evaluator executions finished, and how many of them ended as row errors. */
+    rows: number;
+    rowErrors: number;
   };
   evaluators: ReportEvaluator[];
   /** Rows where a judge errored or disagreed with ground truth (at most `limit` of `total`). */

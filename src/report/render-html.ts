@@ -4,6 +4,7 @@
  * and can be mailed or attached to a ticket. Laid out for a laptop (1366 px) and a phone alike.
  */
 import type { AgreementSummary } from '../metrics/agreement';
+import { executionOutcome } from '../shared/execution-outcome';
 import { escapeHtml as h, safeLink } from './escape';
 import type {
   BenchmarkExecutionReport,
@@ -77,7 +78,13 @@ ${body}
 
 function runLink(r: BenchmarkExecutionReport): string {
   const x = r.execution;
-  return `${safeLink(x.url, `${h(x.name)} (#${x.uid})`)} <span class="badge ${h(x.status)}">${h(x.status)}</span>`;
+  return `${safeLink(x.url, `${h(x.name)} (#${x.uid})`)} ${badge(x.status, x.rowErrors, x.rows)}`;
+}
+
+/** The status badge: `completed with N errors` in amber when a completed execution had row errors. */
+function badge(status: string, rowErrors: number, rows: number): string {
+  const outcome = executionOutcome(status, rowErrors, rows);
+  return `<span class="badge ${h(outcome.tone)}">${h(outcome.text)}</span>`;
 }
 
 function header(r: BenchmarkExecutionReport): string {
@@ -170,7 +177,7 @@ function sliceBlock(e: ReportEvaluator, slices: [string, AgreementSummary][]): s
 function runsTable(e: ReportEvaluator): string {
   const rows = e.runs.map((run) => {
     const rate = run.seconds && run.seconds > 0 ? `${(run.rowsJudged / run.seconds).toFixed(1)} rows/s` : '';
-    return `<tr><td>${safeLink(run.url, String(run.executionUid))}</td><td>${h(run.split)}</td><td>${h(run.promptVersionName)}</td><td>${h(run.modelName)}</td><td><span class="badge ${h(run.status)}">${h(run.status)}</span></td><td>${run.rowsJudged} / ${run.totalRows}</td><td>${h(duration(run.seconds))}</td><td>${rate}</td></tr>`;
+    return `<tr><td>${safeLink(run.url, String(run.executionUid))}</td><td>${h(run.split)}</td><td>${h(run.promptVersionName)}</td><td>${h(run.modelName)}</td><td>${badge(run.status, run.rowErrors, run.rowsJudged)}</td><td>${run.rowsJudged} / ${run.totalRows}</td><td>${h(duration(run.seconds))}</td><td>${rate}</td></tr>`;
   });
   const total = (e.promptTokens ?? 0) + (e.completionTokens ?? 0);
   const tokens =

@@ -18,6 +18,7 @@ a { color:var(--blue); }
 .badge { display:inline-block; padding:0 8px; border-radius:10px; font-size:12px; background:#e2e8f0; }
 .badge.completed { background:#dcfce7; color:#166534; } .badge.failed { background:#fee2e2; color:#991b1b; }
 .badge.running { background:#dbeafe; color:#1e40af; } .badge.cancelled { background:#fef9c3; color:#854d0e; }
+.badge.completed-with-errors { background:#fde68a; color:#78350f; }
 .error-box { background:#fee2e2; border-radius:6px; padding:8px 12px; }
 .cards { display:grid; grid-template-columns:repeat(auto-fit,minmax(150px,1fr)); gap:10px; margin-bottom:12px; }
 .card { border:1px solid var(--line); border-radius:8px; padding:10px 12px; }

@@ -249,6 +249,21 @@ describe('report of one benchmark execution', () => {
     await page.close();
   });
 
+  it('marks a completed execution with row errors amber: "completed with N errors"', async () => {
+    const { page, problems } = await open(file, 1366);
+    // 12 of the 24 rows are the refusing judge's refusals.
+    const header = page.locator('header .badge');
+    expect(await header.innerText()).toBe('completed with 12 errors');
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('header .badge')).backgroundColor`)).toBe(
+      'rgb(253, 230, 138)',
+    );
+    const runBadge = (e: PromptEvaluator) => text(page, `#evaluator-${e.evaluatorUid} table.runs .badge`);
+    expect(await runBadge(refusing)).toBe('completed with 12 errors (every row)');
+    expect(await runBadge(scoring)).toBe('completed');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('refuses a TEMPORAL_UI_URL that is not http(s) before writing a report with its links', async () => {
     const out = path.join(dir, 'never.html');
     const r = await runCli(jf.config.temporal.taskQueue, ['report', String(runA), '--out', out], {

@@ -26,6 +26,7 @@ function report(o: { uiUrl?: string; rows?: number; rowErrors?: number; status?:
         modelName: 'local-judge',
         totalRows: rows,
         rowsJudged: rows,
+        rowErrors,
         seconds: 1,
         url: `${uiUrl}/namespaces/default/workflows/evaluator-7-execution-21`,
       },
@@ -54,6 +55,8 @@ function report(o: { uiUrl?: string; rows?: number; rowErrors?: number; status?:
       splits: ['dev'],
       numRows: null,
       url: `${uiUrl}/namespaces/default/workflows/benchmark-1-execution-3`,
+      rows,
+      rowErrors,
     },
     evaluators: [evaluator],
     disagreements: { rows: [], total: 0, limit: 2000 },
@@ -61,6 +64,9 @@ function report(o: { uiUrl?: string; rows?: number; rowErrors?: number; status?:
   };
   return renderBenchmarkExecutionReport(r);
 }
+
+const badges = (html: string) =>
+  [...html.matchAll(/<span class="badge ([^"]+)">([^<]+)<\/span>/g)].map((m) => [m[1], m[2]]);
 
 describe('the report page', () => {
   it("pins its one inline script by SHA-256 in the CSP, and allows no other ('unsafe-inline')", () => {
@@ -82,5 +88,35 @@ describe('the report page', () => {
     const html = report({ uiUrl: 'javascript:alert(document.domain)//' });
     expect(html).not.toMatch(/href="(?!#)/);
     expect(html).toContain('run (#3)');
+  });
+});
+
+describe('the status badges', () => {
+  it('completed without row errors: green "completed"', () => {
+    expect(badges(report())).toEqual([
+      ['completed', 'completed'],
+      ['completed', 'completed'],
+    ]);
+  });
+
+  it('completed with some row errors: amber "completed with N errors"', () => {
+    expect(badges(report({ rows: 4, rowErrors: 1 }))).toEqual([
+      ['completed-with-errors', 'completed with 1 error'],
+      ['completed-with-errors', 'completed with 1 error'],
+    ]);
+  });
+
+  it('every row a row error: amber, and it says so', () => {
+    expect(badges(report({ rows: 4, rowErrors: 4 }))).toEqual([
+      ['completed-with-errors', 'completed with 4 errors (every row)'],
+      ['completed-with-errors', 'completed with 4 errors (every row)'],
+    ]);
+  });
+
+  it('a failed execution stays "failed"', () => {
+    expect(badges(report({ rows: 4, rowErrors: 4, status: 'failed' }))).toEqual([
+      ['failed', 'failed'],
+      ['failed', 'failed'],
+    ]);
   });
 });

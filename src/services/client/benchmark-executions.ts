@@ -5,6 +5,7 @@
  */
 import { NoEvaluatorsError, NotFoundError } from '../../errors';
 import {
+  countBenchmarkFinishedRows,
   failUnstartedBenchmarkExecution,
   findBenchmarkExecution,
   insertBenchmarkExecution,
@@ -114,6 +115,14 @@ export function listBenchmarkExecutions(
   benchmarkUid: number,
 ): Promise<BenchmarkExecutionRecord[]> {
   return listBenchmarkExecutionRecords(ctx.db, benchmarkUid);
+}
+
+/** Rows its evaluator executions finished so far (scored or errored), and how many of them are row errors. */
+export async function benchmarkExecutionRowCounts(
+  ctx: StorageContext,
+  uid: number,
+): Promise<{ done: number; errors: number }> {
+  return (await countBenchmarkFinishedRows(ctx.db, [uid])).get(uid) ?? { done: 0, errors: 0 };
 }
 
 /** The reconciled status (see execution-status.ts): a terminated workflow reads as failed. */

@@ -7,6 +7,7 @@ import { JudgeflowError, NotFoundError, UnknownSplitError } from '../../errors';
 import { findBenchmark } from '../../db/benchmark.repository';
 import { countBySplit } from '../../db/dataset.repository';
 import {
+  countFinishedRows,
   findExecution,
   finishExecution,
   listExecutions,
@@ -82,6 +83,9 @@ export interface ExecutionSummary {
   createdAt: Date;
   promptVersionName: string;
   status: ExecutionStatus;
+  /** Rows finished so far (scored or errored), and how many of them are row errors. */
+  done: number;
+  errors: number;
 }
 
 /** Validates, records the execution in PostgreSQL, and starts its workflow. Returns the execution uid. */
@@ -215,12 +219,17 @@ async function readResults(ctx: ServiceContext, executionUid: number): Promise<E
 /** Executions of an evaluator, oldest first, each with its reconciled status. */
 export async function listEvaluatorExecutions(ctx: ServiceContext, evaluatorUid: number): Promise<ExecutionSummary[]> {
   const executions = await listExecutions(ctx.db, evaluatorUid);
+  const counts = await countFinishedRows(
+    ctx.db,
+    executions.map((e) => e.uid),
+  );
   return Promise.all(
     executions.map(async (e) => ({
       executionUid: e.uid,
       createdAt: e.createdAt,
       promptVersionName: e.promptVersionName,
       status: (await evaluatorExecutionStatus(ctx, e)).status,
+      ...(counts.get(e.uid) ?? { done: 0, errors: 0 }),
     })),
   );
 }

@@ -57,6 +57,7 @@ export async function buildBenchmarkExecutionReport(
           return {
             ...x,
             rowsJudged: s?.rows ?? 0,
+            rowErrors: s?.errors ?? 0,
             seconds: s ? secondsBetween(s.createdAt, s.finishedAt) : null,
             url: evaluatorExecutionUrl(ctx, e.evaluatorUid, x.executionUid),
           };
@@ -88,6 +89,8 @@ export async function buildBenchmarkExecutionReport(
       splits: x.splits,
       numRows: x.numRows,
       url: benchmarkExecutionUrl(ctx, record),
+      rows: stats.reduce((a, s) => a + s.rows, 0),
+      rowErrors: stats.reduce((a, s) => a + s.errors, 0),
     },
     evaluators,
     disagreements: { ...disagreements, limit: rowLimit },
