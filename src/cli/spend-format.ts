@@ -35,7 +35,8 @@ export function describeBudget(b: Budget | undefined): string {
 /** What an execution spent, in the terms both its results and its live progress give. */
 export interface Spend {
   tokens: number;
-  costUsd: number;
+  /** null when a paid row's cost is unknown (its model has no price): a sum without it would pass for the cost. */
+  costUsd: number | null;
   /** Paid rows whose model has no price. */
   costUnknownRows: number;
   cacheHits: number;
@@ -43,21 +44,33 @@ export interface Spend {
 
 /** Tokens and cost summed over an execution's results (cache hits cost nothing). */
 export function usageOf(results: ExecutionResults): Spend & { promptTokens: number; completionTokens: number } {
-  const u = { tokens: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, costUnknownRows: 0, cacheHits: 0 };
+  const u = { promptTokens: 0, completionTokens: 0, costUnknownRows: 0, cacheHits: 0 };
+  let known = 0;
   for (const r of Object.values(results)) {
     u.promptTokens += r.usage?.promptTokens ?? 0;
     u.completionTokens += r.usage?.completionTokens ?? 0;
     if (r.cachedFrom) u.cacheHits += 1;
-    if (typeof r.costUsd === 'number') u.costUsd += r.costUsd;
+    if (typeof r.costUsd === 'number') known += r.costUsd;
     else if (r.usage?.totalTokens) u.costUnknownRows += 1;
   }
-  u.tokens = u.promptTokens + u.completionTokens;
-  return u;
+  const { promptTokens, completionTokens, costUnknownRows, cacheHits } = u;
+  const costUsd = costUnknownRows > 0 ? null : known;
+  return {
+    tokens: promptTokens + completionTokens,
+    promptTokens,
+    completionTokens,
+    costUsd,
+    costUnknownRows,
+    cacheHits,
+  };
 }
 
 /** `1234 tokens (1000 prompt + 234 completion), $0.0012, 0 cache hits` (the split when known). */
 export function describeSpend(s: Spend & { promptTokens?: number; completionTokens?: number }): string {
-  const cost = s.costUnknownRows > 0 ? `cost unknown for ${s.costUnknownRows} rows (no price)` : usd(s.costUsd);
+  const cost =
+    s.costUsd === null || s.costUnknownRows > 0
+      ? `cost unknown for ${s.costUnknownRows} rows (no price)`
+      : usd(s.costUsd);
   const split =
     s.promptTokens === undefined ? '' : ` (${s.promptTokens} prompt + ${s.completionTokens ?? 0} completion)`;
   return `${s.tokens} tokens${split}, ${cost}, ${s.cacheHits} cache hits`;

@@ -87,3 +87,32 @@ describe('a completed execution with row errors', () => {
     expect(executed).toMatch(/^status: +completed with 3 errors \(every row\)$/m);
   });
 });
+
+describe('the cost of rows whose model has no price', () => {
+  it('is null, not 0, in execution status --json; "unknown" in human output', async () => {
+    const status = JSON.parse(await cli('--json', 'execution', 'status', String(clean))) as {
+      usage: { tokens: number; costUsd: number | null; costUnknownRows: number };
+    };
+    expect(status.usage.tokens).toBeGreaterThan(0);
+    expect(status.usage).toMatchObject({ costUsd: null, costUnknownRows: 3 });
+    expect(await cli('execution', 'status', String(clean))).toMatch(/^spend: .*cost unknown for 3 rows \(no price\)/m);
+  });
+
+  it('is the sum when every paid row has a price', async () => {
+    const priced = await createEvaluatorFixture(jf, { rows: 2, modelName: 'local-judge:latency=1' });
+    // The worker shares the client's configuration: it prices rows from this table as it stores them.
+    const prices = jf.config.spend.prices;
+    jf.config.spend.prices = { ...prices, 'local-judge:latency=1': { input: 1, output: 2 } };
+    try {
+      const uid = await priced.evaluator.execute({ split: 'test', sync: true });
+      const status = JSON.parse(await cli('--json', 'execution', 'status', String(uid))) as {
+        usage: { promptTokens: number; completionTokens: number; costUsd: number | null; costUnknownRows: number };
+      };
+      const { promptTokens, completionTokens } = status.usage;
+      expect(status.usage.costUnknownRows).toBe(0);
+      expect(status.usage.costUsd).toBeCloseTo((promptTokens * 1 + completionTokens * 2) / 1e6, 12);
+    } finally {
+      jf.config.spend.prices = prices;
+    }
+  });
+});
