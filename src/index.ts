@@ -43,6 +43,7 @@ export type {
   Budget,
   ExecutionProgress,
   ExecutionSpend,
+  ReportedSpend,
   ExecutionStatus,
   PauseState,
 } from './shared/execution-contract';

@@ -110,7 +110,7 @@ export class ExecutionRun {
       recent: [...this.recent],
       reason: this.reason,
       paused: this.status === 'running' ? admission?.paused : undefined,
-      spend: { ...this.spent },
+      spend: { ...this.spent, costUsd: this.spent.costUnknownRows > 0 ? null : this.spent.costUsd },
       budget: { ...(admission?.spend.budget ?? this.input.control?.budget) },
     };
   }

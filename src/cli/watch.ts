@@ -156,7 +156,7 @@ export function watchBenchmarkExecution(
         sum.errors += p.errors;
         sum.rateLimited += p.rateLimited;
         sum.tokens += p.spend.tokens;
-        sum.costUsd = sum.costUsd === null || p.spend.costUnknownRows > 0 ? null : sum.costUsd + p.spend.costUsd;
+        sum.costUsd = sum.costUsd === null || p.spend.costUsd === null ? null : sum.costUsd + p.spend.costUsd;
         if (p.paused) sum.paused = p.paused.reason;
         if (p.status === 'running') {
           sum.window.effective += p.concurrency.effective;

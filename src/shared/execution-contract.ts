@@ -77,6 +77,12 @@ export interface ExecutionSpend {
   paidRows: number;
 }
 
+/**
+ * What an execution spent as its progress reports it: as ExecutionSpend, but `costUsd` is null once a paid row's cost
+ * is unknown (its model has no price), since the sum of the known ones would pass for the cost.
+ */
+export type ReportedSpend = Omit<ExecutionSpend, 'costUsd'> & { costUsd: number | null };
+
 /** Limits on what an execution may spend; either or both. */
 export interface Budget {
   maxCostUsd?: number;
@@ -145,7 +151,7 @@ export interface ExecutionProgress {
   reason?: string;
   /** Set while it waits: paused by a user (resume) or by its budget (raise it). Status stays `running`. */
   paused?: PauseState;
-  spend: ExecutionSpend;
+  spend: ReportedSpend;
   budget: Budget;
 }
 

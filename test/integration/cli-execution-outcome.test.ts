@@ -89,13 +89,19 @@ describe('a completed execution with row errors', () => {
 });
 
 describe('the cost of rows whose model has no price', () => {
-  it('is null, not 0, in execution status --json; "unknown" in human output', async () => {
+  it('is null, not 0, in execution status --json, progress --json and the SDK progress; "unknown" in human output', async () => {
     const status = JSON.parse(await cli('--json', 'execution', 'status', String(clean))) as {
       usage: { tokens: number; costUsd: number | null; costUnknownRows: number };
     };
     expect(status.usage.tokens).toBeGreaterThan(0);
     expect(status.usage).toMatchObject({ costUsd: null, costUnknownRows: 3 });
     expect(await cli('execution', 'status', String(clean))).toMatch(/^spend: .*cost unknown for 3 rows \(no price\)/m);
+
+    const progress = JSON.parse(await cli('--json', 'execution', 'progress', String(clean))) as {
+      spend: { costUsd: number | null; costUnknownRows: number };
+    };
+    expect(progress.spend).toMatchObject({ costUsd: null, costUnknownRows: 3 });
+    expect((await scoring.evaluator.getExecutionProgress(clean)).spend.costUsd).toBeNull();
   });
 
   it('is the sum when every paid row has a price', async () => {
@@ -111,6 +117,7 @@ describe('the cost of rows whose model has no price', () => {
       const { promptTokens, completionTokens } = status.usage;
       expect(status.usage.costUnknownRows).toBe(0);
       expect(status.usage.costUsd).toBeCloseTo((promptTokens * 1 + completionTokens * 2) / 1e6, 12);
+      expect((await priced.evaluator.getExecutionProgress(uid)).spend.costUsd).toBeCloseTo(status.usage.costUsd!, 12);
     } finally {
       jf.config.spend.prices = prices;
     }
