@@ -1,6 +1,6 @@
 /**
  * Commands that define what is evaluated: `dataset import|list`, `benchmark create|list|show`,
- * `criteria create|list|ground-truth`, `evaluator create|update|versions|list`, `slice create|list`.
+ * `criteria create|list|ground-truth`, `slice create|list` (evaluators are in evaluators.ts).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -9,10 +9,9 @@ import { ValidationError } from '../errors';
 import { Benchmark } from '../sdk/Benchmark';
 import { Criteria, type CriteriaLabel } from '../sdk/Criteria';
 import { Dataset } from '../sdk/Dataset';
-import { PromptEvaluator, type PromptVersionParams } from '../sdk/PromptEvaluator';
 import { Slice, type SliceFilter } from '../sdk/Slice';
 import { listDatasetSummaries } from '../services/client/datasets';
-import { Cli, collect, fields, keyValues, noun, shorten, table, uid } from './common';
+import { Cli, fields, noun, shorten, table, uid } from './common';
 
 /** `name=score` or `name=score:description`. */
 const label = (value: string, previous: CriteriaLabel[] = []): CriteriaLabel[] => {
@@ -48,10 +47,6 @@ export function registerDefinitionCommands(program: Command, cli: Cli): void {
   registerCriteriaCreateCommand(program, cli);
   registerCriteriaListCommand(program, cli);
   registerCriteriaGroundTruthCommand(program, cli);
-  registerEvaluatorCreateCommand(program, cli);
-  registerEvaluatorUpdateCommand(program, cli);
-  registerEvaluatorVersionsCommand(program, cli);
-  registerEvaluatorListCommand(program, cli);
   registerSliceCreateCommand(program, cli);
   registerSliceListCommand(program, cli);
 }
@@ -316,88 +311,6 @@ function registerCriteriaGroundTruthCommand(program: Command, cli: Cli): void {
     );
 }
 
-/** `judgeflow evaluator create` */
-function registerEvaluatorCreateCommand(program: Command, cli: Cli): void {
-  withPromptOptions(
-    noun(program, 'evaluator')
-      .command('create')
-      .description('a prompt evaluator for a criteria, with its first prompt version')
-      .requiredOption('--criteria <uid>', 'criteria uid', uid)
-      .requiredOption('--model <name>', 'model name')
-      .option('--name <name>', 'evaluator name (default: "<criteria> judge")'),
-  ).action((o: PromptCliOptions & { criteria: number; name?: string }) =>
-    cli.run(async () => {
-      const e = await PromptEvaluator.create({ criteriaUid: o.criteria, name: o.name, ...(await promptVersion(o)) });
-      const versions = await e.getVersions();
-      cli.output(
-        { ...plainEvaluator(e), versions },
-        () => `evaluator ${e.evaluatorUid} "${e.name}", version ${versions.join(', ')}`,
-      );
-    }),
-  );
-}
-
-/** `judgeflow evaluator update` */
-function registerEvaluatorUpdateCommand(program: Command, cli: Cli): void {
-  withPromptOptions(
-    noun(program, 'evaluator')
-      .command('update')
-      .description('a new prompt version, which becomes the latest')
-      .argument('<evaluatorUid>', 'evaluator uid', uid)
-      .requiredOption('--model <name>', 'model name'),
-  ).action((evaluatorUid: number, o: PromptCliOptions) =>
-    cli.run(async () => {
-      const e = await PromptEvaluator.get(evaluatorUid);
-      const versionName = await e.update({ ...(await promptVersion(o)), versionName: o.versionName });
-      cli.output({ evaluatorUid, versionName }, () => `evaluator ${evaluatorUid}: new version ${versionName}`);
-    }),
-  );
-}
-
-/** `judgeflow evaluator versions` */
-function registerEvaluatorVersionsCommand(program: Command, cli: Cli): void {
-  noun(program, 'evaluator')
-    .command('versions')
-    .description("an evaluator's prompt versions, oldest first (the last is the latest)")
-    .argument('<evaluatorUid>', 'evaluator uid', uid)
-    .action((evaluatorUid: number) =>
-      cli.run(async () => {
-        const e = await PromptEvaluator.get(evaluatorUid);
-        const versions = await Promise.all((await e.getVersions()).map((v) => e.getVersion(v)));
-        cli.output(versions, () =>
-          table(
-            ['name', 'model', 'parameters', 'created'],
-            versions.map((v) => [
-              v.name,
-              v.modelName,
-              v.fmHyperparameters ? JSON.stringify(v.fmHyperparameters) : '',
-              v.createdAt.toISOString(),
-            ]),
-          ),
-        );
-      }),
-    );
-}
-
-/** `judgeflow evaluator list` */
-function registerEvaluatorListCommand(program: Command, cli: Cli): void {
-  noun(program, 'evaluator')
-    .command('list')
-    .description("a benchmark's evaluators")
-    .requiredOption('--benchmark <uid>', 'benchmark uid', uid)
-    .action((o: { benchmark: number }) =>
-      cli.run(async () => {
-        const all = await (await Benchmark.get(o.benchmark)).evaluators();
-        cli.output(all, () =>
-          table(
-            ['uid', 'name', 'type', 'criteria'],
-            all.map((e) => [e.evaluatorUid, e.name, e.type, e.criteriaUid]),
-          ),
-        );
-      }),
-    );
-}
-
 /** `judgeflow slice create` */
 function registerSliceCreateCommand(program: Command, cli: Cli): void {
   noun(program, 'slice')
@@ -453,42 +366,6 @@ function registerSliceListCommand(program: Command, cli: Cli): void {
         );
       }),
     );
-}
-
-/** The prompt version options of `evaluator create` and `evaluator update`. */
-function withPromptOptions(cmd: Command): Command {
-  return cmd
-    .option('--system-prompt <text>', 'system prompt ({{column}} inserts a dataset column)')
-    .option('--system-prompt-file <file>', 'system prompt from a file')
-    .option('--user-prompt <text>', 'user prompt ({{column}} inserts a dataset column)')
-    .option('--user-prompt-file <file>', 'user prompt from a file')
-    .option('--param <key=value>', 'a model hyper-parameter, e.g. temperature=0 (repeatable)', collect)
-    .option('--version-name <name>', 'name of the prompt version');
-}
-
-interface PromptCliOptions {
-  model: string;
-  systemPrompt?: string;
-  systemPromptFile?: string;
-  userPrompt?: string;
-  userPromptFile?: string;
-  param?: string[];
-  versionName?: string;
-}
-
-async function promptVersion(o: PromptCliOptions): Promise<PromptVersionParams & { versionName?: string }> {
-  const text = async (inline: string | undefined, file: string | undefined, what: string) => {
-    if (inline !== undefined && file !== undefined)
-      throw new ValidationError(`give --${what} or --${what}-file, not both`);
-    return file !== undefined ? fs.readFile(file, 'utf8') : inline;
-  };
-  return {
-    modelName: o.model,
-    systemPrompt: await text(o.systemPrompt, o.systemPromptFile, 'system-prompt'),
-    userPrompt: await text(o.userPrompt, o.userPromptFile, 'user-prompt'),
-    fmHyperparameters: o.param ? keyValues(o.param) : undefined,
-    versionName: o.versionName,
-  };
 }
 
 function sliceFilter(o: {
@@ -551,11 +428,4 @@ const plainSlice = (s: Slice) => ({
   description: s.description,
   filter: s.filter,
   size: s.size,
-});
-const plainEvaluator = (e: PromptEvaluator) => ({
-  evaluatorUid: e.evaluatorUid,
-  name: e.name,
-  criteriaUid: e.criteriaUid,
-  benchmarkUid: e.benchmarkUid,
-  promptWorkflowUid: e.promptWorkflowUid,
 });

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { Cli } from './common';
 import { registerBenchmarkRunCommands } from './benchmark-runs';
 import { registerDefinitionCommands } from './definitions';
+import { registerEvaluatorCommands } from './evaluators';
 import { registerEvaluatorRunCommands } from './evaluator-runs';
 import { registerExecutionCommands } from './executions';
 import { registerLiveControlCommands } from './live-control';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .option('--verbose', 'print the stack of an error, not just its message');
   const cli = new Cli(program);
   registerDefinitionCommands(program, cli);
+  registerEvaluatorCommands(program, cli);
   registerEvaluatorRunCommands(program, cli);
   registerExecutionCommands(program, cli);
   registerLiveControlCommands(program, cli);

@@ -124,27 +124,22 @@ describe('a benchmark from a CSV file to a report, from the shell', () => {
     expect(e.versions).toEqual(['v1']);
     const promptFile = path.join(dir, 'prompt.txt');
     fs.writeFileSync(promptFile, 'Question: {{question}}\nAnswer: {{response}}\nArea: {{product_area}}');
-    expect(
-      (
-        await ok(
-          'evaluator',
-          'update',
-          String(ids.evaluator),
-          '--model',
-          'local-judge',
-          '--user-prompt-file',
-          promptFile,
-        )
-      ).stdout,
-    ).toBe(`evaluator ${ids.evaluator}: new version v2\n`);
-    const versions = await json<{ name: string; userPrompt: string; fmHyperparameters: unknown }[]>(
-      'evaluator',
-      'versions',
-      String(ids.evaluator),
+    expect((await ok('evaluator', 'update', String(ids.evaluator), '--user-prompt-file', promptFile)).stdout).toBe(
+      `evaluator ${ids.evaluator}: new version v2 (the latest), from v1\n` +
+        '  changed:      user prompt\n  carried over: system prompt, model, parameters\n',
     );
+    const versions = await json<
+      { name: string; systemPrompt: string; userPrompt: string; fmHyperparameters: unknown }[]
+    >('evaluator', 'versions', String(ids.evaluator));
     expect(versions.map((v) => v.name)).toEqual(['v1', 'v2']);
     expect(versions[0]!.fmHyperparameters).toEqual({ temperature: 0 });
     expect(versions[1]!.userPrompt).toContain('Area: {{product_area}}');
+    // The version the README's update step makes keeps what it was not given.
+    expect(versions[1]).toMatchObject({
+      systemPrompt: 'You review support answers.',
+      fmHyperparameters: { temperature: 0 },
+      changedFromPrevious: ['userPrompt'],
+    });
   });
 
   it('benchmark list and show, criteria list, evaluator list, slice list', async () => {

@@ -1,0 +1,100 @@
+/**
+ * Regression tests of what a new user met in the first hour with the command line (issue 22, section 4), each
+ * through the CLI spawned as a user runs it: `evaluator update` dropped what it was not given.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Judgeflow } from '../../src';
+import { runCli, type CliRun } from '../support/cli';
+import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
+import { startJudgedClient, type JudgedClient } from '../support/judged-client';
+
+let stack: JudgedClient;
+let jf: Judgeflow;
+let f: EvaluatorFixture;
+
+beforeAll(async () => {
+  stack = await startJudgedClient(`cli-first-hour-${process.pid}`);
+  jf = stack.jf;
+  f = await createEvaluatorFixture(jf, { rows: 6 });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const cli = (...args: string[]) => runCli(jf.config.temporal.taskQueue, args);
+async function ok(...args: string[]): Promise<CliRun> {
+  const r = await cli(...args);
+  expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+  return r;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async <T = any>(...args: string[]): Promise<T> => JSON.parse((await ok('--json', ...args)).stdout) as T;
+
+describe('evaluator update carries over what it is not given', () => {
+  it('--user-prompt alone keeps the system prompt, the model and temperature=0 of v1 (regression: both were dropped)', async () => {
+    const created = await json(
+      'evaluator',
+      'create',
+      '--criteria',
+      String(f.criteriaUid),
+      '--model',
+      'local-judge',
+      '--name',
+      'carry-over judge',
+      '--system-prompt',
+      'You review support answers.',
+      '--user-prompt',
+      'Q: {{question}} A: {{response}}',
+      '--param',
+      'temperature=0',
+    );
+    const uid = String(created.evaluatorUid);
+    const human = await ok('evaluator', 'update', uid, '--user-prompt', 'Question: {{question}} Answer: {{response}}');
+    expect(human.stdout).toBe(
+      `evaluator ${uid}: new version v2 (the latest), from v1\n` +
+        '  changed:      user prompt\n  carried over: system prompt, model, parameters\n',
+    );
+    const v2 = (await json('evaluator', 'versions', uid))[1];
+    expect(v2).toMatchObject({
+      name: 'v2',
+      systemPrompt: 'You review support answers.',
+      userPrompt: 'Question: {{question}} Answer: {{response}}',
+      modelName: 'local-judge',
+      fmHyperparameters: { temperature: 0 },
+      changedFromPrevious: ['userPrompt'],
+    });
+
+    // Clearing explicitly: an empty prompt, and --no-params; --param then sets only what it names.
+    expect(
+      await json('evaluator', 'update', uid, '--system-prompt', '', '--no-params', '--param', 'max_tokens=50'),
+    ).toEqual({
+      evaluatorUid: created.evaluatorUid,
+      versionName: 'v3',
+      previousVersion: 'v2',
+      changed: ['systemPrompt', 'fmHyperparameters'],
+      carriedOver: ['userPrompt', 'modelName'],
+    });
+    const versions = await json('evaluator', 'versions', uid);
+    expect(versions[2]).toMatchObject({
+      systemPrompt: null,
+      userPrompt: 'Question: {{question}} Answer: {{response}}',
+      fmHyperparameters: { max_tokens: 50 },
+      changedFromPrevious: ['systemPrompt', 'fmHyperparameters'],
+    });
+    expect(versions[0].changedFromPrevious).toBeNull();
+
+    const table = (await ok('evaluator', 'versions', uid)).stdout.split('\n');
+    expect(table[0]).toMatch(/^name +model +parameters +changed from previous +created$/);
+    expect(table[1]).toMatch(/^v1 +local-judge +\{"temperature":0\} +\(first\) /);
+    expect(table[2]).toMatch(/^v2 +local-judge +\{"temperature":0\} +user prompt /);
+    expect(table[3]).toMatch(/^v3 +local-judge +\{"max_tokens":50\} +system prompt, parameters /);
+  });
+
+  it('clearing both prompts is refused, naming what is missing, and adds no version', async () => {
+    const r = await cli('evaluator', 'update', String(f.evaluatorUid), '--user-prompt', '');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/prompt/);
+    expect(await f.evaluator.getVersions()).toEqual(['v1']);
+  });
+});
