@@ -92,8 +92,9 @@ export class NoWorkerError extends JudgeflowError {
     readonly address: string,
   ) {
     super(
-      `no judgeflow worker is polling task queue "${taskQueue}" on ${address}: start one with \`npm run worker\` ` +
-        '(same TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and TEMPORAL_TASK_QUEUE), or pass --wait to wait for one',
+      `no judgeflow worker is polling task queue "${taskQueue}" on ${address}: start one with \`npx judgeflow dev\` ` +
+        '(the dev server, the local judge server and a worker) or `npx judgeflow worker` (same TEMPORAL_ADDRESS, ' +
+        'TEMPORAL_NAMESPACE and TEMPORAL_TASK_QUEUE), or pass --wait to wait for one',
     );
   }
 }

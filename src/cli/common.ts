@@ -4,10 +4,11 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import Table from 'cli-table3';
-import { MAX_UID, ValidationError } from '../errors';
+import { JudgeflowError, MAX_UID, ValidationError } from '../errors';
 import { Judgeflow } from '../sdk/Judgeflow';
 import { runMain } from '../run-main';
 import { requireWorker } from '../services/client/worker-presence';
+import { inCliWords } from './cli-words';
 import { terminalCell, terminalText } from './terminal-text';
 
 /**
@@ -76,6 +77,8 @@ export class Cli {
         const jf = await Judgeflow.connect();
         try {
           await fn(jf);
+        } catch (err) {
+          throw err instanceof JudgeflowError ? inCliWords(err) : err;
         } finally {
           await jf.close();
         }

@@ -337,6 +337,10 @@ function registerSliceCreateCommand(program: Command, cli: Cli): void {
       }) =>
         cli.run(async () => {
           const filter = sliceFilter(o);
+          if ((o.xUids === undefined) === (filter === undefined))
+            throw new ValidationError(
+              'slice create needs exactly one of --x-uids <ids>, --column <column> (with --equals or --in) or --filter <json>',
+            );
           const s = await Slice.create({
             benchmarkUid: o.benchmark,
             name: o.name,

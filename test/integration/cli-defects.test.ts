@@ -44,7 +44,11 @@ describe('commands that need a worker', () => {
     const r = await runCli(idleQueue, ['export', String(execution.benchmarkExecutionUid), '/tmp/never-written.json']);
     expect(r.code).toBe(1);
     expect(oneLine(r.stderr)).toHaveLength(1);
-    expect(r.stderr).toMatch(/no judgeflow worker is polling task queue "cli-no-worker-\d+".*npm run worker.*--wait/);
+    expect(r.stderr).toMatch(
+      /no judgeflow worker is polling task queue "cli-no-worker-\d+".*`npx judgeflow dev`.*`npx judgeflow worker`.*--wait/,
+    );
+    // The command line's own commands, not the clone's npm scripts (regression: it said `npm run worker`).
+    expect(r.stderr).not.toMatch(/npm run/);
     expect(r.ms).toBeLessThan(20_000);
   });
 

@@ -1,6 +1,7 @@
 /**
  * Regression tests of what a new user met in the first hour with the command line (issue 22, section 4), each
- * through the CLI spawned as a user runs it: `evaluator update` dropped what it was not given.
+ * through the CLI spawned as a user runs it: `evaluator update` dropped what it was not given, and errors spoke
+ * the SDK's words (`maxTokens`, `userPrompt`, `npm run worker`) to a person who typed options.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Judgeflow } from '../../src';
@@ -94,7 +95,56 @@ describe('evaluator update carries over what it is not given', () => {
   it('clearing both prompts is refused, naming what is missing, and adds no version', async () => {
     const r = await cli('evaluator', 'update', String(f.evaluatorUid), '--user-prompt', '');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/prompt/);
+    expect(r.stderr).toMatch(/--user-prompt or --system-prompt/);
     expect(await f.evaluator.getVersions()).toEqual(['v1']);
+  });
+});
+
+describe("errors in the command line's words", () => {
+  /** The one line of a refused command. */
+  async function refused(...args: string[]): Promise<string> {
+    const r = await cli(...args);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    return r.stderr;
+  }
+
+  it('a budget says --budget-usd and --budget-tokens, not maxCostUsd and maxTokens (regression)', async () => {
+    const line = await refused('evaluator', 'execute', String(f.evaluatorUid), '--split', 'test', '--budget-usd', '1');
+    expect(line).toMatch(/--budget-usd needs the price of model "local-judge".*--budget-tokens/);
+    expect(line).not.toMatch(/maxCostUsd|maxTokens/);
+  });
+
+  it('prompts and the model are named by their options (regression: userPrompt, modelName)', async () => {
+    const noPrompt = await refused('evaluator', 'create', '--criteria', String(f.criteriaUid), '--model', 'm');
+    expect(noPrompt).toMatch(/--user-prompt or --system-prompt/);
+    expect(noPrompt).not.toMatch(/userPrompt|systemPrompt/);
+    const noModel = await refused(
+      'evaluator',
+      'create',
+      '--criteria',
+      String(f.criteriaUid),
+      '--model',
+      '',
+      '--user-prompt',
+      'x',
+    );
+    expect(noModel).toMatch(/--model must name a model/);
+    expect(noModel).not.toMatch(/modelName/);
+  });
+
+  it('a slice without members or a filter names the options that give them (regression: xUids or filter)', async () => {
+    const line = await refused('slice', 'create', '--benchmark', String(f.benchmarkUid), '--name', 'nothing');
+    expect(line).toMatch(
+      /exactly one of --x-uids <ids>, --column <column> \(with --equals or --in\) or --filter <json>/,
+    );
+    expect(line).not.toMatch(/xUids/);
+  });
+
+  it('a benchmark without evaluators says which command makes one (regression: PromptEvaluator.create)', async () => {
+    const b = await json('benchmark', 'create', '--dataset', String(f.datasetUid), '--name', `empty-${process.pid}`);
+    const line = await refused('benchmark', 'execute', String(b.benchmarkUid));
+    expect(line).toMatch(/has no prompt evaluators to execute; create one with `npx judgeflow evaluator create/);
+    expect(line).not.toMatch(/PromptEvaluator/);
   });
 });
