@@ -3,6 +3,7 @@
  * adaptive concurrency window, rate-limited calls), a plain line every few seconds otherwise. Ctrl-C detaches: the
  * work keeps running; the caller says how to re-attach or cancel.
  */
+import { setTimeout } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import type { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
@@ -196,16 +197,15 @@ export async function detachOnInterrupt<T>(watch: (signal: AbortSignal) => Promi
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+/**
+ * Waits `ms`, or less when `signal` aborts. `timers/promises` removes its abort listener when the timer fires: one
+ * added per poll and never removed (as a hand-made sleep did) passed Node's limit of 10 after a few seconds of
+ * watching and printed a MaxListenersExceededWarning.
+ */
+async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await setTimeout(ms, undefined, { signal });
+  } catch (err) {
+    if (!signal?.aborted) throw err;
+  }
 }
