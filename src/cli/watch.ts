@@ -7,6 +7,7 @@ import { setTimeout } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
 import type { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
+import { fitProgressLine } from './progress-line';
 import type { Judgeflow } from '../sdk/Judgeflow';
 import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
 
@@ -47,16 +48,14 @@ export async function watchProgress(
 ): Promise<WatchOutcome> {
   const stream = options.stream ?? process.stderr;
   const bar = stream.isTTY
-    ? new cliProgress.SingleBar(
-        {
-          stream,
-          format:
-            '{bar} {value}/{total} rows | {errors} errors | {speed} rows/s | ETA {eta_formatted} | window {window} | {limited} rate-limited | {spend}{paused}',
-          hideCursor: true,
-          etaBuffer: 50,
-        },
-        cliProgress.Presets.shades_classic,
-      )
+    ? new cliProgress.SingleBar({
+        stream,
+        // Sized on every redraw to the terminal's width then (cli-progress passes it as maxWidth).
+        format: (options, params, payload: BarPayload) =>
+          fitProgressLine(params.progress, barSegments(payload, params.eta, options), params.maxWidth),
+        hideCursor: true,
+        etaBuffer: 50,
+      })
     : undefined;
   const started = Date.now();
   let lastLine = 0;
@@ -68,10 +67,11 @@ export async function watchProgress(
       if (s.total > 0) {
         const fields = barFields(s, started);
         if (bar) {
-          if (!barStarted) bar.start(s.total, s.done, fields);
+          const payload: BarPayload = { ...fields, done: s.done, total: s.total };
+          if (!barStarted) bar.start(s.total, s.done, payload);
           else {
             bar.setTotal(s.total);
-            bar.update(s.done, fields);
+            bar.update(s.done, payload);
           }
           barStarted = true;
         } else if (Date.now() - lastLine >= LINE_EVERY_MS || !s.running) {
@@ -169,6 +169,21 @@ export function watchBenchmarkExecution(
     () => execution.status(),
     { refreshMs: 1_000, ...options },
   );
+}
+
+type BarPayload = ReturnType<typeof barFields> & { done: number; total: number };
+
+/** The text of the terminal's bar, after the bar itself. */
+function barSegments(p: BarPayload, eta: number, options: cliProgress.Options): string[] {
+  return [
+    `${p.done}/${p.total} rows`,
+    `${p.errors} errors`,
+    `${p.speed} rows/s`,
+    `ETA ${cliProgress.Format.TimeFormat(eta, options, 5)}`,
+    `window ${p.window}`,
+    `${p.limited} rate-limited`,
+    `${p.spend}${p.paused}`,
+  ];
 }
 
 function barFields(s: WatchSnapshot, started: number) {

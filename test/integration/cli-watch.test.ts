@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Judgeflow } from '../../src';
-import { runCli, spawnCli } from '../support/cli';
+import { runCli, runCliInTerminal, spawnCli, terminalLines } from '../support/cli';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { waitUntil } from '../support/results';
@@ -46,4 +46,17 @@ it('Ctrl-C detaches: the execution keeps running, and the message says how to re
   const [status] = await f.evaluator.pollExecutionResult(uid);
   expect(status).toBe('running');
   await f.evaluator.cancelExecution(uid);
+});
+
+it('on a terminal the progress bar fits its width, so a redraw leaves nothing behind (regression: it wrapped)', async () => {
+  const f = await createEvaluatorFixture(jf, { rows: 20, modelName: 'local-judge:latency=300' });
+  const uid = await f.evaluator.execute({ split: 'test', concurrency: 2 });
+  const r = await runCliInTerminal(jf.config.temporal.taskQueue, ['execution', 'watch', String(uid)], { columns: 120 });
+  expect(r.code, r.stdout).toBe(0);
+  const lines = terminalLines(r.stdout);
+  const bars = lines.filter((l) => / rows \| /.test(l));
+  expect(bars.length, r.stdout).toBeGreaterThan(0);
+  expect(bars.at(-1)).toMatch(/^█{10,40} 20\/20 rows \| 0 errors/);
+  for (const line of lines) expect(line.length, JSON.stringify(line)).toBeLessThan(120);
+  expect(r.stdout).toContain(`execution ${uid} completed: 20 rows, 0 errors`);
 });

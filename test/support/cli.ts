@@ -56,3 +56,35 @@ export function spawnCli(taskQueue: string, args: string[], env: Record<string, 
   );
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
+
+/**
+ * Runs a command on a terminal of `columns` columns: util-linux `script` gives it a pseudo-terminal (stdout and
+ * stderr both), whose output comes back as `stdout`, escape sequences and all.
+ */
+export function runCliInTerminal(
+  taskQueue: string,
+  args: string[],
+  options: { columns: number; env?: Record<string, string> },
+): Promise<CliRun> {
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const command = `stty cols ${options.columns} rows 24; exec ${[process.execPath, ...cliArgs(args)].map(quote).join(' ')}`;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(
+      'script',
+      ['--quiet', '--return', '--command', command, '/dev/null'],
+      { cwd: root, timeout: 90_000, env: cliEnv(taskQueue, options.env ?? {}) },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({ code, stdout, stderr, ms: Date.now() - started });
+      },
+    );
+  });
+}
+
+/** What a terminal shows of `output`, line by line and redraw by redraw: escape sequences removed, split at \r and \n. */
+export function terminalLines(output: string): string[] {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');
+  return plain.split(/\r\n|\r|\n/);
+}
