@@ -8,6 +8,7 @@ import cliProgress from 'cli-progress';
 import type { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { fitProgressLine } from './progress-line';
+import { describeEta, describeRate, ProgressMeter, type Pace } from './progress-meter';
 import type { Judgeflow } from '../sdk/Judgeflow';
 import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
 
@@ -51,13 +52,12 @@ export async function watchProgress(
     ? new cliProgress.SingleBar({
         stream,
         // Sized on every redraw to the terminal's width then (cli-progress passes it as maxWidth).
-        format: (options, params, payload: BarPayload) =>
-          fitProgressLine(params.progress, barSegments(payload, params.eta, options), params.maxWidth),
+        format: (_options, params, payload: { segments: string[] }) =>
+          fitProgressLine(params.progress, payload.segments, params.maxWidth),
         hideCursor: true,
-        etaBuffer: 50,
       })
     : undefined;
-  const started = Date.now();
+  const meter = new ProgressMeter();
   let lastLine = 0;
   let barStarted = false;
   try {
@@ -65,20 +65,16 @@ export async function watchProgress(
       if (options.signal?.aborted) return { detached: true };
       const s = await snapshot();
       if (s.total > 0) {
-        const fields = barFields(s, started);
+        const segments = progressSegments(s, meter.observe(s));
         if (bar) {
-          const payload: BarPayload = { ...fields, done: s.done, total: s.total };
-          if (!barStarted) bar.start(s.total, s.done, payload);
+          if (!barStarted) bar.start(s.total, s.done, { segments });
           else {
             bar.setTotal(s.total);
-            bar.update(s.done, payload);
+            bar.update(s.done, { segments });
           }
           barStarted = true;
         } else if (Date.now() - lastLine >= LINE_EVERY_MS || !s.running) {
-          stream.write(
-            `${name}: ${s.done}/${s.total} rows, ${fields.errors} errors, ${fields.speed} rows/s, ` +
-              `window ${fields.window}, ${fields.limited} rate-limited, ${fields.spend}${fields.paused}\n`,
-          );
+          stream.write(`${name}: ${segments.join(', ')}\n`);
           lastLine = Date.now();
         }
       }
@@ -171,31 +167,17 @@ export function watchBenchmarkExecution(
   );
 }
 
-type BarPayload = ReturnType<typeof barFields> & { done: number; total: number };
-
-/** The text of the terminal's bar, after the bar itself. */
-function barSegments(p: BarPayload, eta: number, options: cliProgress.Options): string[] {
+/** What a progress line says, in parts: the same on the terminal's bar and in the plain lines. */
+function progressSegments(s: WatchSnapshot, pace: Pace): string[] {
   return [
-    `${p.done}/${p.total} rows`,
-    `${p.errors} errors`,
-    `${p.speed} rows/s`,
-    `ETA ${cliProgress.Format.TimeFormat(eta, options, 5)}`,
-    `window ${p.window}`,
-    `${p.limited} rate-limited`,
-    `${p.spend}${p.paused}`,
+    `${s.done}/${s.total} rows`,
+    `${s.errors} errors`,
+    `${describeRate(pace)} rows/s`,
+    describeEta(pace, s.paused),
+    `window ${s.window.effective}/${s.window.max}`,
+    `${s.rateLimited} rate-limited`,
+    `${s.tokens} tokens${s.costUsd ? ` $${s.costUsd.toFixed(4)}` : ''}`,
   ];
-}
-
-function barFields(s: WatchSnapshot, started: number) {
-  const seconds = (Date.now() - started) / 1000;
-  return {
-    errors: s.errors,
-    speed: seconds > 0 ? (s.done / seconds).toFixed(1) : '0.0',
-    window: `${s.window.effective}/${s.window.max}`,
-    limited: s.rateLimited,
-    spend: `${s.tokens} tokens${s.costUsd ? ` $${s.costUsd.toFixed(4)}` : ''}`,
-    paused: s.paused ? ` | PAUSED: ${s.paused}` : '',
-  };
 }
 
 /** Runs `watch` with Ctrl-C wired to detach instead of killing the process. */

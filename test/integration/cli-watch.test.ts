@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Judgeflow } from '../../src';
-import { runCli, runCliInTerminal, spawnCli, terminalLines } from '../support/cli';
+import { runCli, runCliInTerminal, spawnCli, spawnCliInTerminal, terminalLines } from '../support/cli';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { waitUntil } from '../support/results';
@@ -27,7 +27,7 @@ it('follows an execution to its end with plain progress lines, then prints the f
   const r = await runCli(jf.config.temporal.taskQueue, ['--json', 'execution', 'watch', String(uid)]);
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(
-    new RegExp(`execution ${uid}: \\d+/30 rows, 0 errors, [\\d.]+ rows/s, window 3/3, 0 rate-limited`),
+    new RegExp(`execution ${uid}: \\d+/30 rows, 0 errors, [\\d.]+ rows/s, ETA \\w+, window 3/3, 0 rate-limited`),
   );
   expect(JSON.parse(r.stdout)).toMatchObject({ executionUid: uid, status: 'completed', done: 30, errors: 0 });
 });
@@ -59,4 +59,38 @@ it('on a terminal the progress bar fits its width, so a redraw leaves nothing be
   expect(bars.at(-1)).toMatch(/^█{10,40} 20\/20 rows \| 0 errors/);
   for (const line of lines) expect(line.length, JSON.stringify(line)).toBeLessThan(120);
   expect(r.stdout).toContain(`execution ${uid} completed: 20 rows, 0 errors`);
+});
+
+it('after re-attaching, rows/s counts the rows done since attaching (regression: every row over the time since)', async () => {
+  const f = await createEvaluatorFixture(jf, { rows: 24, modelName: 'local-judge:latency=500' });
+  const uid = await f.evaluator.execute({ split: 'test', concurrency: 1 });
+  await waitUntil('12 rows are done', async () => (await f.evaluator.getExecutionProgress(uid)).done >= 12, 60_000);
+  const r = await runCli(jf.config.temporal.taskQueue, ['execution', 'watch', String(uid)]);
+  expect(r.code, r.stderr).toBe(0);
+  const rates = [...r.stderr.matchAll(/, ([\d.]+) rows\/s/g)].map((m) => Number(m[1]));
+  expect(rates.length, r.stderr).toBeGreaterThan(0);
+  // One row at a time, each taking at least 500 ms: 2 rows/s at most, plus the row in flight when the watch
+  // attached. Counting the 12 rows done before would show about twice that.
+  for (const rate of rates) expect(rate, r.stderr).toBeLessThanOrEqual(2.5);
+  // Twelve polls and more: one abort listener each used to pass Node's limit.
+  expect(r.stderr).not.toMatch(/MaxListenersExceededWarning/);
+});
+
+it('a paused execution shows "paused" and no ETA on the bar, never NaN or Infinity (regression: ETA ran on, then NFs)', async () => {
+  const f = await createEvaluatorFixture(jf, { rows: 12, modelName: 'local-judge:latency=200' });
+  const uid = await f.evaluator.execute({ split: 'test', concurrency: 1 });
+  await waitUntil('2 rows are done', async () => (await f.evaluator.getExecutionProgress(uid)).done >= 2, 60_000);
+  await f.evaluator.pauseExecution(uid);
+  const watching = spawnCliInTerminal(jf.config.temporal.taskQueue, ['execution', 'watch', String(uid)], {
+    columns: 160,
+  });
+  await waitUntil('the bar says paused', () => /paused: /.test(watching.output()), 60_000);
+  await f.evaluator.resumeExecution(uid);
+  expect(await watching.exited).toBe(0);
+  const bars = terminalLines(watching.output()).filter((l) => / rows \| /.test(l));
+  const paused = bars.filter((l) => l.includes('paused: '));
+  expect(paused.length).toBeGreaterThan(0);
+  for (const line of paused) expect(line).not.toMatch(/ETA/);
+  for (const line of bars) expect(line).not.toMatch(/NaN|Infinity|\bINF\b|NFs|LLs/);
+  expect(bars.at(-1)).toMatch(/12\/12 rows \| 0 errors \| [\d.]+ rows\/s \| ETA 0s \|/);
 });

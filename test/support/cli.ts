@@ -58,28 +58,41 @@ export function spawnCli(taskQueue: string, args: string[], env: Record<string, 
 }
 
 /**
- * Runs a command on a terminal of `columns` columns: util-linux `script` gives it a pseudo-terminal (stdout and
- * stderr both), whose output comes back as `stdout`, escape sequences and all.
+ * A running command on a terminal of `columns` columns: util-linux `script` gives it a pseudo-terminal (stdout and
+ * stderr both), whose output, escape sequences and all, is `output()`; `exited` is its end (all output read).
  */
-export function runCliInTerminal(
+export function spawnCliInTerminal(
+  taskQueue: string,
+  args: string[],
+  options: { columns: number; env?: Record<string, string> },
+) {
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const command = `stty cols ${options.columns} rows 24; exec ${[process.execPath, ...cliArgs(args)].map(quote).join(' ')}`;
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+    cwd: root,
+    env: cliEnv(taskQueue, options.env ?? {}),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      resolve(code);
+    }),
+  );
+  return { child, exited, output: () => output };
+}
+
+/** Runs a command on a terminal (see spawnCliInTerminal) to its end; `stdout` is all the terminal showed. */
+export async function runCliInTerminal(
   taskQueue: string,
   args: string[],
   options: { columns: number; env?: Record<string, string> },
 ): Promise<CliRun> {
-  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  const command = `stty cols ${options.columns} rows 24; exec ${[process.execPath, ...cliArgs(args)].map(quote).join(' ')}`;
   const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(
-      'script',
-      ['--quiet', '--return', '--command', command, '/dev/null'],
-      { cwd: root, timeout: 90_000, env: cliEnv(taskQueue, options.env ?? {}) },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        resolve({ code, stdout, stderr, ms: Date.now() - started });
-      },
-    );
-  });
+  const run = spawnCliInTerminal(taskQueue, args, options);
+  const code = await run.exited;
+  return { code, stdout: run.output(), stderr: '', ms: Date.now() - started };
 }
 
 /** What a terminal shows of `output`, line by line and redraw by redraw: escape sequences removed, split at \r and \n. */
