@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { Benchmark } from '../sdk/Benchmark';
 import type { BenchmarkExecution } from '../sdk/BenchmarkExecution';
+import type { BenchmarkSummary } from '../metrics/benchmark-summary';
 import type { Judgeflow } from '../sdk/Judgeflow';
 import { benchmarkExecutionRowCounts } from '../services/client/benchmark-executions';
-import { Cli, fields, noun, positiveInt, table, uid, WAIT_HELP, type WaitOption } from './common';
+import { Cli, fields, noun, positiveInt, ratio, table, uid, WAIT_HELP, type WaitOption } from './common';
 import { budgetOf, describeBenchmarkEstimate, withSpendOptions, type SpendOptions } from './spend-format';
 import { statusText } from './status-text';
 import { detachOnInterrupt, watchBenchmarkExecution } from './watch';
@@ -71,7 +72,9 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
             }
           }
           const described = await describeBenchmarkExecution(jf, x);
-          cli.output(described, () =>
+          // Once it has ended (--watch, --sync), how far each evaluator agrees with the ground truth.
+          const agreement = described.status === 'running' ? undefined : await agreementOf(b, x);
+          cli.output({ ...described, agreement }, () =>
             [
               fields([
                 ['benchmark execution', `${x.benchmarkExecutionUid} "${x.name}"`],
@@ -79,6 +82,7 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
                 ['splits', x.splits.join(', ')],
                 ['web UI', x.url],
               ]),
+              ...(agreement ? ['agreement with ground truth', describeAgreement(agreement)] : []),
               `  report: npx judgeflow report ${x.benchmarkExecutionUid}`,
               `  export: npx judgeflow export ${x.benchmarkExecutionUid} results.json`,
             ].join('\n'),
@@ -135,4 +139,27 @@ async function describeBenchmarkExecution(jf: Judgeflow, e: BenchmarkExecution) 
     status: await e.status(),
     ...(await benchmarkExecutionRowCounts(jf, benchmarkExecutionUid)),
   };
+}
+
+/** Each evaluator's agreement with the ground truth, from the summary recorded at the execution's end. */
+async function agreementOf(b: Benchmark, x: BenchmarkExecution) {
+  const summary = (await x.summary()) as BenchmarkSummary | null;
+  if (!summary) return undefined;
+  const names = new Map((await b.evaluators()).map((e) => [e.evaluatorUid, e.name]));
+  return summary.evaluators.map(({ evaluatorUid, overall: o }) => ({
+    evaluatorUid,
+    name: names.get(evaluatorUid) ?? null,
+    accuracy: o.accuracy,
+    kappa: o.kappa,
+    compared: o.compared,
+    total: o.total,
+    errors: o.errors,
+  }));
+}
+
+function describeAgreement(rows: NonNullable<Awaited<ReturnType<typeof agreementOf>>>): string {
+  return table(
+    ['evaluator', 'name', 'accuracy', 'kappa', 'compared', 'errors'],
+    rows.map((r) => [r.evaluatorUid, r.name, ratio(r.accuracy), ratio(r.kappa), `${r.compared}/${r.total}`, r.errors]),
+  );
 }

@@ -10,6 +10,7 @@ import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { fitProgressLine } from './progress-line';
 import { describeEta, describeRate, ProgressMeter, type Pace } from './progress-meter';
 import type { Judgeflow } from '../sdk/Judgeflow';
+import type { BenchmarkChildProgress } from '../shared/benchmark-contract';
 import type { ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
 
 const TTY_REFRESH_MS = 500;
@@ -20,7 +21,8 @@ export interface WatchSnapshot {
   total: number;
   done: number;
   errors: number;
-  window: { effective: number; max: number };
+  /** The adaptive concurrency window, when something has one (shown as "-" otherwise). */
+  window?: { effective: number; max: number };
   rateLimited: number;
   running: boolean;
   /** Tokens and USD spent so far (cost null when unknown), and why rows are not scheduled, when paused. */
@@ -113,7 +115,11 @@ export function watchExecution(
   );
 }
 
-/** A benchmark execution: its evaluator executions' progress, summed (children not started yet count as 0 done). */
+/**
+ * A benchmark execution: its evaluator executions' progress, summed (children not started yet count as 0 done).
+ * The window is that of the children running now; once none runs, the windows they ended with (a single
+ * execution's last line shows its own the same way), never the 0/0 of no child at all.
+ */
 export function watchBenchmarkExecution(
   jf: Judgeflow,
   execution: BenchmarkExecution,
@@ -122,49 +128,56 @@ export function watchBenchmarkExecution(
   const evaluators = new Map<number, PromptEvaluator>();
   // A child that has ended keeps its last progress: querying a closed workflow again makes a worker replay it.
   const ended = new Map<number, ExecutionProgress>();
+  const childProgress = async (child: BenchmarkChildProgress): Promise<ExecutionProgress | undefined> => {
+    const known = ended.get(child.executionUid);
+    if (known) return known;
+    let evaluator = evaluators.get(child.evaluatorUid);
+    if (!evaluator) {
+      evaluator = await PromptEvaluator.get(child.evaluatorUid, jf);
+      evaluators.set(child.evaluatorUid, evaluator);
+    }
+    const p = await evaluator.getExecutionProgress(child.executionUid).catch(() => undefined);
+    if (p && p.status !== 'running') ended.set(child.executionUid, p);
+    return p;
+  };
   return watchProgress(
     `benchmark execution ${execution.benchmarkExecutionUid}`,
     async () => {
       const progress = await execution.progress();
-      const sum: WatchSnapshot = {
-        total: 0,
-        done: 0,
-        errors: 0,
-        window: { effective: 0, max: 0 },
-        rateLimited: 0,
-        running: progress.status === 'running',
-        tokens: 0,
-        costUsd: 0,
-      };
-      for (const child of progress.children) {
-        sum.total += child.totalRows;
-        if (child.status === 'pending') continue;
-        let evaluator = evaluators.get(child.evaluatorUid);
-        if (!evaluator) {
-          evaluator = await PromptEvaluator.get(child.evaluatorUid, jf);
-          evaluators.set(child.evaluatorUid, evaluator);
-        }
-        const p =
-          ended.get(child.executionUid) ??
-          (await evaluator.getExecutionProgress(child.executionUid).catch(() => undefined));
-        if (!p) continue;
-        if (p.status !== 'running') ended.set(child.executionUid, p);
-        sum.done += p.done;
-        sum.errors += p.errors;
-        sum.rateLimited += p.rateLimited;
-        sum.tokens += p.spend.tokens;
-        sum.costUsd = sum.costUsd === null || p.spend.costUsd === null ? null : sum.costUsd + p.spend.costUsd;
-        if (p.paused) sum.paused = p.paused.reason;
-        if (p.status === 'running') {
-          sum.window.effective += p.concurrency.effective;
-          sum.window.max += p.concurrency.max;
-        }
-      }
-      return sum;
+      const started = await Promise.all(
+        progress.children.filter((c) => c.status !== 'pending').map((c) => childProgress(c)),
+      );
+      return sumProgress(
+        progress.status === 'running',
+        progress.children.reduce((n, c) => n + c.totalRows, 0),
+        started.filter((p) => p !== undefined),
+      );
     },
-    () => execution.status(),
+    // The workflow records the summary after its state says it has ended: wait for its end, not its state.
+    () => execution.wait(),
     { refreshMs: 1_000, ...options },
   );
+}
+
+/** The children's progress as one snapshot. */
+function sumProgress(running: boolean, total: number, children: ExecutionProgress[]): WatchSnapshot {
+  const sum: WatchSnapshot = { total, done: 0, errors: 0, rateLimited: 0, running, tokens: 0, costUsd: 0 };
+  for (const p of children) {
+    sum.done += p.done;
+    sum.errors += p.errors;
+    sum.rateLimited += p.rateLimited;
+    sum.tokens += p.spend.tokens;
+    sum.costUsd = sum.costUsd === null || p.spend.costUsd === null ? null : sum.costUsd + p.spend.costUsd;
+    if (p.paused) sum.paused = p.paused.reason;
+  }
+  const runningNow = children.filter((p) => p.status === 'running');
+  const windows = (runningNow.length ? runningNow : children).map((p) => p.concurrency);
+  if (windows.length)
+    sum.window = windows.reduce((w, c) => ({ effective: w.effective + c.effective, max: w.max + c.max }), {
+      effective: 0,
+      max: 0,
+    });
+  return sum;
 }
 
 /** What a progress line says, in parts: the same on the terminal's bar and in the plain lines. */
@@ -174,7 +187,7 @@ function progressSegments(s: WatchSnapshot, pace: Pace): string[] {
     `${s.errors} errors`,
     `${describeRate(pace)} rows/s`,
     describeEta(pace, s.paused),
-    `window ${s.window.effective}/${s.window.max}`,
+    `window ${s.window ? `${s.window.effective}/${s.window.max}` : '-'}`,
     `${s.rateLimited} rate-limited`,
     `${s.tokens} tokens${s.costUsd ? ` $${s.costUsd.toFixed(4)}` : ''}`,
   ];

@@ -3,7 +3,7 @@
  * and Ctrl-C (SIGINT) detaches without stopping the execution, saying how to re-attach or cancel.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Judgeflow } from '../../src';
+import { BenchmarkExecution, Criteria, type Judgeflow } from '../../src';
 import { runCli, runCliInTerminal, spawnCli, spawnCliInTerminal, terminalLines } from '../support/cli';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
@@ -93,4 +93,33 @@ it('a paused execution shows "paused" and no ETA on the bar, never NaN or Infini
   for (const line of paused) expect(line).not.toMatch(/ETA/);
   for (const line of bars) expect(line).not.toMatch(/NaN|Infinity|\bINF\b|NFs|LLs/);
   expect(bars.at(-1)).toMatch(/12\/12 rows \| 0 errors \| [\d.]+ rows\/s \| ETA 0s \|/);
+});
+
+it('benchmark execute --watch shows the window of its evaluator executions and ends with accuracy and kappa per evaluator (regression: window 0/0, no agreement)', async () => {
+  const f = await createEvaluatorFixture(jf, { rows: 12, modelName: 'local-judge:latency=100' });
+  await (await Criteria.get(f.criteriaUid, jf)).setGroundTruth(Object.fromEntries(f.xUids.map((x, i) => [x, i % 2])));
+  const r = await runCli(jf.config.temporal.taskQueue, [
+    'benchmark',
+    'execute',
+    String(f.benchmarkUid),
+    '--splits',
+    'test',
+    '--watch',
+  ]);
+  expect(r.code, r.stderr).toBe(0);
+  const lines = r.stderr.split('\n').filter((l) => /^benchmark execution \d+: /.test(l));
+  expect(lines.at(-1)).toMatch(/12\/12 rows, 0 errors, .*, window [1-9]\d*\/[1-9]\d*, /);
+  expect(r.stderr).not.toMatch(/window 0\/0/);
+  const uid = Number(/benchmark execution: +(\d+)/.exec(r.stdout)![1]);
+  const summary = (await (await BenchmarkExecution.get(uid, jf)).summary()) as {
+    evaluators: { evaluatorUid: number; overall: { accuracy: number; kappa: number | null } }[];
+  };
+  const [overall] = summary.evaluators.map((e) => e.overall);
+  const ratio = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
+  expect(r.stdout).toMatch(
+    new RegExp(
+      `agreement with ground truth\\nevaluator +name +accuracy +kappa +compared +errors\\n` +
+        `${f.evaluatorUid} +helpfulness judge +${ratio(overall!.accuracy)} +${ratio(overall!.kappa)} +12/12 +0\\n`,
+    ),
+  );
 });
