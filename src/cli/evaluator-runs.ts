@@ -98,8 +98,14 @@ function registerEvaluatorExecutionsCommand(program: Command, cli: Cli): void {
         const all = await (await PromptEvaluator.get(evaluatorUid, jf)).getExecutions();
         cli.output(all, () =>
           table(
-            ['uid', 'version', 'status', 'created'],
-            all.map((x) => [x.executionUid, x.promptVersionName, statusText(x.status, x), x.createdAt.toISOString()]),
+            ['uid', 'version', 'split', 'status', 'created'],
+            all.map((x) => [
+              x.executionUid,
+              x.promptVersionName,
+              x.split,
+              statusText(x.status, x),
+              x.createdAt.toISOString(),
+            ]),
           ),
         );
       }),

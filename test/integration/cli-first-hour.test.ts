@@ -148,3 +148,18 @@ describe("errors in the command line's words", () => {
     expect(line).not.toMatch(/PromptEvaluator/);
   });
 });
+
+describe('execution listings', () => {
+  it('evaluator executions shows the split each ran on (regression: it was not shown)', async () => {
+    const uid = await f.evaluator.execute({ split: 'test', numRows: 2, sync: true });
+    const human = (await ok('evaluator', 'executions', String(f.evaluatorUid))).stdout.split('\n');
+    expect(human[0]).toMatch(/^uid +version +split +status +created$/);
+    expect(human.find((l) => l.startsWith(`${uid} `))).toMatch(new RegExp(`^${uid} +v1 +test +completed +\\d{4}-`));
+    const listed = await json<{ executionUid: number; split: string }[]>(
+      'evaluator',
+      'executions',
+      String(f.evaluatorUid),
+    );
+    expect(listed.find((x) => x.executionUid === uid)?.split).toBe('test');
+  });
+});

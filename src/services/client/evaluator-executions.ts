@@ -82,6 +82,8 @@ export interface ExecutionSummary {
   executionUid: number;
   createdAt: Date;
   promptVersionName: string;
+  /** The dataset split it ran on (beyond the reference's keys: the command line lists it). */
+  split: string;
   status: ExecutionStatus;
   /** Rows finished so far (scored or errored), and how many of them are row errors. */
   done: number;
@@ -228,6 +230,7 @@ export async function listEvaluatorExecutions(ctx: ServiceContext, evaluatorUid:
       executionUid: e.uid,
       createdAt: e.createdAt,
       promptVersionName: e.promptVersionName,
+      split: e.split,
       status: (await evaluatorExecutionStatus(ctx, e)).status,
       ...(counts.get(e.uid) ?? { done: 0, errors: 0 }),
     })),
