@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { Cli, noun, positiveInt, table, uid, WAIT_HELP, type WaitOption } from './common';
-import { follow, resultsTable } from './execution-views';
+import { follow, groundTruthOf, resultsTable } from './execution-views';
 import { budgetOf, describeEstimate, withSpendOptions, type SpendOptions } from './spend-format';
 import { rowCountsOf, statusText } from './status-text';
 
@@ -70,9 +70,11 @@ function registerEvaluatorExecuteCommand(program: Command, cli: Cli): void {
           }
           if (o.sync) {
             const [status, results] = await e.pollExecutionResult(executionUid, { sync: true });
+            const truth = cli.globals.json ? {} : await groundTruthOf(jf, e);
             cli.output(
               { executionUid, status, results },
-              () => `status: ${statusText(status, rowCountsOf(results))}\n${resultsTable(results)}`,
+              () => `status: ${statusText(status, rowCountsOf(results))}
+${resultsTable(results, truth)}`,
             );
             return;
           }

@@ -1,8 +1,10 @@
 /** What several execution commands share: an execution's evaluator by the execution's uid, results, following one. */
 import type { Judgeflow } from '../sdk/Judgeflow';
+import { Criteria } from '../sdk/Criteria';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { requireEvaluatorExecution, type ExecutionResults } from '../services/client/evaluator-executions';
 import { table, shorten, type Cli } from './common';
+import { fitCells } from './fit-cells';
 import { statusText } from './status-text';
 import { detachOnInterrupt, watchExecution } from './watch';
 
@@ -12,15 +14,35 @@ export async function executionEvaluator(jf: Judgeflow, executionUid: number) {
   return { execution, evaluator: await PromptEvaluator.get(execution.evaluatorUid, jf) };
 }
 
-export function resultsTable(results: ExecutionResults): string {
-  return table(
-    ['x_uid', 'score', 'rationale / error'],
+/**
+ * Results as a table: score, the ground truth where the criteria has one for the row (the column is left out when
+ * it has none), and the rationale or row error. On a terminal the table fits its width; otherwise rationales are
+ * cut at 70 characters, as before.
+ */
+export function resultsTable(
+  results: ExecutionResults,
+  truth: Record<string, number> = {},
+  width: number | undefined = process.stdout.isTTY ? process.stdout.columns : undefined,
+): string {
+  const truthOf = (xUid: string) => (Object.hasOwn(truth, xUid) ? truth[xUid] : undefined);
+  const withTruth = Object.keys(results).some((xUid) => truthOf(xUid) !== undefined);
+  const text = (s: string | null) => (width === undefined ? shorten(s) : (s ?? ''));
+  const fitted = fitCells(
+    ['x_uid', 'score', ...(withTruth ? ['truth'] : []), 'rationale / error'],
     Object.entries(results).map(([xUid, r]) => [
       xUid,
       r.score,
-      r.error !== undefined ? `[${r.errorKind ?? 'error'}] ${shorten(r.error)}` : shorten(r.rationale),
+      ...(withTruth ? [truthOf(xUid)] : []),
+      r.error !== undefined ? `[${r.errorKind ?? 'error'}] ${text(r.error)}` : text(r.rationale),
     ]),
+    width,
   );
+  return table(fitted.head, fitted.rows);
+}
+
+/** The ground truth of an execution's criteria, `{ xUid: score }` (empty when it has none). */
+export async function groundTruthOf(jf: Judgeflow, e: PromptEvaluator): Promise<Record<string, number>> {
+  return (await Criteria.get(e.criteriaUid, jf)).getGroundTruth();
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { countWorkers } from '../services/client/worker-presence';
 import { Cli, fields, noun, uid, WAIT_HELP, type WaitOption } from './common';
-import { executionEvaluator, follow, resultsTable } from './execution-views';
+import { executionEvaluator, follow, groundTruthOf, resultsTable } from './execution-views';
 import { budgetOf, describeBudget, describeSpend, usageOf } from './spend-format';
 import { rowCountsOf, statusText } from './status-text';
 
@@ -89,9 +89,11 @@ function registerExecutionResultsCommand(program: Command, cli: Cli): void {
         const { execution: x, evaluator: e } = await executionEvaluator(jf, executionUid);
         if (o.sync && x.status === 'running') await cli.needWorker(jf, o);
         const [status, results] = await e.pollExecutionResult(executionUid, { sync: o.sync });
+        const truth = cli.globals.json ? {} : await groundTruthOf(jf, e);
         cli.output(
           { executionUid, status, results },
-          () => `status: ${statusText(status, rowCountsOf(results))}\n${resultsTable(results)}`,
+          () => `status: ${statusText(status, rowCountsOf(results))}
+${resultsTable(results, truth)}`,
         );
       }),
     );

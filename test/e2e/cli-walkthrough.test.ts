@@ -205,7 +205,8 @@ describe('a benchmark from a CSV file to a report, from the shell', () => {
     );
     for (const row of stored.rows) expect(results.results[row.x_uid]?.score).toBe(row.score);
     const humanResults = await ok('execution', 'results', String(ids.execution));
-    expect(humanResults.stdout).toMatch(/^status: completed\nx_uid +score +rationale \/ error\n/);
+    // The criteria has ground truth for every row: it is shown beside the judge's score.
+    expect(humanResults.stdout).toMatch(/^status: completed\nx_uid +score +truth +rationale \/ error\n/);
     expect(humanResults.stdout.trim().split('\n')).toHaveLength(17);
 
     const progress = await json('execution', 'progress', String(ids.execution));

@@ -4,8 +4,8 @@
  * the SDK's words (`maxTokens`, `userPrompt`, `npm run worker`) to a person who typed options.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Judgeflow } from '../../src';
-import { runCli, type CliRun } from '../support/cli';
+import { Criteria, type Judgeflow } from '../../src';
+import { runCli, runCliInTerminal, terminalLines, type CliRun } from '../support/cli';
 import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 
@@ -161,5 +161,33 @@ describe('execution listings', () => {
       String(f.evaluatorUid),
     );
     expect(listed.find((x) => x.executionUid === uid)?.split).toBe('test');
+  });
+});
+
+describe('execution results', () => {
+  it('on a terminal fit its width, cut with …, and show the ground truth where the criteria has it (regression: rows wider than the terminal, no truth)', async () => {
+    const g = await createEvaluatorFixture(jf, { rows: 4 });
+    await (await Criteria.get(g.criteriaUid, jf)).setGroundTruth({ 'row-0': 1, 'row-1': 0 });
+    const uid = await g.evaluator.execute({ split: 'test', sync: true });
+    const r = await runCliInTerminal(jf.config.temporal.taskQueue, ['execution', 'results', String(uid)], {
+      columns: 60,
+    });
+    expect(r.code, r.stdout).toBe(0);
+    const lines = terminalLines(r.stdout).filter((l) => l !== '');
+    expect(lines[0]).toBe('status: completed');
+    expect(lines[1]).toMatch(/^x_uid +score +truth +rationale \/ error$/);
+    const rows = lines.slice(2);
+    expect(rows).toHaveLength(4);
+    for (const line of lines) expect(line.length, line).toBeLessThan(60);
+    // The local judge's rationale is longer than the room left: cut with …
+    expect(rows[0]).toMatch(/^row-0 +[01] +1 +Local judge .*…$/);
+    expect(rows[1]).toMatch(/^row-1 +[01] +0 +Local judge /);
+    expect(rows[2]).toMatch(/^row-2 +[01] +- +Local judge /);
+  });
+
+  it('leave the truth column out when the criteria has no ground truth for these rows', async () => {
+    const uid = await f.evaluator.execute({ split: 'test', numRows: 1, sync: true });
+    const r = await ok('execution', 'results', String(uid));
+    expect(r.stdout.split('\n')[1]).toMatch(/^x_uid +score +rationale \/ error$/);
   });
 });
