@@ -1,4 +1,4 @@
-/** The `judgeflow` command tree: `judgeflow <noun> <verb>`, global `--json` and `--verbose`. */
+/** The `judgeflow` command tree: `judgeflow <noun> <verb>`, global `--json` and `--verbose`, help with examples. */
 import { Command } from 'commander';
 import { Cli } from './common';
 import { registerBenchmarkRunCommands } from './benchmark-runs';
@@ -8,6 +8,7 @@ import { registerEvaluatorRunCommands } from './evaluator-runs';
 import { registerExecutionCommands } from './executions';
 import { registerLiveControlCommands } from './live-control';
 import { registerOutputCommands } from './outputs';
+import { applyHelp } from './help';
 
 export function buildProgram(): Command {
   const program = new Command('judgeflow')
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   registerLiveControlCommands(program, cli);
   registerBenchmarkRunCommands(program, cli);
   registerOutputCommands(program, cli);
+  applyHelp(program);
   return program;
 }
