@@ -1,12 +1,15 @@
 /**
  * Commands that define prompt evaluators: `evaluator create|update|versions|list`. `update` carries over from the
- * latest version what it is not given (version-changes.ts), and `versions` says what each version changed.
+ * latest version what it is not given (version-changes.ts), and `versions` says what each version changed. Both
+ * `create` and `update` warn when a prompt uses a column that holds the ground truth.
  */
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ValidationError } from '../errors';
 import { Benchmark } from '../sdk/Benchmark';
+import type { Judgeflow } from '../sdk/Judgeflow';
 import { PromptEvaluator } from '../sdk/PromptEvaluator';
+import { findGroundTruthLeaks } from '../services/client/ground-truth-leaks';
 import { Cli, collect, fields, keyValues, noun, table, uid } from './common';
 import { carryOver, changedFields, describeFields, type GivenVersion } from './version-changes';
 
@@ -28,7 +31,7 @@ function registerEvaluatorCreateCommand(program: Command, cli: Cli): void {
       .requiredOption('--model <name>', 'model name')
       .option('--name <name>', 'evaluator name (default: "<criteria> judge")'),
   ).action((o: PromptCliOptions & { criteria: number; model: string; name?: string }) =>
-    cli.run(async () => {
+    cli.run(async (jf) => {
       const given = await promptTexts(o);
       const e = await PromptEvaluator.create({
         criteriaUid: o.criteria,
@@ -40,8 +43,9 @@ function registerEvaluatorCreateCommand(program: Command, cli: Cli): void {
         fmHyperparameters: given.params,
       });
       const versions = await e.getVersions();
+      const warnings = await warnGroundTruthLeaks(jf, o.criteria, [given.systemPrompt, given.userPrompt]);
       cli.output(
-        { ...plainEvaluator(e), versions },
+        { ...plainEvaluator(e), versions, warnings },
         () => `evaluator ${e.evaluatorUid} "${e.name}", version ${versions.join(', ')}`,
       );
     }),
@@ -61,8 +65,8 @@ function registerEvaluatorUpdateCommand(program: Command, cli: Cli): void {
   )
     .option('--no-params', "drop the latest version's parameters (then only the --param given are set)")
     .action((evaluatorUid: number, o: PromptCliOptions & { model?: string; params: boolean }) =>
-      cli.run(async () => {
-        const e = await PromptEvaluator.get(evaluatorUid);
+      cli.run(async (jf) => {
+        const e = await PromptEvaluator.get(evaluatorUid, jf);
         const latest = await e.getVersion();
         const next = carryOver(latest, { ...(await promptTexts(o)), modelName: o.model, clearParams: !o.params });
         const versionName = await e.update({ ...next.params, versionName: o.versionName });
@@ -72,6 +76,7 @@ function registerEvaluatorUpdateCommand(program: Command, cli: Cli): void {
           previousVersion: latest.name,
           changed: next.changed,
           carriedOver: next.carriedOver,
+          warnings: await warnGroundTruthLeaks(jf, e.criteriaUid, [next.params.systemPrompt, next.params.userPrompt]),
         };
         cli.output(value, () =>
           [
@@ -168,6 +173,24 @@ async function promptTexts(o: PromptCliOptions): Promise<GivenVersion> {
     userPrompt: await text(o.userPrompt, o.userPromptFile, 'user-prompt'),
     params: o.param ? keyValues(o.param) : undefined,
   };
+}
+
+/**
+ * Says on stderr (with --json too: stdout stays the result) when a prompt shows the judge a column that looks like
+ * the ground truth it is scored against; returns the warnings for the JSON output.
+ */
+async function warnGroundTruthLeaks(
+  jf: Judgeflow,
+  criteriaUid: number,
+  templates: (string | undefined)[],
+): Promise<string[]> {
+  const warnings = (await findGroundTruthLeaks(jf, criteriaUid, templates)).map(
+    ({ column, reason }) =>
+      `the prompt uses {{${column}}}, which looks like the ground truth (${reason}): ` +
+      'the judge would see the answer it is scored against',
+  );
+  for (const w of warnings) console.error(`warning: ${w}`);
+  return warnings;
 }
 
 const plainEvaluator = (e: PromptEvaluator) => ({

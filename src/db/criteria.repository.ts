@@ -88,3 +88,25 @@ export async function getGroundTruth(q: Queryable, criteriaUid: number): Promise
   );
   return Object.fromEntries(rows.map((r) => [r.x_uid, r.score]));
 }
+
+/**
+ * How many of a criteria's ground-truth datapoints there are, and on how many of them a dataset column holds that
+ * ground truth (its score, or its label's name in any case).
+ */
+export async function countGroundTruthInColumn(
+  q: Queryable,
+  criteriaUid: number,
+  column: string,
+): Promise<{ withTruth: number; matching: number }> {
+  const { rows } = await q.query<{ withTruth: number; matching: number }>(
+    `SELECT count(*)::int AS "withTruth",
+            count(*) FILTER (WHERE trim(d.data->>$2) = g.score::text
+                                OR lower(trim(d.data->>$2)) = lower(l.name))::int AS matching
+       FROM ground_truth g
+       JOIN datapoints d ON d.dataset_uid = g.dataset_uid AND d.x_uid = g.x_uid
+       LEFT JOIN criteria_labels l ON l.criteria_uid = g.criteria_uid AND l.score = g.score
+      WHERE g.criteria_uid = $1`,
+    [criteriaUid, column],
+  );
+  return rows[0] ?? { withTruth: 0, matching: 0 };
+}

@@ -3,9 +3,11 @@
  * through the CLI spawned as a user runs it: `evaluator update` dropped what it was not given, and errors spoke
  * the SDK's words (`maxTokens`, `userPrompt`, `npm run worker`) to a person who typed options.
  */
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Criteria, type Judgeflow } from '../../src';
 import { runCli, runCliInTerminal, terminalLines, type CliRun } from '../support/cli';
+import { uniqueName } from '../support/context';
 import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 
@@ -75,6 +77,7 @@ describe('evaluator update carries over what it is not given', () => {
       previousVersion: 'v2',
       changed: ['systemPrompt', 'fmHyperparameters'],
       carriedOver: ['userPrompt', 'modelName'],
+      warnings: [],
     });
     const versions = await json('evaluator', 'versions', uid);
     expect(versions[2]).toMatchObject({
@@ -189,5 +192,68 @@ describe('execution results', () => {
     const uid = await f.evaluator.execute({ split: 'test', numRows: 1, sync: true });
     const r = await ok('execution', 'results', String(uid));
     expect(r.stdout.split('\n')[1]).toMatch(/^x_uid +score +rationale \/ error$/);
+  });
+});
+
+describe('a prompt that shows the judge the ground truth', () => {
+  const csv = path.resolve(import.meta.dirname, '../../examples/data/support-answers.csv');
+  /** A benchmark on the support answers with one criteria; its ground truth from the helpfulness column when asked. */
+  async function criteriaOn(name: string, truthFromColumn: boolean): Promise<number> {
+    const d = await json('dataset', 'import', csv, '--name', uniqueName('support'));
+    const b = await json('benchmark', 'create', '--dataset', String(d.datasetUid), '--name', uniqueName('leaks'));
+    const c = await json(
+      'criteria',
+      'create',
+      '--benchmark',
+      String(b.benchmarkUid),
+      '--name',
+      name,
+      '--label',
+      'unhelpful=0',
+      '--label',
+      'partly helpful=1',
+      '--label',
+      'helpful=2',
+    );
+    if (truthFromColumn) await ok('criteria', 'ground-truth', String(c.criteriaUid), '--column', 'helpfulness');
+    return c.criteriaUid;
+  }
+  const create = (criteriaUid: number, userPrompt: string) =>
+    ok('evaluator', 'create', '--criteria', String(criteriaUid), '--model', 'local-judge', '--user-prompt', userPrompt);
+
+  it('evaluator create and update warn when a template uses the column the ground truth came from (regression: silent)', async () => {
+    // Named unlike the column: found by its values, which are the ground truth on every datapoint.
+    const criteriaUid = await criteriaOn('quality', true);
+    const clean = await create(criteriaUid, 'Q: {{question}} A: {{response}}');
+    expect(clean.stderr).not.toMatch(/warning/);
+    const uid = /^evaluator (\d+)/.exec(clean.stdout)![1]!;
+    const leaking = await ok(
+      '--json',
+      'evaluator',
+      'update',
+      uid,
+      '--user-prompt',
+      'A: {{response}} (rated {{ helpfulness }})',
+    );
+    const warning =
+      'the prompt uses {{helpfulness}}, which looks like the ground truth (it holds the ground truth of criteria ' +
+      '"quality" on 30 of its 30 datapoints): the judge would see the answer it is scored against';
+    expect(leaking.stderr).toContain(`warning: ${warning}`);
+    expect(JSON.parse(leaking.stdout).warnings).toEqual([warning]);
+    // The version is made all the same: a warning, not a refusal.
+    expect((await json('evaluator', 'versions', uid)).map((v: { name: string }) => v.name)).toEqual(['v1', 'v2']);
+    // Carried over, the leaking prompt warns again.
+    expect((await ok('evaluator', 'update', uid, '--system-prompt', 'Be strict.')).stderr).toMatch(
+      /warning: .*\{\{helpfulness\}\}/,
+    );
+  });
+
+  it('before any ground truth is set, a column named like the criteria is suspect', async () => {
+    const criteriaUid = await criteriaOn('helpfulness', false);
+    const r = await create(criteriaUid, 'A: {{response}} ({{helpfulness}})');
+    expect(r.stderr).toContain(
+      'warning: the prompt uses {{helpfulness}}, which looks like the ground truth (it is named like criteria ' +
+        '"helpfulness", whose ground truth it may hold)',
+    );
   });
 });
