@@ -185,6 +185,20 @@ export class NoEvaluatorsError extends ValidationError {
   }
 }
 
+/** A benchmark execution asked to run an evaluator that is not one of the benchmark's prompt evaluators. */
+export class EvaluatorNotInBenchmarkError extends ValidationError {
+  constructor(
+    readonly evaluatorUid: unknown,
+    readonly benchmarkUid: number,
+    readonly availableEvaluators: number[],
+  ) {
+    super(
+      `evaluator ${show(evaluatorUid)} is not a prompt evaluator of benchmark ${benchmarkUid}; ` +
+        `its prompt evaluators: ${availableEvaluators.join(', ') || '(none)'}`,
+    );
+  }
+}
+
 // --- definitions ---
 
 /** A column name (template variable, slice filter) that the dataset does not have. */

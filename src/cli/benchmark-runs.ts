@@ -10,6 +10,9 @@ import { budgetOf, describeBenchmarkEstimate, withSpendOptions, type SpendOption
 import { statusText } from './status-text';
 import { detachOnInterrupt, watchBenchmarkExecution } from './watch';
 
+/** `--evaluator 3 5` or `--evaluator 3 --evaluator 5`: uids collected into one list. */
+const uids = (value: string, previous: number[] = []): number[] => [...previous, uid(value)];
+
 /** `benchmark execute|executions`. */
 export function registerBenchmarkRunCommands(program: Command, cli: Cli): void {
   registerBenchmarkExecuteCommand(program, cli);
@@ -21,11 +24,12 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
   withSpendOptions(
     noun(program, 'benchmark')
       .command('execute')
-      .description('run every prompt evaluator of a benchmark (default splits: all but test)')
+      .description('run the prompt evaluators of a benchmark, every one or --evaluator (default splits: all but test)')
       .argument('<benchmarkUid>', 'benchmark uid', uid)
       .option('--name <name>', 'name of the execution')
       .option('--splits <splits>', 'comma-separated splits', (v: string) => v.split(',').map((s) => s.trim()))
-      .option('--num-rows <n>', 'only the first n rows of each split', positiveInt),
+      .option('--num-rows <n>', 'only the first n rows of each split', positiveInt)
+      .option('--evaluator <uid...>', 'only these of its prompt evaluators (default: every one)', uids),
     'the whole run (shared by its evaluator executions by rows)',
   )
     .option('--watch', 'follow it with a progress bar until it ends (Ctrl-C detaches)')
@@ -38,6 +42,7 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
           name?: string;
           splits?: string[];
           numRows?: number;
+          evaluator?: number[];
           watch?: boolean;
           sync?: boolean;
           dryRun?: boolean;
@@ -47,7 +52,7 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
         cli.run(async (jf) => {
           const b = await Benchmark.get(benchmarkUid, jf);
           if (o.dryRun) {
-            const estimate = await b.estimate({ splits: o.splits, numRows: o.numRows });
+            const estimate = await b.estimate({ splits: o.splits, numRows: o.numRows, evaluatorUids: o.evaluator });
             cli.output(estimate, () => describeBenchmarkEstimate(estimate));
             return;
           }
@@ -56,6 +61,7 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
             name: o.name,
             splits: o.splits,
             numRows: o.numRows,
+            evaluatorUids: o.evaluator,
             sync: o.sync,
             budget: budgetOf(o),
             cache: o.cache,
@@ -80,6 +86,7 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
                 ['benchmark execution', `${x.benchmarkExecutionUid} "${x.name}"`],
                 ['status', statusText(described.status, described)],
                 ['splits', x.splits.join(', ')],
+                ['evaluators', x.evaluatorUids?.join(', ') ?? 'all'],
                 ['web UI', x.url],
               ]),
               ...(agreement ? ['agreement with ground truth', describeAgreement(agreement)] : []),
@@ -126,7 +133,7 @@ function registerBenchmarkExecutionsCommand(program: Command, cli: Cli): void {
  * its evaluator executions finished and how many are row errors.
  */
 async function describeBenchmarkExecution(jf: Judgeflow, e: BenchmarkExecution) {
-  const { benchmarkUid, benchmarkExecutionUid, name, createdAt, createdBy, splits, numRows, url } = e;
+  const { benchmarkUid, benchmarkExecutionUid, name, createdAt, createdBy, splits, numRows, evaluatorUids, url } = e;
   return {
     benchmarkUid,
     benchmarkExecutionUid,
@@ -135,6 +142,7 @@ async function describeBenchmarkExecution(jf: Judgeflow, e: BenchmarkExecution) 
     createdBy,
     splits,
     numRows,
+    evaluatorUids,
     url,
     status: await e.status(),
     ...(await benchmarkExecutionRowCounts(jf, benchmarkExecutionUid)),

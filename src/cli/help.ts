@@ -12,7 +12,7 @@ export const EXAMPLES: Record<string, string> = {
   'benchmark create': 'benchmark create --dataset 1 --name "support quality" --description "Are answers helpful?"',
   'benchmark list': 'benchmark list',
   'benchmark show': 'benchmark show 1',
-  'benchmark execute': 'benchmark execute 1 --splits dev,train --budget-tokens 200000 --watch',
+  'benchmark execute': 'benchmark execute 1 --splits dev,train --evaluator 1 2 --budget-tokens 200000 --watch',
   'benchmark executions': 'benchmark executions 1',
   'criteria create':
     'criteria create --benchmark 1 --name helpfulness --label "unhelpful=0:does not answer" --label "helpful=1"',

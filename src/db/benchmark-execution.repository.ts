@@ -11,6 +11,8 @@ export interface BenchmarkExecutionRecord {
   splits: string[];
   numRows: number | null;
   concurrency: number;
+  /** The prompt evaluators it runs; null for every one of the benchmark's. */
+  evaluatorUids: number[] | null;
   status: StoredExecutionStatus;
   error: string | null;
   summary: unknown;
@@ -24,7 +26,7 @@ export interface BenchmarkExecutionRecord {
 
 const selectBenchmarkExecution = `
   SELECT uid, benchmark_uid AS "benchmarkUid", name, created_by AS "createdBy", splits, num_rows AS "numRows",
-         concurrency, status, error, summary, budget_usd AS "budgetUsd", budget_tokens::float8 AS "budgetTokens", cache,
+         concurrency, evaluator_uids AS "evaluatorUids", status, error, summary, budget_usd AS "budgetUsd", budget_tokens::float8 AS "budgetTokens", cache,
          created_at AS "createdAt", finished_at AS "finishedAt"
     FROM benchmark_executions`;
 
@@ -37,6 +39,7 @@ export async function insertBenchmarkExecution(
     splits: string[];
     numRows?: number;
     concurrency: number;
+    evaluatorUids?: number[];
     budgetUsd?: number;
     budgetTokens?: number;
     cache?: boolean;
@@ -45,9 +48,9 @@ export async function insertBenchmarkExecution(
   // Default name: "Execution N", N counting this benchmark's executions.
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO benchmark_executions
-       (benchmark_uid, name, created_by, splits, num_rows, concurrency, budget_usd, budget_tokens, cache)
+       (benchmark_uid, name, created_by, splits, num_rows, concurrency, budget_usd, budget_tokens, cache, evaluator_uids)
      VALUES ($1, coalesce($2, 'Execution ' || (SELECT count(*) + 1 FROM benchmark_executions WHERE benchmark_uid = $1)),
-             $3, $4, $5, $6, $7, $8, $9)
+             $3, $4, $5, $6, $7, $8, $9, $10)
      RETURNING uid`,
     [
       e.benchmarkUid,
@@ -59,6 +62,7 @@ export async function insertBenchmarkExecution(
       e.budgetUsd ?? null,
       e.budgetTokens ?? null,
       e.cache ?? false,
+      e.evaluatorUids ?? null,
     ],
   );
   return rows[0]!.uid;

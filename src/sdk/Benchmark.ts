@@ -79,7 +79,9 @@ export class Benchmark {
   }
 
   /** What a benchmark execution with these options would cost: each evaluator × split estimated, and the sums. */
-  estimate(options: { splits?: string[]; numRows?: number; concurrency?: number } = {}): Promise<BenchmarkEstimate> {
+  estimate(
+    options: { splits?: string[]; numRows?: number; concurrency?: number; evaluatorUids?: number[] } = {},
+  ): Promise<BenchmarkEstimate> {
     return estimateBenchmarkExecution(this.#client, this.benchmarkUid, options);
   }
 

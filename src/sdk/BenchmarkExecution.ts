@@ -27,6 +27,8 @@ export class BenchmarkExecution {
   readonly createdBy: string;
   readonly splits: string[];
   readonly numRows: number | null;
+  /** The prompt evaluators it runs (`execute({ evaluatorUids })`); null for every one of the benchmark's. */
+  readonly evaluatorUids: number[] | null;
 
   /** The client this object was read with: a true private field, so no way of printing the object shows it. */
   readonly #client: Judgeflow;
@@ -40,6 +42,7 @@ export class BenchmarkExecution {
     this.createdBy = record.createdBy;
     this.splits = record.splits;
     this.numRows = record.numRows;
+    this.evaluatorUids = record.evaluatorUids;
   }
 
   /** @internal */

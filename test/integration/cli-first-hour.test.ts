@@ -5,7 +5,14 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Criteria, type Judgeflow } from '../../src';
+import {
+  Benchmark,
+  Criteria,
+  EvaluatorNotInBenchmarkError,
+  PromptEvaluator,
+  ValidationError,
+  type Judgeflow,
+} from '../../src';
 import { runCli, runCliInTerminal, terminalLines, type CliRun } from '../support/cli';
 import { uniqueName } from '../support/context';
 import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
@@ -255,5 +262,71 @@ describe('a prompt that shows the judge the ground truth', () => {
       'warning: the prompt uses {{helpfulness}}, which looks like the ground truth (it is named like criteria ' +
         '"helpfulness", whose ground truth it may hold)',
     );
+  });
+});
+
+describe('benchmark execute --evaluator runs a subset of its evaluators', () => {
+  it('runs only the evaluators named, records them, and reports agreement for them alone (regression: every evaluator)', async () => {
+    const g = await createEvaluatorFixture(jf, { rows: 3 });
+    const second = await PromptEvaluator.create(
+      { criteriaUid: g.criteriaUid, name: 'second judge', modelName: 'local-judge', userPrompt: '{{response}}' },
+      jf,
+    );
+    const estimate = await json(
+      'benchmark',
+      'execute',
+      String(g.benchmarkUid),
+      '--evaluator',
+      String(second.evaluatorUid),
+      '--dry-run',
+    );
+    expect(estimate.executions.map((x: { evaluatorUid: number }) => x.evaluatorUid)).toEqual([second.evaluatorUid]);
+    const run = await json(
+      'benchmark',
+      'execute',
+      String(g.benchmarkUid),
+      '--evaluator',
+      String(second.evaluatorUid),
+      '--sync',
+    );
+    expect(run).toMatchObject({ status: 'completed', evaluatorUids: [second.evaluatorUid] });
+    expect(run.agreement.map((a: { evaluatorUid: number }) => a.evaluatorUid)).toEqual([second.evaluatorUid]);
+    const { rows } = await jf.db.query<{ evaluator_uid: number }>(
+      'SELECT evaluator_uid FROM evaluator_executions WHERE benchmark_execution_uid = $1',
+      [run.benchmarkExecutionUid],
+    );
+    expect(rows.map((r) => r.evaluator_uid)).toEqual([second.evaluatorUid]);
+    // Both, named in any order and twice: each runs once.
+    const both = await json(
+      'benchmark',
+      'execute',
+      String(g.benchmarkUid),
+      '--evaluator',
+      String(second.evaluatorUid),
+      String(g.evaluatorUid),
+      '--evaluator',
+      String(g.evaluatorUid),
+      '--sync',
+    );
+    expect(both.evaluatorUids).toEqual([g.evaluatorUid, second.evaluatorUid]);
+    expect(both.agreement).toHaveLength(2);
+  });
+
+  it('an evaluator not in the benchmark is refused before anything is recorded, naming the ones it has', async () => {
+    const g = await createEvaluatorFixture(jf, { rows: 2 });
+    const before = await jf.db.query('SELECT 1 FROM benchmark_executions WHERE benchmark_uid = $1', [g.benchmarkUid]);
+    const r = await cli('benchmark', 'execute', String(g.benchmarkUid), '--evaluator', String(f.evaluatorUid));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `error: evaluator ${f.evaluatorUid} is not a prompt evaluator of benchmark ${g.benchmarkUid}; ` +
+        `its prompt evaluators: ${g.evaluatorUid}`,
+    );
+    const after = await jf.db.query('SELECT 1 FROM benchmark_executions WHERE benchmark_uid = $1', [g.benchmarkUid]);
+    expect(after.rowCount).toBe(before.rowCount);
+    const benchmark = await Benchmark.get(g.benchmarkUid, jf);
+    await expect(benchmark.execute({ evaluatorUids: [f.evaluatorUid] })).rejects.toBeInstanceOf(
+      EvaluatorNotInBenchmarkError,
+    );
+    await expect(benchmark.execute({ evaluatorUids: [] })).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -3,7 +3,7 @@
  * progress, wait, cancel. Planning its evaluator executions and recording its end are worker-side steps
  * (worker/benchmark-plan.ts, common/benchmark-end.ts).
  */
-import { NoEvaluatorsError, NotFoundError } from '../../errors';
+import { NotFoundError } from '../../errors';
 import {
   countBenchmarkFinishedRows,
   failUnstartedBenchmarkExecution,
@@ -21,7 +21,7 @@ import { benchmarkExecutionWorkflowId, workflowUrl } from '../../shared/workflow
 import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-workflow';
 import { benchmarkProgressQuery, cancelSignal } from '../../../workflows/definitions';
 import type { InstanceContext, StorageContext } from '../common/context';
-import { listPromptEvaluators } from '../common/evaluator-execution-records';
+import { selectPromptEvaluators } from '../common/evaluator-execution-records';
 import { checkModelAllowed, checkNumRows, resolveBudget, resolveConcurrency } from '../common/execute-options';
 import { resolvePromptVersion } from '../common/prompt-versions';
 import { resolveBenchmarkSplits } from './benchmark-splits';
@@ -40,6 +40,8 @@ export interface BenchmarkExecuteOptions {
   numRows?: number;
   /** Rows judged at once per evaluator execution. */
   concurrency?: number;
+  /** Only these of the benchmark's prompt evaluators (default: every one). */
+  evaluatorUids?: number[];
   /**
    * Spend limit of the whole run (default JUDGEFLOW_BUDGET_USD / JUDGEFLOW_BUDGET_TOKENS), shared by its evaluator
    * executions in proportion to their rows; each pauses when its share would be exceeded.
@@ -64,8 +66,7 @@ export async function startBenchmarkExecution(
   const concurrency = resolveConcurrency(ctx.config, options.concurrency);
   const benchmark = await findBenchmark(ctx.db, benchmarkUid);
   if (!benchmark) throw new NotFoundError('benchmark', benchmarkUid);
-  const evaluators = await listPromptEvaluators(ctx.db, benchmarkUid);
-  if (evaluators.length === 0) throw new NoEvaluatorsError(benchmarkUid);
+  const evaluators = await selectPromptEvaluators(ctx.db, benchmarkUid, options.evaluatorUids);
   const splits = resolveBenchmarkSplits(Object.keys(await countBySplit(ctx.db, benchmark.datasetUid)), options.splits);
   // Refuse a model that may not be used before anything is recorded, as a single execution does.
   let budget: Budget = {};
@@ -82,6 +83,7 @@ export async function startBenchmarkExecution(
     splits,
     numRows,
     concurrency,
+    evaluatorUids: options.evaluatorUids && evaluators.map((e) => e.evaluatorUid),
     budgetUsd: budget.maxCostUsd,
     budgetTokens: budget.maxTokens,
     cache: options.cache ?? ctx.config.spend.cache,
@@ -94,7 +96,9 @@ export async function startBenchmarkExecution(
       args: [{ benchmarkExecutionUid: uid, pageSize: options.pageSize }],
       searchAttributes: benchmarkExecutionSearchAttributes(benchmarkUid),
       summary:
-        `Benchmark ${benchmarkUid}, execution ${uid}: every evaluator on ${splits.map((s) => `"${s}"`).join(', ')}` +
+        `Benchmark ${benchmarkUid}, execution ${uid}: ` +
+        (options.evaluatorUids ? `evaluators ${evaluators.map((e) => e.evaluatorUid).join(', ')}` : 'every evaluator') +
+        ` on ${splits.map((s) => `"${s}"`).join(', ')}` +
         (numRows ? ` (first ${numRows} rows each)` : ''),
     },
     (reason) => failUnstartedBenchmarkExecution(ctx.db, uid, reason),

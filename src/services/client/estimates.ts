@@ -4,14 +4,14 @@
  * of the same prompt version, else `max_tokens`, else a default), the cost from the price table, and the time at
  * the concurrency given the latency seen before. Reads PostgreSQL only; calls no model.
  */
-import { NoEvaluatorsError, NotFoundError, UnknownSplitError } from '../../errors';
+import { NotFoundError, UnknownSplitError } from '../../errors';
 import { findBenchmark } from '../../db/benchmark.repository';
 import { findCriteria } from '../../db/criteria.repository';
 import { countBySplit } from '../../db/dataset.repository';
 import { splitExtent } from '../../db/execution.repository';
 import { costUsd } from '../../llm/pricing';
 import type { StorageContext } from '../common/context';
-import { listPromptEvaluators } from '../common/evaluator-execution-records';
+import { selectPromptEvaluators } from '../common/evaluator-execution-records';
 import { checkNumRows, resolveConcurrency } from '../common/execute-options';
 import { resolvePromptVersion } from '../common/prompt-versions';
 import { estimateRows } from '../common/row-estimates';
@@ -129,12 +129,11 @@ export interface BenchmarkEstimate {
 export async function estimateBenchmarkExecution(
   ctx: StorageContext,
   benchmarkUid: number,
-  options: { splits?: string[]; numRows?: number; concurrency?: number },
+  options: { splits?: string[]; numRows?: number; concurrency?: number; evaluatorUids?: number[] },
 ): Promise<BenchmarkEstimate> {
   const benchmark = await findBenchmark(ctx.db, benchmarkUid);
   if (!benchmark) throw new NotFoundError('benchmark', benchmarkUid);
-  const evaluators = await listPromptEvaluators(ctx.db, benchmarkUid);
-  if (evaluators.length === 0) throw new NoEvaluatorsError(benchmarkUid);
+  const evaluators = await selectPromptEvaluators(ctx.db, benchmarkUid, options.evaluatorUids);
   const splits = resolveBenchmarkSplits(Object.keys(await countBySplit(ctx.db, benchmark.datasetUid)), options.splits);
   const executions: ExecutionEstimate[] = [];
   for (const e of evaluators)

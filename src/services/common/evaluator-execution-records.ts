@@ -8,6 +8,7 @@ import { insertExecution, splitExtent } from '../../db/execution.repository';
 import { listEvaluators, type EvaluatorSummary, type PromptVersionRecord } from '../../db/evaluator.repository';
 import type { Queryable } from '../../db/pool';
 import type { Budget } from '../../shared/execution-contract';
+import { EvaluatorNotInBenchmarkError, NoEvaluatorsError, ValidationError, show } from '../../errors';
 import { checkModelAllowed } from './execute-options';
 
 /** The evaluator an execution runs. */
@@ -63,6 +64,32 @@ export async function createEvaluatorExecution(
     ...extent,
   });
   return { executionUid, promptVersionName: version.name, modelName: version.modelName, totalRows: extent.totalRows };
+}
+
+/**
+ * The prompt evaluators a benchmark execution runs: those of `evaluatorUids` (in the benchmark's order), or all of
+ * them when not given. EvaluatorNotInBenchmarkError for a uid that is not one of them; NoEvaluatorsError for none.
+ */
+export async function selectPromptEvaluators(
+  q: Queryable,
+  benchmarkUid: number,
+  evaluatorUids?: readonly number[],
+): Promise<(EvaluatorSummary & EvaluatorRef)[]> {
+  const all = await listPromptEvaluators(q, benchmarkUid);
+  if (all.length === 0) throw new NoEvaluatorsError(benchmarkUid);
+  if (evaluatorUids === undefined) return all;
+  // JavaScript callers can pass anything: check the value, not its declared type.
+  const given: unknown = evaluatorUids;
+  if (!Array.isArray(given) || given.length === 0)
+    throw new ValidationError(`evaluatorUids must be a non-empty array of evaluator uids, got ${show(given)}`);
+  for (const uid of given as unknown[])
+    if (!all.some((e) => e.evaluatorUid === uid))
+      throw new EvaluatorNotInBenchmarkError(
+        uid,
+        benchmarkUid,
+        all.map((e) => e.evaluatorUid),
+      );
+  return all.filter((e) => evaluatorUids.includes(e.evaluatorUid));
 }
 
 /** The prompt evaluators of a benchmark, oldest first: what a benchmark execution runs (code evaluators are not). */

@@ -14,7 +14,7 @@ import { createEvaluatorExecution, listPromptEvaluators } from '../common/evalua
 import { resolvePromptVersion } from '../common/prompt-versions';
 
 /**
- * The evaluator executions of a benchmark execution, created on first call (one per prompt evaluator and split,
+ * The evaluator executions of a benchmark execution, created on first call (one per prompt evaluator it runs and split,
  * with each evaluator's latest prompt version) in one transaction under a row lock; later calls return the same
  * ones, so a retried activity is safe.
  */
@@ -31,7 +31,11 @@ export async function planBenchmarkExecution(
     const benchmark = await findBenchmark(tx, be.benchmarkUid);
     if (!benchmark) throw new NotFoundError('benchmark', be.benchmarkUid);
     const children: BenchmarkChild[] = [];
-    for (const evaluator of await listPromptEvaluators(tx, be.benchmarkUid)) {
+    // The subset was checked where the execution started; an evaluator is never removed from its benchmark.
+    const evaluators = (await listPromptEvaluators(tx, be.benchmarkUid)).filter(
+      (e) => be.evaluatorUids === null || be.evaluatorUids.includes(e.evaluatorUid),
+    );
+    for (const evaluator of evaluators) {
       const version = await resolvePromptVersion(tx, evaluator.promptWorkflowUid);
       for (const split of be.splits) {
         const created = await createEvaluatorExecution(tx, ctx.config, {
