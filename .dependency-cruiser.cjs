@@ -37,6 +37,20 @@ module.exports = {
       to: { path: 'node_modules/@temporalio/worker/', reachable: true },
     },
     {
+      name: 'temporal-client-loaded-on-use',
+      comment:
+        'The Temporal client SDK (gRPC and the protobuf definitions, ~half of a CLI read) is loaded when a connection ' +
+        'is made (src/temporal/connection.ts), never by a static import: a command that only reads PostgreSQL never ' +
+        'loads it. Types are free; values go through `await import()`.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: {
+        path: 'node_modules/@temporalio/(client|proto)/',
+        dynamic: false,
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'worker-sdk-only-in-the-worker',
       comment: 'Only src/worker/ builds a worker; activities may name its types (sinks).',
       severity: 'error',

@@ -3,12 +3,21 @@
  * (e.g. `JudgeflowEvaluatorUid = 3`), and the one place each kind of workflow's attributes are built.
  * Side-effect free: workflows import it too.
  */
-import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { defineSearchAttributeKey, SearchAttributePair, SearchAttributeType } from '@temporalio/common';
 
-export const EVALUATOR_UID = defineSearchAttributeKey('JudgeflowEvaluatorUid', SearchAttributeType.INT);
-export const BENCHMARK_UID = defineSearchAttributeKey('JudgeflowBenchmarkUid', SearchAttributeType.INT);
-export const KIND = defineSearchAttributeKey('JudgeflowKind', SearchAttributeType.KEYWORD);
-export const SPLIT = defineSearchAttributeKey('JudgeflowSplit', SearchAttributeType.KEYWORD);
+/**
+ * A key as `defineSearchAttributeKey` makes it (the SDK's `SearchAttributeKey`, a plain `{ name, type }`), without a
+ * value import of @temporalio/common: a command that never starts a workflow never loads the SDK.
+ */
+const key = <T extends SearchAttributeType>(name: string, type: T): ReturnType<typeof defineSearchAttributeKey<T>> => ({
+  name,
+  type,
+});
+
+export const EVALUATOR_UID = key('JudgeflowEvaluatorUid', 'INT');
+export const BENCHMARK_UID = key('JudgeflowBenchmarkUid', 'INT');
+export const KIND = key('JudgeflowKind', 'KEYWORD');
+export const SPLIT = key('JudgeflowSplit', 'KEYWORD');
 
 export const ALL_SEARCH_ATTRIBUTES = [EVALUATOR_UID, BENCHMARK_UID, KIND, SPLIT];
 

@@ -19,7 +19,6 @@ import type { Budget, ExecutionStatus } from '../../shared/execution-contract';
 import { benchmarkExecutionSearchAttributes } from '../../shared/search-attributes';
 import { benchmarkExecutionWorkflowId, workflowUrl } from '../../shared/workflow-ids';
 import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-workflow';
-import { benchmarkProgressQuery, cancelSignal } from '../../../workflows/definitions';
 import type { InstanceContext, StorageContext } from '../common/context';
 import { selectPromptEvaluators } from '../common/evaluator-execution-records';
 import { checkModelAllowed, checkNumRows, resolveBudget, resolveConcurrency } from '../common/execute-options';
@@ -141,6 +140,8 @@ export async function benchmarkExecutionStatus(ctx: ServiceContext, uid: number)
 
 /** Live progress of each evaluator execution, from the workflow's `progress` query. */
 export async function getBenchmarkExecutionProgress(ctx: ServiceContext, uid: number): Promise<BenchmarkProgress> {
+  // Signal, query and Update definitions load with the Temporal client, when a workflow is addressed.
+  const { benchmarkProgressQuery } = await import('../../../workflows/definitions');
   return (await workflowHandle(ctx, await requireBenchmarkExecution(ctx, uid))).query(benchmarkProgressQuery);
 }
 
@@ -156,6 +157,7 @@ export async function waitForBenchmarkExecution(ctx: ServiceContext, uid: number
 export async function cancelBenchmarkExecution(ctx: ServiceContext, uid: number, reason?: string): Promise<void> {
   const record = await requireBenchmarkExecution(ctx, uid);
   if (record.status !== 'running') return;
+  const { cancelSignal } = await import('../../../workflows/definitions');
   await signalCancel(await workflowHandle(ctx, record), cancelSignal, reason);
 }
 

@@ -2,7 +2,6 @@
  * Evaluator executions, each client-side use case once: start (validate, record and run its workflow), read
  * status and results, list, live progress, cancel. The SDK and the CLI call these.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { JudgeflowError, NotFoundError, UnknownSplitError } from '../../errors';
 import { findBenchmark } from '../../db/benchmark.repository';
 import { countBySplit } from '../../db/dataset.repository';
@@ -24,7 +23,6 @@ import type { RowErrorKind } from '../../shared/row-errors';
 import { evaluatorExecutionSearchAttributes } from '../../shared/search-attributes';
 import { evaluatorExecutionWorkflowId, workflowUrl } from '../../shared/workflow-ids';
 import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-workflow';
-import { cancelSignal, progressQuery } from '../../../workflows/definitions';
 import type { InstanceContext, StorageContext } from '../common/context';
 import { createEvaluatorExecution, type EvaluatorRef } from '../common/evaluator-execution-records';
 import { checkNumRows, resolveBudget, resolveConcurrency } from '../common/execute-options';
@@ -244,10 +242,13 @@ export async function getEvaluatorExecutionProgress(
   executionUid: number,
 ): Promise<ExecutionProgress> {
   const execution = await requireExecution(ctx, evaluatorUid, executionUid);
+  // Signal, query and Update definitions load with the Temporal client, when a workflow is addressed.
+  const { progressQuery } = await import('../../../workflows/definitions');
   try {
     return await (await workflowHandle(ctx, execution)).query(progressQuery);
   } catch (err) {
     // Temporal drops closed workflows after its retention; the results stay in PostgreSQL.
+    const { WorkflowNotFoundError } = await import('@temporalio/client');
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     throw new JudgeflowError(
       `execution ${executionUid} has ended (${execution.status}) and Temporal no longer holds its workflow, so it has ` +
@@ -265,6 +266,7 @@ export async function cancelEvaluatorExecution(
 ): Promise<void> {
   const execution = await requireExecution(ctx, evaluatorUid, executionUid);
   if (execution.status !== 'running') return;
+  const { cancelSignal } = await import('../../../workflows/definitions');
   await signalCancel(await workflowHandle(ctx, execution), cancelSignal, reason);
 }
 

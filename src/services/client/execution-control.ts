@@ -3,13 +3,11 @@
  * setBudget. Each is checked here first (typed errors naming the value), validated again by the workflow, and
  * answered with the execution's progress after the change.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ExecutionNotRunningError, InvalidConcurrencyError, ValidationError } from '../../errors';
 import { findExecution } from '../../db/execution.repository';
 import type { Budget, ExecutionProgress } from '../../shared/execution-contract';
 import { evaluatorExecutionWorkflowId } from '../../shared/workflow-ids';
 import { workflowHandle } from '../../temporal/start-workflow';
-import { pauseUpdate, resumeUpdate, setBudgetUpdate, setConcurrencyUpdate } from '../../../workflows/definitions';
 import { concurrencyCeiling, resolveBudget } from '../common/execute-options';
 import type { ServiceContext } from './context';
 import { requireExecution } from './evaluator-executions';
@@ -51,6 +49,9 @@ export async function controlEvaluatorExecution(
     'evaluatorExecutionWorkflow',
     evaluatorExecutionWorkflowId(ctx.instanceId, evaluatorUid, executionUid),
   );
+  // Signal, query and Update definitions load with the Temporal client, when a workflow is addressed.
+  const { pauseUpdate, resumeUpdate, setBudgetUpdate, setConcurrencyUpdate } =
+    await import('../../../workflows/definitions');
   try {
     switch (control.action) {
       case 'pause':
@@ -64,6 +65,7 @@ export async function controlEvaluatorExecution(
     }
   } catch (err) {
     // The workflow's validator refused it (e.g. it ended meanwhile): its reason, as a typed error.
+    const { WorkflowUpdateFailedError } = await import('@temporalio/client');
     if (!(err instanceof WorkflowUpdateFailedError)) throw err;
     const now = await findExecution(ctx.db, executionUid);
     if (now && now.status !== 'running')

@@ -4,7 +4,7 @@
  * writes: a workflow that closed without recording its end (terminated, timed out) reads as `failed`, and
  * `recordAbandonedExecutions` (services/repair.ts) is the explicit step that stores that.
  */
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import type { StoredExecutionStatus, ExecutionStatus } from '../../shared/execution-contract';
 
@@ -34,6 +34,8 @@ export async function reconcileStatus(
   try {
     closed = (await (await workflow()).describe()).status.name;
   } catch (err) {
+    // Loaded with the connection (src/temporal/connection.ts).
+    const { WorkflowNotFoundError } = await import('@temporalio/client');
     if (err instanceof WorkflowNotFoundError) return { status: 'unknown' };
     throw err;
   }
@@ -69,6 +71,7 @@ export async function signalCancel(
   try {
     await handle.signal(signal, { reason });
   } catch (err) {
+    const { WorkflowNotFoundError } = await import('@temporalio/client');
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
 }

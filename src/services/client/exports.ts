@@ -3,8 +3,6 @@
  * complete file. The export activity writes it (worker/write-export.ts).
  */
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
-import { CancelledFailure } from '@temporalio/common';
 import { finishExport, insertExport } from '../../db/export.repository';
 import { requireUid } from '../../errors';
 import { connectorTypeOfScheme } from '../../connectors/connector-spec';
@@ -90,6 +88,10 @@ export async function exportBenchmarkExecution(
   try {
     await handle.result();
   } catch (err) {
+    const [{ WorkflowFailedError }, { CancelledFailure }] = await Promise.all([
+      import('@temporalio/client'),
+      import('@temporalio/common'),
+    ]);
     const reason =
       err instanceof WorkflowFailedError
         ? err.cause instanceof CancelledFailure

@@ -2,9 +2,6 @@
  * Whether a judgeflow worker polls the task queue, asked of Temporal (describe task queue), so commands that need
  * one say so in a second instead of hanging until a query times out.
  */
-import protos from '@temporalio/proto';
-
-const proto = protos.temporal;
 import { NoWorkerError } from '../../errors';
 import type { ServiceContext } from './context';
 
@@ -15,6 +12,8 @@ const POLLER_FRESH_MS = 90_000;
 export async function countWorkers(ctx: ServiceContext): Promise<number> {
   const { namespace, taskQueue } = ctx.config.temporal;
   const client = await ctx.temporal();
+  // Loaded with the client (src/temporal/connection.ts).
+  const proto = (await import('@temporalio/proto')).default.temporal;
   const { pollers } = await client.workflowService.describeTaskQueue({
     namespace,
     taskQueue: { name: taskQueue, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
