@@ -10,7 +10,7 @@ const onlyImports = (message, regex, allowTypeImports = false) => ({
 });
 
 export default tseslint.config(
-  // bin/ holds the 5-line npx shim (plain JavaScript that loads src/cli.ts through tsx).
+  // bin/ holds the command's shim (plain JavaScript: src/cli.ts through tsx in a clone, dist/ in a package).
   { ignores: ['node_modules/', '.data/', '.tools/', 'dist/', 'coverage/', 'bin/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

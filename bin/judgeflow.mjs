@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// `npx judgeflow …`: the command line, run from the TypeScript sources through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// `judgeflow …`: in a clone (`npx judgeflow`) the TypeScript sources through tsx, no build step; in an installed
+// package (which ships no sources) the compiled JavaScript of dist/, without tsx (docs/packaging.md).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+const source = new URL('../src/cli.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/src/cli.js');
+}

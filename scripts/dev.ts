@@ -1,19 +1,27 @@
 /**
- * `npx judgeflow dev` (or `npm run dev`): a whole local setup in one command — the Temporal dev server (Web UI on
- * :8233), the local judge server when no OPENAI_API_KEY is set, and a worker on the configured task queue — until
- * Ctrl-C, which stops what this command started (a dev server that was already running is left alone).
+ * `judgeflow dev` (or `npm run dev`): a whole local setup in one command — the database and its migrations, the
+ * Temporal dev server (Web UI on :8233), the local judge server when no OPENAI_API_KEY is set, and a worker on the
+ * configured task queue — until Ctrl-C, which stops what this command started (a dev server that was already running
+ * is left alone). The same in a clone and in an installed package (docs/packaging.md).
  */
+import path from 'node:path';
 import { loadConfig } from '../src/config';
+import { CODE_ROOT, COMPILED } from '../src/layout';
 import { runMain } from '../src/run-main';
+import { prepareLocalRun } from '../tools/local-setup';
 import { startLocalStack } from '../tools/local-stack';
 
 await runMain(async () => {
   const config = loadConfig();
+  await prepareLocalRun(config, console.log);
   const stack = await startLocalStack(console.log, { taskQueue: config.temporal.taskQueue, stopServer: true });
   console.log(`\njudgeflow is ready. Web UI: ${config.temporal.uiUrl}`);
   if (stack.modelName === 'local-judge')
     console.log('Evaluators run with --model local-judge use the local judge server.');
-  console.log('In another shell: npx judgeflow --help. Ctrl-C stops what this command started.');
+  console.log(`An example dataset to import: ${path.join(CODE_ROOT, 'examples', 'data', 'support-answers.csv')}`);
+  console.log(
+    `In another shell: ${COMPILED ? 'judgeflow' : 'npx judgeflow'} --help. Ctrl-C stops what this command started.`,
+  );
   // From a terminal, Ctrl-C reaches this process twice (from the terminal, and forwarded by `judgeflow dev`):
   // the handlers stay installed so a second signal cannot kill it halfway through stopping.
   await new Promise<void>((resolve) => {

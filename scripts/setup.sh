@@ -15,7 +15,7 @@ if [ ! -f node_modules/.judgeflow-lock-hash ] || [ "$(cat node_modules/.judgeflo
 fi
 
 # A local key for the connector configs' credentials (production sets JUDGEFLOW_SECRET_KEY instead; see README).
-key_file="${JUDGEFLOW_SECRET_KEY_FILE:-.data/secret.key}"
+key_file="${JUDGEFLOW_SECRET_KEY_FILE:-${JUDGEFLOW_DATA_DIR:-.data}/secret.key}"
 if [ -z "${JUDGEFLOW_SECRET_KEY:-}" ] && [ ! -f "$key_file" ]; then
   mkdir -p "$(dirname "$key_file")"
   (umask 077 && head -c 32 /dev/urandom | base64 > "$key_file")

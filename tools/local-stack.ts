@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { ensureDatabase, migrate } from '../src/db/migrate';
+import { dataDir as localDataDir } from '../src/layout';
 import { startJudgeServer, type JudgeServer } from './judge-server';
 import { Judgeflow } from '../src/sdk/Judgeflow';
 import { resolveTemporalCli } from './temporal-cli';
@@ -13,7 +14,6 @@ import { ensureDevServer, stopDevServer } from './temporal-dev-server';
 import { spawnWorkerProcess } from './worker-process';
 
 export const DEMO_TASK_QUEUE = 'judgeflow-demo';
-const dataDir = path.resolve(import.meta.dirname, '../.data');
 
 export interface LocalStack {
   jf: Judgeflow;
@@ -53,15 +53,17 @@ export async function startLocalStack(
     await ensureDatabase(databaseUrl);
     await migrate(databaseUrl);
   }
+  // The clone's .data/, or the user's data directory for an installed package (src/layout.ts).
+  const dataDir = localDataDir();
   const server = await ensureDevServer({
     address: config.temporal.address,
-    uiPort: 8233,
+    uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
     dataDir,
     cliPath: resolveTemporalCli,
   });
   say(
     server.started
-      ? `• started the Temporal dev server at ${config.temporal.address} (state in .data/temporal.db; ${
+      ? `• started the Temporal dev server at ${config.temporal.address} (state in ${displayPath(path.join(dataDir, 'temporal.db'))}; ${
           options.stopServer ? 'stopped on exit' : 'stop it with `npm run temporal -- stop`'
         })`
       : `• using the Temporal server already running at ${config.temporal.address}`,
@@ -102,4 +104,10 @@ export async function startLocalStack(
       }
     },
   };
+}
+
+/** A path as short as it reads well: relative when it is under this directory (`.data/temporal.db` in a clone). */
+function displayPath(p: string): string {
+  const relative = path.relative(process.cwd(), p);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? p : relative;
 }

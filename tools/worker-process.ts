@@ -1,10 +1,11 @@
-/** Starts `src/worker/main.ts` as a child process and waits until it polls its task queue (demo and e2e tests). */
+/**
+ * Starts `src/worker/main` as a child process and waits until it polls its task queue (`judgeflow dev`, demo and e2e
+ * tests): the source through tsx in a clone, the compiled file in a package.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { JudgeflowError } from '../src/errors';
+import { entryPointArgs } from '../src/layout';
 import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/runtime';
-
-const root = path.resolve(import.meta.dirname, '..');
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -19,7 +20,7 @@ export interface WorkerProcess {
 
 /** Node's arguments for a worker process (also `npm run cluster`'s); `nodeArgs` are extra Node options. */
 export function workerArgs(nodeArgs: readonly string[] = []): string[] {
-  return [...WORKER_NODE_ARGS, ...nodeArgs, '--import', 'tsx', path.join(root, 'src/worker/main.ts')];
+  return [...WORKER_NODE_ARGS, ...nodeArgs, ...entryPointArgs('src/worker/main')];
 }
 
 /** `nodeArgs`: extra Node options, e.g. `--cpu-prof` for `npm run bench -- --profile`. */
@@ -28,7 +29,6 @@ export async function spawnWorkerProcess(
   nodeArgs: readonly string[] = [],
 ): Promise<WorkerProcess> {
   const child = spawn(process.execPath, workerArgs(nodeArgs), {
-    cwd: root,
     env: { ...process.env, ...WORKER_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
 /**
  * Commands that take results out and keep things running: `export`, `report`, `connector create|list|delete`,
- * `worker`, `dev`, `repair`.
+ * `worker`, `dev`, `migrate`, `repair`.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -14,10 +14,9 @@ import { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import { ConnectorConfig } from '../sdk/ConnectorConfig';
 import { recordAbandonedExecutions } from '../services/client/repair';
 import { WORKER_ENV, WORKER_NODE_ARGS } from '../worker/runtime';
+import { entryPointArgs } from '../layout';
 import { buildBenchmarkExecutionReport, buildComparisonReport } from '../services/client/report';
 import { Cli, collect, keyValues, noun, ratio, table, uid, WAIT_HELP, type WaitOption } from './common';
-
-const root = path.resolve(import.meta.dirname, '../..');
 
 const connectorType = (value: string): 's3' | 'gcs' => {
   if (value !== 's3' && value !== 'gcs') throw new InvalidArgumentError(`expected s3 or gcs, got "${value}"`);
@@ -33,6 +32,7 @@ export function registerOutputCommands(program: Command, cli: Cli): void {
   registerConnectorDeleteCommand(program, cli);
   registerWorkerCommand(program, cli);
   registerDevCommand(program, cli);
+  registerMigrateCommand(program, cli);
   registerRepairCommand(program, cli);
 }
 
@@ -202,9 +202,7 @@ function registerWorkerCommand(program: Command, _cli: Cli): void {
     .command('worker')
     .description('run a judgeflow worker on the configured task queue (Ctrl-C stops it gracefully)')
     // A process of its own, started as every worker is (src/worker/runtime.ts): the CLI never loads the worker.
-    .action(() =>
-      runChild([...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'src/worker/main.ts')], WORKER_ENV),
-    );
+    .action(() => runChild([...WORKER_NODE_ARGS, ...entryPointArgs('src/worker/main')], WORKER_ENV));
 }
 
 /** `judgeflow dev` */
@@ -215,7 +213,19 @@ function registerDevCommand(program: Command, _cli: Cli): void {
       'everything for local use in one command: the Temporal dev server, the local judge server (without ' +
         'OPENAI_API_KEY) and a worker; Ctrl-C stops what it started',
     )
-    .action(() => runChild(['--import', 'tsx', path.join(root, 'scripts/dev.ts')]));
+    .action(() => runChild(entryPointArgs('scripts/dev')));
+}
+
+/** `judgeflow migrate` */
+function registerMigrateCommand(program: Command, _cli: Cli): void {
+  program
+    .command('migrate')
+    .description(
+      'create the database of DATABASE_URL when it is missing and apply pending migrations (what set-up and ' +
+        '`judgeflow dev` do; run it before the workers of a new version start)',
+    )
+    // In a process of its own, like the worker: the command line never loads the storage layer.
+    .action(() => runChild(entryPointArgs('scripts/setup-db')));
 }
 
 /** `judgeflow repair` */
@@ -269,9 +279,12 @@ const plainConnector = (c: ConnectorConfig) => ({
   createdAt: c.createdAt,
 });
 
-/** Runs a Node process in the foreground: Ctrl-C (or a SIGTERM) goes on to it, and its exit code becomes ours. */
+/**
+ * Runs a Node process in the foreground, in this directory: Ctrl-C (or a SIGTERM) goes on to it, and its exit code
+ * becomes ours.
+ */
 async function runChild(args: string[], env: Readonly<Record<string, string>> = {}): Promise<void> {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   // The child stops what it started on the signal; this process waits for it.
   const forward = (signal: NodeJS.Signals) => {
     if (child.exitCode === null) child.kill(signal);

@@ -99,10 +99,10 @@ describe('docker-compose.yml', () => {
     expect(registered).toEqual(ALL_SEARCH_ATTRIBUTES.map((k) => `${k.name}=${k.type}`).sort());
   });
 
-  it('builds the worker image from a Dockerfile whose command runs src/worker/main.ts', () => {
+  it('builds the worker image from a Dockerfile whose command runs the compiled src/worker/main', () => {
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20[\w.-]*$/m);
     // Node options and all: test/unit/worker-runtime.test.ts.
-    expect(dockerfile).toMatch(/^CMD \["node", .*"--import", "tsx", "src\/worker\/main\.ts"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", .*"dist\/src\/worker\/main\.js"\]$/m);
   });
 });

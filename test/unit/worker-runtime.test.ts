@@ -17,7 +17,7 @@ describe('worker runtime settings', () => {
   it('the Dockerfile starts the worker the same way', () => {
     const dockerfile = read('Dockerfile');
     const cmd = /^CMD (.+)$/m.exec(dockerfile)?.[1];
-    expect(JSON.parse(cmd!)).toEqual(['node', ...WORKER_NODE_ARGS, '--import', 'tsx', 'src/worker/main.ts']);
+    expect(JSON.parse(cmd!)).toEqual(['node', ...WORKER_NODE_ARGS, 'dist/src/worker/main.js']);
     for (const [k, v] of Object.entries(WORKER_ENV)) expect(dockerfile).toMatch(new RegExp(`^ENV ${k}=${v}$`, 'm'));
   });
 
