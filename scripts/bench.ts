@@ -3,8 +3,10 @@
  * docs/performance.md): 1 throughput (rows at concurrency 16 and 64 against the local judge answering after
  * 200 ms), 2 orchestration overhead (latency 0), 3 start-up (worker ready, execute() to the first model call, a
  * CLI command that only reads), 4 scale (100,000 rows, latency 0, memory sampled), 5 export (1,000,000 datapoints
- * × 2 evaluators, CSV and JSON, next to PostgreSQL's COPY). Starts what it needs (the dev server as shipped, a
- * worker process, the judge server in this process), prints a table and writes bench/results/<date>.json.
+ * × 2 evaluators, CSV and JSON, next to PostgreSQL's COPY), and `cli`: `judgeflow benchmark list` compiled as the
+ * package runs it (docs/packaging.md) and through tsx as a clone runs it, median and p90 of many runs. Starts what it
+ * needs (the dev server as shipped, a worker process, the judge server in this process), prints a table and writes
+ * bench/results/<date>.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,8 +34,10 @@ import {
 import { summarizeCpuProfile, type ProfileSummary } from './cpu-profile-summary';
 import type { ExportBenchReport } from './export-bench';
 
-const PARTS = ['throughput', 'overhead', 'startup', 'scale', 'export'] as const;
+const PARTS = ['throughput', 'overhead', 'startup', 'scale', 'export', 'cli'] as const;
 type Part = (typeof PARTS)[number];
+/** The parts that need the dev server, the judge server and a worker. */
+const STACK_PARTS: readonly Part[] = ['throughput', 'overhead', 'startup', 'scale'];
 const root = path.resolve(import.meta.dirname, '..');
 const integers = (v: string) => v.split(',').map((n) => Number.parseInt(n, 10));
 
@@ -46,6 +50,9 @@ const program = new Command('npm run bench --')
   .option('--scale-rows <n>', 'rows of the scale run', Number, 100_000)
   .option('--export-rows <n>', 'datapoints of the export run (× 2 evaluators)', Number, 1_000_000)
   .option('--export-destinations <list>', 'local, s3, gs', 'local')
+  .option('--cli-runs <n>', 'runs of each command of the cli part', Number, 20)
+  .option('--cli <command>', 'the judgeflow command the cli part times (default: dist/ of this clone, built first)')
+  .option('--cli-baseline <clone>', 'the cli part also times bin/ of this clone of another commit (e.g. the parent)')
   .option('--profile', 'run the worker with --cpu-prof and print the top entries of each thread')
   .option('--out <file>', 'where to write the results (default bench/results/<date>.json)');
 program.parse();
@@ -58,6 +65,9 @@ const opts = program.opts<{
   scaleRows: number;
   exportRows: number;
   exportDestinations: string;
+  cliRuns: number;
+  cli?: string;
+  cliBaseline?: string;
   profile?: boolean;
   out?: string;
 }>();
@@ -69,6 +79,7 @@ for (const [flag, n] of Object.entries({
   '--rows': opts.rows,
   '--scale-rows': opts.scaleRows,
   '--export-rows': opts.exportRows,
+  '--cli-runs': opts.cliRuns,
 }))
   if (!Number.isInteger(n) || n < 1) program.error(`${flag}: expected a positive integer, got ${n}`);
 if (opts.concurrency.some((c) => !Number.isInteger(c) || c < 1 || c > 256))
@@ -99,6 +110,24 @@ interface MemorySamples {
 
 await runMain(async () => {
   const config = loadConfig();
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    options: opts,
+  };
+  if (has('cli')) results.cli = cliReads(opts.cliRuns, opts.cli, opts.cliBaseline);
+  if (STACK_PARTS.some(has)) await stackParts(config, results);
+  if (has('export')) results.export = exportBench(opts.exportRows, opts.exportDestinations);
+
+  printTable(results);
+  const out = opts.out ?? path.join(root, 'bench/results', `${new Date().toISOString().slice(0, 10)}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`results: ${path.relative(process.cwd(), out)}`);
+});
+
+/** Parts 1–4: against the dev server, the judge server and one worker process. */
+async function stackParts(config: ReturnType<typeof loadConfig>, results: Record<string, unknown>): Promise<void> {
   const server = await ensureDevServer({
     address: config.temporal.address,
     uiPort: 8233,
@@ -109,11 +138,6 @@ await runMain(async () => {
   const taskQueue = `judgeflow-bench-${process.pid}`;
   const maxConcurrency = Math.max(64, ...opts.concurrency);
   const profileDir = opts.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'judgeflow-profile-')) : undefined;
-  const results: Record<string, unknown> = {
-    date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    options: opts,
-  };
 
   const spawned = performance.now();
   const worker = await spawnWorkerProcess(
@@ -149,14 +173,7 @@ await runMain(async () => {
     await judge.close();
   }
   if (profileDir) results.profile = profiles(profileDir);
-  if (has('export')) results.export = exportBench(opts.exportRows, opts.exportDestinations);
-
-  printTable(results);
-  const out = opts.out ?? path.join(root, 'bench/results', `${new Date().toISOString().slice(0, 10)}.json`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`results: ${path.relative(process.cwd(), out)}`);
-});
+}
 
 async function sequence<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
@@ -286,6 +303,47 @@ async function startup(jf: Judgeflow, judge: JudgeServer) {
   return { executeToFirstCallMs: firstCallMs, cliReadMs: cliMs };
 }
 
+interface CliTimes {
+  command: string;
+  runsMs: number[];
+  medianMs: number;
+  p90Ms: number;
+}
+
+/**
+ * The cli part: `judgeflow benchmark list` against DATABASE_URL, compiled (the package's dist/, or `--cli`), through
+ * tsx from this clone's bin/ and, with `--cli-baseline`, from another clone's bin/, with `node -e 0` for Node's own
+ * start; the runs take turns, so a busy machine slows them alike.
+ */
+function cliReads(runs: number, cli: string | undefined, baseline: string | undefined): Record<string, CliTimes> {
+  if (!cli) execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/build.ts')], { cwd: root });
+  const commands: Record<string, string[]> = {
+    compiled: cli ? cli.split(' ') : [process.execPath, path.join(root, 'dist/src/cli.js')],
+    tsx: [process.execPath, path.join(root, 'bin/judgeflow.mjs')],
+    ...(baseline && { baseline: [process.execPath, path.join(path.resolve(baseline), 'bin/judgeflow.mjs')] }),
+    node: [process.execPath, '-e', '0'],
+  };
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const [name, [file, ...args]] of Object.entries(commands)) {
+      const read = name === 'node' ? args : [...args, 'benchmark', 'list'];
+      const started = performance.now();
+      const r = spawnSync(file!, read, { cwd: os.tmpdir(), stdio: ['ignore', 'ignore', 'pipe'] });
+      if (r.status !== 0) throw new Error(`${[file, ...read].join(' ')} failed: ${r.stderr.toString()}`);
+      times[name]!.push(Math.round(performance.now() - started));
+    }
+  }
+  const summary = (name: string): CliTimes => {
+    const sorted = [...times[name]!].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+    return { command: commands[name]!.join(' '), runsMs: times[name]!, medianMs: at(0.5), p90Ms: at(0.9) };
+  };
+  const result = Object.fromEntries(Object.keys(commands).map((name) => [name, summary(name)]));
+  for (const [name, t] of Object.entries(result))
+    console.log(`cli read ${name.padEnd(8)} median ${t.medianMs} ms, p90 ${t.p90Ms} ms (${runs} runs): ${t.command}`);
+  return result;
+}
+
 /** Part 5 in its own process, so its peak RSS is the export's alone. */
 function exportBench(rows: number, destinations: string): ExportBenchReport {
   const out = path.join(os.tmpdir(), `judgeflow-export-bench-${process.pid}.json`);
@@ -342,7 +400,7 @@ function printTable(results: Record<string, unknown>): void {
       memory,
     ]);
   }
-  console.log(table.toString());
+  if (runs.length > 0) console.log(table.toString());
   const exp = results.export as ExportBenchReport | undefined;
   if (exp)
     for (const e of exp.exports)
