@@ -5,12 +5,12 @@
  */
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { ensureDatabase, migrate } from '../src/db/migrate';
 import { dataDir as localDataDir } from '../src/layout';
 import { startJudgeServer, type JudgeServer } from './judge-server';
 import { Judgeflow } from '../src/sdk/Judgeflow';
 import { resolveTemporalCli } from './temporal-cli';
 import { ensureDevServer, stopDevServer } from './temporal-dev-server';
+import { prepareLocalRun } from './local-setup';
 import { spawnWorkerProcess } from './worker-process';
 
 export const DEMO_TASK_QUEUE = 'judgeflow-demo';
@@ -49,10 +49,8 @@ export async function startLocalStack(
   const taskQueue = options.taskQueue ?? DEMO_TASK_QUEUE;
   const config = loadConfig();
   const databaseUrl = options.database === 'demo' ? demoDatabaseUrl(config.databaseUrl) : config.databaseUrl;
-  if (options.database === 'demo') {
-    await ensureDatabase(databaseUrl);
-    await migrate(databaseUrl);
-  }
+  // The demo's database is set up here, as `judgeflow dev` sets up DATABASE_URL's (scripts/setup.sh did that one).
+  if (options.database === 'demo') await prepareLocalRun({ ...config, databaseUrl }, say);
   // The clone's .data/, or the user's data directory for an installed package (src/layout.ts).
   const dataDir = localDataDir();
   const server = await ensureDevServer({
