@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ExportDestination } from './destination';
-import { InvalidDestinationError } from './errors';
-import { checkExisting } from './local-policy';
+import { checkExisting, fileExistsError } from './local-policy';
 
 export class LocalFileDestination implements ExportDestination {
   readonly target: string;
@@ -67,8 +66,7 @@ export class LocalFileDestination implements ExportDestination {
     try {
       await fs.promises.link(this.tempPath, this.target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-        throw new InvalidDestinationError(this.target, 'the file exists; pass overwrite: true (--force) to replace it');
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw fileExistsError(this.target);
       throw err;
     }
     await fs.promises.rm(this.tempPath, { force: true });

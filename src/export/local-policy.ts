@@ -82,6 +82,10 @@ export async function checkExisting(file: string, target: string, overwrite: boo
             ? 'a device'
             : undefined;
   if (kind) throw new InvalidDestinationError(file, `it is ${kind}`);
-  if (!overwrite)
-    throw new InvalidDestinationError(file, 'the file exists; pass overwrite: true (--force) to replace it');
+  if (!overwrite) throw fileExistsError(file);
+}
+
+/** The refusal of a destination where a file exists and overwrite is not set. */
+export function fileExistsError(file: string): InvalidDestinationError {
+  return new InvalidDestinationError(file, 'the file exists; pass overwrite: true (--force) to replace it');
 }
