@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Judgeflow } from '../../src';
 import { buildProgram } from '../../src/cli/program';
-import { runCli, spawnCli, type CliRun } from '../support/cli';
+import { cliOn, runCli, spawnCli } from '../support/cli';
 import { uniqueName } from '../support/context';
 import { createEvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
@@ -38,16 +38,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (...args: string[]) => runCli(jf.config.temporal.taskQueue, args);
-/** Runs a command that must succeed; returns its output. */
-async function ok(...args: string[]): Promise<CliRun> {
-  const r = await cli(...args);
-  expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
-  return r;
-}
-// Printed JSON is read like a parsed export file: field access without a declared type per command.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async <T = any>(...args: string[]): Promise<T> => JSON.parse((await ok('--json', ...args)).stdout) as T;
+const { cli, ok, json } = cliOn(() => jf.config.temporal.taskQueue);
 
 describe('a benchmark from a CSV file to a report, from the shell', () => {
   const ids = { dataset: 0, benchmark: 0, criteria: 0, evaluator: 0, execution: 0, runA: 0, runB: 0, connector: 0 };

@@ -13,7 +13,7 @@ import {
   ValidationError,
   type Judgeflow,
 } from '../../src';
-import { runCli, runCliInTerminal, terminalLines, type CliRun } from '../support/cli';
+import { cliOn, runCliInTerminal, terminalLines } from '../support/cli';
 import { uniqueName } from '../support/context';
 import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
@@ -32,14 +32,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const cli = (...args: string[]) => runCli(jf.config.temporal.taskQueue, args);
-async function ok(...args: string[]): Promise<CliRun> {
-  const r = await cli(...args);
-  expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
-  return r;
-}
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async <T = any>(...args: string[]): Promise<T> => JSON.parse((await ok('--json', ...args)).stdout) as T;
+const { cli, ok, json } = cliOn(() => jf.config.temporal.taskQueue);
 
 describe('evaluator update carries over what it is not given', () => {
   it('--user-prompt alone keeps the system prompt, the model and temperature=0 of v1 (regression: both were dropped)', async () => {

@@ -1,7 +1,7 @@
 /** Runs the judgeflow command line as a user would (a child process), against the run's PostgreSQL and Temporal. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -100,4 +100,21 @@ export function terminalLines(output: string): string[] {
   // eslint-disable-next-line no-control-regex
   const plain = output.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');
   return plain.split(/\r\n|\r|\n/);
+}
+
+/**
+ * The command line of a test file on `taskQueue`: `cli` runs a command, `ok` one that must succeed (its stderr in the
+ * failure), `json` one with --json, parsed.
+ */
+export function cliOn(taskQueue: () => string) {
+  const cli = (...args: string[]) => runCli(taskQueue(), args);
+  async function ok(...args: string[]): Promise<CliRun> {
+    const r = await cli(...args);
+    expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+    return r;
+  }
+  // Printed JSON is read like a parsed export file: field access without a declared type per command.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const json = async <T = any>(...args: string[]): Promise<T> => JSON.parse((await ok('--json', ...args)).stdout) as T;
+  return { cli, ok, json };
 }
