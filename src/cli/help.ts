@@ -44,11 +44,12 @@ export const EXAMPLES: Record<string, string> = {
   'connector delete': 'connector delete 1',
   worker: 'worker',
   dev: 'dev',
+  migrate: 'migrate',
   repair: 'repair',
 };
 
 /** Commands that run a process of their own: `--json` and `--verbose` mean nothing to them. */
-const WITHOUT_GLOBAL_OPTIONS = new Set(['worker', 'dev']);
+const WITHOUT_GLOBAL_OPTIONS = new Set(['worker', 'dev', 'migrate']);
 
 const plainHelp = new Help();
 

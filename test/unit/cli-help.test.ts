@@ -31,7 +31,7 @@ describe('--help of every command', () => {
     const help = helpOf(cmd);
     expect(help).toMatch(new RegExp(`^Usage: judgeflow ${path} `));
     expect(help).toContain(`\nExample:\n  $ npx judgeflow ${EXAMPLES[path]!}\n`);
-    if (path === 'worker' || path === 'dev') expect(help).not.toContain('--json');
+    if (['worker', 'dev', 'migrate'].includes(path)) expect(help).not.toContain('--json');
     else expect(help).toMatch(/Global Options:\n {2}--json +machine-readable[^]*\n {2}--verbose +print the stack/);
     // Descriptions wrap: compare with every run of blanks as one space.
     const flat = help.replace(/\s+/g, ' ');
