@@ -176,8 +176,10 @@ const display = (v: unknown): string =>
 
 /** One line of at most `n` characters: runs of white space (line breaks too) become one space, long text ends in …. */
 export function shorten(s: string | null | undefined, n = 70): string {
-  const flat = (s ?? '').replace(/\s+/g, ' ');
-  return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
+  return cut((s ?? '').replace(/\s+/g, ' '), n);
 }
+
+/** `s` cut to at most `n` characters, ending with … when cut; its whitespace kept (table cells show line breaks). */
+export const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export const ratio = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));

@@ -11,7 +11,7 @@ import { Criteria, type CriteriaLabel } from '../sdk/Criteria';
 import { Dataset } from '../sdk/Dataset';
 import { Slice, type SliceFilter } from '../sdk/Slice';
 import { listDatasetSummaries } from '../services/client/datasets';
-import { Cli, fields, noun, shorten, table, uid } from './common';
+import { Cli, cut, fields, noun, table, uid } from './common';
 
 /** `name=score` or `name=score:description`. */
 const label = (value: string, previous: CriteriaLabel[] = []): CriteriaLabel[] => {
@@ -126,7 +126,8 @@ function columnSummary(names: string[], total: number, width = 60): string {
   let length = 0;
   for (const name of names) {
     if (shown.length > 0 && length + name.length > width) break;
-    shown.push(shorten(name, width));
+    // Cut, not flattened: a line break in a name shows (as ⏎) rather than passing for a space.
+    shown.push(cut(name, width));
     length += name.length + 2;
   }
   const more = total - shown.length;

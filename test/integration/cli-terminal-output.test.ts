@@ -31,7 +31,8 @@ beforeAll(async () => {
   await jf.db.query(`UPDATE datasets SET name = $2, columns = $3 WHERE uid = $1`, [
     f.datasetUid,
     `dataset ${EVIL}\nforged dataset row`,
-    JSON.stringify(['question', `col ${EVIL}`, 'multi\nline']),
+    // The line break first: `dataset list` cuts long column lists, and the escaped evil column is long.
+    JSON.stringify(['question', 'multi\nline', `col ${EVIL}`]),
   ]);
   await jf.db.query(`UPDATE benchmarks SET name = $2, description = $3 WHERE uid = $1`, [
     f.benchmarkUid,
