@@ -185,7 +185,11 @@ describe('report of one benchmark execution', () => {
         .count(),
     ).toBe(1);
     const runLinks = await page.locator(`#evaluator-${scoring.evaluatorUid} table.runs a`).getAttribute('href');
-    expect(runLinks).toMatch(new RegExp(`/workflows/evaluator-${scoring.evaluatorUid}-execution-\\d+$`));
+    expect(runLinks).toMatch(
+      new RegExp(
+        `/workflows/evaluator-${scoring.evaluatorUid}-execution-\\d+${encodeURIComponent(`@${jf.instanceId}`)}$`,
+      ),
+    );
 
     expect(problems).toEqual([]);
     await page.close();
