@@ -77,7 +77,8 @@ it('after re-attaching, rows/s counts the rows done since attaching (regression:
 });
 
 it('a paused execution shows "paused" and no ETA on the bar, never NaN or Infinity (regression: ETA ran on, then NFs)', async () => {
-  const f = await createEvaluatorFixture(jf, { rows: 12, modelName: 'local-judge:latency=200' });
+  // Rows slow enough that the pause lands before the last row (at 200 ms all 12 could be done by then).
+  const f = await createEvaluatorFixture(jf, { rows: 12, modelName: 'local-judge:latency=1000' });
   const uid = await f.evaluator.execute({ split: 'test', concurrency: 1 });
   await waitUntil('2 rows are done', async () => (await f.evaluator.getExecutionProgress(uid)).done >= 2, 60_000);
   await f.evaluator.pauseExecution(uid);

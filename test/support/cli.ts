@@ -97,8 +97,9 @@ export async function runCliInTerminal(
 
 /** What a terminal shows of `output`, line by line and redraw by redraw: escape sequences removed, split at \r and \n. */
 export function terminalLines(output: string): string[] {
+  // Moving the cursor to the first column (cli-progress redraws with ESC[1G) starts a redraw, as \r does.
   // eslint-disable-next-line no-control-regex
-  const plain = output.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');
+  const plain = output.replace(/\x1b\[1?G/g, '\r').replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');
   return plain.split(/\r\n|\r|\n/);
 }
 
