@@ -1,8 +1,19 @@
 /**
  * Agreement of an evaluator's scores with ground truth: per datapoint (`agrees`) and in aggregate (accuracy,
- * Cohen's kappa, weighted kappa for ordinal scores, confusion matrix, coverage). Pure functions, plus an
- * accumulator so per-evaluator and per-slice aggregates come out of one streaming pass.
+ * Cohen's kappa, weighted kappa for ordinal scores, Krippendorff's α, Gwet's AC1, per-label P/R/F1, the majority
+ * baseline, confusion matrix, coverage), each aggregate with a seeded bootstrap interval and a plain-words reading.
+ * Pure functions, plus an accumulator so per-evaluator and per-slice aggregates come out of one streaming pass.
  */
+import { readAgreement } from './agreement-reading';
+import { INTERVAL_KEYS, type AgreementOptions, type AgreementSummary, type IntervalKey } from './agreement-summary';
+import { bootstrapIntervals } from './bootstrap';
+import { confusionMatrix, type ConfusionMatrix } from './confusion-matrix';
+import { gwetAc1 } from './gwet-ac1';
+import { twoCoderAlpha } from './krippendorff-alpha';
+import { macroF1, majorityBaseline, perLabelScores } from './per-label';
+
+export { confusionMatrix, INTERVAL_KEYS };
+export type { AgreementOptions, AgreementSummary, ConfusionMatrix, IntervalKey };
 
 /** true/false when both sides have a score; null when either is missing (not run, errored, no ground truth). */
 export function agrees(score: number | null | undefined, groundTruth: number | null | undefined): boolean | null {
@@ -10,51 +21,38 @@ export function agrees(score: number | null | undefined, groundTruth: number | n
   return score === groundTruth;
 }
 
-export interface ConfusionMatrix {
-  /** Label scores, ascending: row i is ground truth labels[i], column j is predicted labels[j]. */
-  labels: number[];
-  matrix: number[][];
-}
-
 export type WeightScheme = 'linear' | 'quadratic';
 
-export interface AgreementSummary {
-  /** Datapoints the evaluator was run on. */
-  total: number;
-  /** Of those, how many got a score. */
-  scored: number;
-  /** How many ended with a row error. */
-  errors: number;
-  /** scored / total (null when total is 0). */
-  coverage: number | null;
-  /** Scored datapoints that also have ground truth: the pairs the statistics below use. */
-  compared: number;
-  accuracy: number | null;
-  /** Cohen's kappa; null with no pairs, or when chance agreement is 1 (a single label on both sides). */
-  kappa: number | null;
-  weightedKappa: { linear: number | null; quadratic: number | null };
-  confusion: ConfusionMatrix;
+/** Every interval statistic of one confusion matrix: the point estimate, and each bootstrap replicate. */
+export function agreementStatistics(m: ConfusionMatrix): Record<IntervalKey, number | null> {
+  return {
+    accuracy: accuracy(m),
+    kappa: cohensKappa(m),
+    weightedKappaLinear: weightedKappa(m, 'linear'),
+    weightedKappaQuadratic: weightedKappa(m, 'quadratic'),
+    alphaOrdinal: twoCoderAlpha(m.labels, m.matrix, 'ordinal'),
+    alphaInterval: twoCoderAlpha(m.labels, m.matrix, 'interval'),
+    ac1: gwetAc1(m),
+    macroF1: macroF1(perLabelScores(m)),
+  };
 }
 
-/** The confusion matrix of (truth, predicted) pairs over `labelScores` (scores outside them are ignored). */
-export function confusionMatrix(
-  pairs: Iterable<[truth: number, predicted: number]>,
-  labelScores: number[],
-): ConfusionMatrix {
-  const labels = [...new Set(labelScores)].sort((a, b) => a - b);
-  const index = new Map(labels.map((s, i) => [s, i]));
-  const matrix = labels.map(() => labels.map(() => 0));
-  for (const [truth, predicted] of pairs) {
-    const i = index.get(truth);
-    const j = index.get(predicted);
-    if (i !== undefined && j !== undefined) matrix[i]![j]! += 1;
-  }
-  return { labels, matrix };
+/**
+ * Resamples by default: 2000, fewer for very many compared rows so one summary stays within about 10⁸ draws (at
+ * least 200; an interval over that many rows is narrow, and the method names the B used).
+ */
+export function resamplesFor(compared: number): number {
+  return Math.max(200, Math.min(2000, Math.floor(1e8 / Math.max(1, compared))));
 }
 
 export function accuracy(m: ConfusionMatrix): number | null {
-  const n = sum(m.matrix.flat());
-  return n === 0 ? null : sum(m.matrix.map((row, i) => row[i]!)) / n;
+  let n = 0;
+  let agreed = 0;
+  m.matrix.forEach((row, i) => {
+    for (const count of row) n += count;
+    agreed += row[i]!;
+  });
+  return n === 0 ? null : agreed / n;
 }
 
 /** Cohen's kappa: (po - pe) / (1 - pe). */
@@ -76,19 +74,26 @@ export function weightedKappa(m: ConfusionMatrix, scheme: WeightScheme): number 
 }
 
 function weightedKappaOf(m: ConfusionMatrix, weight: (i: number, j: number) => number): number | null {
-  const n = sum(m.matrix.flat());
+  const k = m.labels.length;
+  const rows = new Array<number>(k).fill(0);
+  const cols = new Array<number>(k).fill(0);
+  let n = 0;
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      const count = m.matrix[i]![j]!;
+      rows[i]! += count;
+      cols[j]! += count;
+      n += count;
+    }
   if (n === 0) return null;
-  const rows = m.matrix.map(sum);
-  const cols = m.labels.map((_, j) => sum(m.matrix.map((row) => row[j]!)));
   let observed = 0;
   let expected = 0;
-  m.matrix.forEach((row, i) => {
-    row.forEach((count, j) => {
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
       const w = weight(i, j);
-      observed += w * count;
+      observed += w * m.matrix[i]![j]!;
       expected += (w * rows[i]! * cols[j]!) / n;
-    });
-  });
+    }
   // Chance disagreement 0: both raters used one and the same label throughout; kappa is undefined.
   if (expected === 0) return null;
   return 1 - observed / expected;
@@ -98,21 +103,32 @@ export function coverage(scored: number, total: number): number | null {
   return total === 0 ? null : scored / total;
 }
 
-/** Adds datapoints one at a time; `summary()` gives the aggregates so far. */
+/** Adds datapoints one at a time; `summary()` gives the aggregates so far, with their intervals. */
 export class AgreementAccumulator {
   private total = 0;
   private scored = 0;
   private errors = 0;
-  private readonly confusion: ConfusionMatrix;
+  private readonly labels: number[];
   private readonly index: Map<number, number>;
+  /** The compared pairs as label positions, and each pair's cluster (when clustering), for the bootstrap. */
+  private readonly truths: number[] = [];
+  private readonly predictions: number[] = [];
+  private readonly clusters: number[] = [];
+  private readonly clusterIds = new Map<string, number>();
 
-  constructor(labelScores: number[]) {
-    this.confusion = confusionMatrix([], labelScores);
-    this.index = new Map(this.confusion.labels.map((s, i) => [s, i]));
+  constructor(
+    labelScores: number[],
+    private readonly options: AgreementOptions = {},
+  ) {
+    this.labels = [...new Set(labelScores)].sort((a, b) => a - b);
+    this.index = new Map(this.labels.map((s, i) => [s, i]));
   }
 
-  /** One datapoint the evaluator was run on: its score (null if none), the ground truth, whether it errored. */
-  add(predicted: number | null, truth: number | null, errored = false): void {
+  /**
+   * One datapoint the evaluator was run on: its score (null if none), the ground truth, whether it errored, and
+   * (with `clusterColumn`) its value of that column; rows without a value are each a cluster of their own.
+   */
+  add(predicted: number | null, truth: number | null, errored = false, cluster: string | null = null): void {
     this.total += 1;
     if (errored) this.errors += 1;
     if (predicted === null) return;
@@ -120,37 +136,72 @@ export class AgreementAccumulator {
     if (truth === null) return;
     const i = this.index.get(truth);
     const j = this.index.get(predicted);
-    if (i !== undefined && j !== undefined) this.confusion.matrix[i]![j]! += 1;
+    if (i === undefined || j === undefined) return;
+    this.truths.push(i);
+    this.predictions.push(j);
+    if (this.options.clusterColumn) {
+      const key = cluster === null ? `\u0000row ${this.truths.length}` : `=${cluster}`;
+      let id = this.clusterIds.get(key);
+      if (id === undefined) this.clusterIds.set(key, (id = this.clusterIds.size));
+      this.clusters.push(id);
+    }
   }
 
   summary(): AgreementSummary {
-    const confusion = { labels: [...this.confusion.labels], matrix: this.confusion.matrix.map((r) => [...r]) };
-    return {
+    const n = this.truths.length;
+    const confusion = this.confusionOf(null);
+    const point = agreementStatistics(confusion);
+    const clustered = Boolean(this.options.clusterColumn);
+    const bootstrap = bootstrapIntervals(n, (w) => agreementStatistics(this.confusionOf(w)), INTERVAL_KEYS, {
+      resamples: this.options.resamples ?? resamplesFor(n),
+      seed: this.options.seed,
+      level: this.options.level,
+      clusters: clustered ? Int32Array.from(this.clusters) : null,
+      clusterColumn: this.options.clusterColumn ?? null,
+    });
+    const perLabel = perLabelScores(confusion);
+    const baseline = majorityBaseline(confusion);
+    const summary: AgreementSummary = {
       total: this.total,
       scored: this.scored,
       errors: this.errors,
       coverage: coverage(this.scored, this.total),
-      compared: sum(confusion.matrix.flat()),
-      accuracy: accuracy(confusion),
-      kappa: cohensKappa(confusion),
-      weightedKappa: { linear: weightedKappa(confusion, 'linear'), quadratic: weightedKappa(confusion, 'quadratic') },
+      compared: n,
+      accuracy: point.accuracy,
+      kappa: point.kappa,
+      weightedKappa: { linear: point.weightedKappaLinear, quadratic: point.weightedKappaQuadratic },
+      alpha: { ordinal: point.alphaOrdinal, interval: point.alphaInterval },
+      ac1: point.ac1,
+      macroF1: point.macroF1,
+      perLabel,
+      baseline: { majorityScore: baseline?.score ?? null, majorityAccuracy: baseline?.accuracy ?? null, kappa: 0 },
+      intervals: bootstrap.intervals,
+      intervalMethod: bootstrap.method,
       confusion,
+      notes: [],
     };
+    summary.notes = readAgreement(summary);
+    return summary;
+  }
+
+  /** The confusion matrix of the compared pairs, each weighing `weights[i]` (1 without weights). */
+  private confusionOf(weights: Uint32Array | null): ConfusionMatrix {
+    const k = this.labels.length;
+    const counts = new Float64Array(k * k);
+    const { truths, predictions } = this;
+    for (let p = 0; p < truths.length; p++) counts[truths[p]! * k + predictions[p]!]! += weights ? weights[p]! : 1;
+    const matrix = this.labels.map((_, i) => Array.from(counts.subarray(i * k, (i + 1) * k)));
+    return { labels: this.labels, matrix };
   }
 }
 
-/** Summary of a list of (predicted, truth) pairs. */
+/** Summary of a list of (predicted, truth) pairs, each with its cluster when `options.clusterColumn` is set. */
 export function summarizeAgreement(
-  pairs: [predicted: number | null, truth: number | null][],
+  pairs: [predicted: number | null, truth: number | null, cluster?: string | null][],
   labelScores: number[],
+  options: AgreementOptions = {},
 ): AgreementSummary {
-  const acc = new AgreementAccumulator(labelScores);
-  for (const [p, t] of pairs) acc.add(p, t);
+  const acc = new AgreementAccumulator(labelScores, options);
+  for (const [p, t, cluster = null] of pairs) acc.add(p, t, false, cluster);
   return acc.summary();
-}
-
-function sum(values: number[]): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s;
 }

@@ -2,7 +2,7 @@
  * Agreement with ground truth of a benchmark execution, per evaluator and per (evaluator, slice), built in one
  * pass over its rows. Pure: the caller feeds the rows (services/benchmark-summary.ts streams them from PostgreSQL).
  */
-import { AgreementAccumulator, type AgreementSummary } from './agreement';
+import { AgreementAccumulator, type AgreementOptions, type AgreementSummary } from './agreement';
 
 export interface EvaluatorAgreement {
   evaluatorUid: number;
@@ -28,6 +28,8 @@ export interface SummaryRow {
   errored: boolean;
   truth: number | null;
   slices: number[] | null;
+  /** The row's value of the cluster column, when intervals resample clusters. */
+  cluster?: string | null;
 }
 
 export class BenchmarkSummaryBuilder {
@@ -36,14 +38,14 @@ export class BenchmarkSummaryBuilder {
     { overall: AgreementAccumulator; bySlice: Map<number, { name: string; acc: AgreementAccumulator }> }
   >;
 
-  constructor(evaluators: SummaryEvaluator[]) {
+  constructor(evaluators: SummaryEvaluator[], options: AgreementOptions = {}) {
     this.accumulators = new Map(
       evaluators.map((e) => [
         e.evaluatorUid,
         {
-          overall: new AgreementAccumulator(e.labelScores),
+          overall: new AgreementAccumulator(e.labelScores, options),
           bySlice: new Map(
-            e.slices.map((s) => [s.uid, { name: s.name, acc: new AgreementAccumulator(e.labelScores) }]),
+            e.slices.map((s) => [s.uid, { name: s.name, acc: new AgreementAccumulator(e.labelScores, options) }]),
           ),
         },
       ]),
@@ -53,8 +55,10 @@ export class BenchmarkSummaryBuilder {
   add(row: SummaryRow): void {
     const acc = this.accumulators.get(row.evaluatorUid);
     if (!acc) return;
-    acc.overall.add(row.score, row.truth, row.errored);
-    for (const sliceUid of row.slices ?? []) acc.bySlice.get(sliceUid)?.acc.add(row.score, row.truth, row.errored);
+    const cluster = row.cluster ?? null;
+    acc.overall.add(row.score, row.truth, row.errored, cluster);
+    for (const sliceUid of row.slices ?? [])
+      acc.bySlice.get(sliceUid)?.acc.add(row.score, row.truth, row.errored, cluster);
   }
 
   summary(): BenchmarkSummary {

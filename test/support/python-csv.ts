@@ -3,8 +3,7 @@
  * readers configured for the export's dialect: `escapechar: null` is RFC 4180 (quotes doubled, no escape character).
  * Each call reads any number of texts in one Python process (starting Python and importing pandas take seconds).
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { runPythonJson, testPython } from './test-python';
 
 export interface CsvReadOptions {
   sep: string;
@@ -38,9 +37,7 @@ sys.stdout.write(json.dumps([read(t['text'], t['options']) for t in texts]))
 `;
 
 function run(python: string, reader: string, texts: CsvText[]): string[][][] {
-  const script = `import csv, io, json, sys\n${reader}\n${main}`;
-  const out = execFileSync(python, ['-c', script], { input: JSON.stringify(texts), maxBuffer: 1 << 28 });
-  return JSON.parse(out.toString('utf8')) as string[][][];
+  return runPythonJson(python, `import csv, io, json, sys\n${reader}\n${main}`, texts) as string[][][];
 }
 
 /** The records of each text as `csv.reader` reads them (the header is the first). */
@@ -52,12 +49,7 @@ export function readCsvWithPython(text: string, options: CsvReadOptions): string
   return readCsvsWithPython([{ text, options }])[0]!;
 }
 
-let pandasPython: string | undefined;
-
-/** The header and the records of each text as pandas reads them. A Python with pandas: scripts/install-pandas.sh. */
+/** The header and the records of each text as pandas reads them. */
 export function readCsvsWithPandas(texts: CsvText[]): string[][][] {
-  pandasPython ??= execFileSync('bash', [path.resolve(import.meta.dirname, '../../scripts/install-pandas.sh')], {
-    encoding: 'utf8',
-  }).trim();
-  return run(pandasPython, pandas, texts);
+  return run(testPython(), pandas, texts);
 }
