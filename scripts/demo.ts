@@ -12,7 +12,7 @@ import { redactUrl } from '../src/db/pool';
 import { JudgeflowError } from '../src/errors';
 import { runMain } from '../src/run-main';
 import { Benchmark, Criteria, CsvExportConfig, Dataset, PromptEvaluator, Slice } from '../src';
-import type { AgreementSummary } from '../src/metrics/agreement';
+import type { Interval } from '../src/metrics/bootstrap';
 import { renderBenchmarkExecutionReport } from '../src/report/render-html';
 import { buildBenchmarkExecutionReport } from '../src/services/client/report';
 import { startLocalStack } from '../tools/local-stack';
@@ -108,17 +108,27 @@ await runMain(async () => {
     say('\nBenchmark execution over the default splits (all but "test", which is held out)…');
     const run = await benchmark.execute({ name: 'demo run', sync: true });
     say(`  benchmark execution ${run.benchmarkExecutionUid}: ${await run.status()} — ${run.url}`);
-    const summary = (await run.summary()) as {
-      evaluators: { overall: AgreementSummary; bySlice: Record<string, AgreementSummary> }[];
-    } | null;
-    const overall = summary?.evaluators[0]?.overall;
+    // Computed now with 95 % bootstrap intervals (the stored summary has them too); docs/agreement.md reads them.
+    const agreement = await run.agreement();
+    const overall = agreement.evaluators[0]?.overall;
     if (overall) {
+      const i = overall.intervals;
       say(
-        `  agreement with ground truth: accuracy ${fmt(overall.accuracy)}, Cohen's kappa ${fmt(overall.kappa)}, ` +
-          `quadratic-weighted kappa ${fmt(overall.weightedKappa.quadratic)}, coverage ${fmt(overall.coverage)} (${overall.scored}/${overall.total})`,
+        `  agreement with ground truth over ${overall.compared} compared rows (coverage ${fmt(overall.coverage)}, ` +
+          `${overall.scored}/${overall.total} scored), 95 % intervals:\n` +
+          `    accuracy ${withInterval(overall.accuracy, i.accuracy)} (always answering the commonest label: ` +
+          `${fmt(overall.baseline.majorityAccuracy)})\n` +
+          `    Cohen's kappa ${withInterval(overall.kappa, i.kappa)}, quadratic-weighted kappa ` +
+          `${withInterval(overall.weightedKappa.quadratic, i.weightedKappaQuadratic)}, Gwet's AC1 ` +
+          withInterval(overall.ac1, i.ac1),
       );
-      const slice = summary.evaluators[0]?.bySlice.billing;
-      if (slice) say(`  slice "billing": accuracy ${fmt(slice.accuracy)} over ${slice.compared} rows`);
+      for (const note of overall.notes) say(`    note: ${note}`);
+      const slice = agreement.evaluators[0]?.bySlice.billing;
+      if (slice)
+        say(
+          `  slice "billing": accuracy ${withInterval(slice.accuracy, slice.intervals.accuracy)} over ` +
+            `${slice.compared} rows`,
+        );
     }
     const jsonFile = path.join(dataDir, 'demo-export.json');
     const csvFile = path.join(dataDir, 'demo-export.csv');
@@ -171,6 +181,10 @@ async function showProgress(evaluator: PromptEvaluator, executionUid: number) {
     await new Promise((r) => setTimeout(r, 250));
   }
   if (tty) process.stdout.write('\n');
+}
+
+function withInterval(value: number | null, interval: Interval | null): string {
+  return interval ? `${fmt(value)} [${fmt(interval.low)}, ${fmt(interval.high)}]` : fmt(value);
 }
 
 function fmt(value: number | null | undefined): string {

@@ -49,3 +49,7 @@ export type {
 } from './shared/execution-contract';
 export type { BenchmarkEstimate, EstimateOptions, ExecutionEstimate } from './services/client/estimates';
 export type { BenchmarkProgress } from './shared/benchmark-contract';
+export type { AgreementOptions, AgreementSummary, ConfusionMatrix, IntervalKey } from './metrics/agreement';
+export type { BenchmarkSummary, EvaluatorAgreement } from './metrics/benchmark-summary';
+export type { BootstrapMethod, Interval } from './metrics/bootstrap';
+export type { LabelScores } from './metrics/per-label';

@@ -90,6 +90,7 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
                 ['web UI', x.url],
               ]),
               ...(agreement ? ['agreement with ground truth', describeAgreement(agreement)] : []),
+              `  intervals, per label and slice: npx judgeflow benchmark agreement ${x.benchmarkExecutionUid}`,
               `  report: npx judgeflow report ${x.benchmarkExecutionUid}`,
               `  export: npx judgeflow export ${x.benchmarkExecutionUid} results.json`,
             ].join('\n'),

@@ -183,3 +183,7 @@ export function shorten(s: string | null | undefined, n = 70): string {
 export const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export const ratio = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
+
+/** A statistic with its interval, `0.812 [0.701, 0.889]`; the interval left out when there is none. */
+export const withInterval = (v: number | null | undefined, i: { low: number; high: number } | null | undefined) =>
+  i ? `${ratio(v)} [${i.low.toFixed(3)}, ${i.high.toFixed(3)}]` : ratio(v);

@@ -14,6 +14,7 @@ export const EXAMPLES: Record<string, string> = {
   'benchmark show': 'benchmark show 1',
   'benchmark execute': 'benchmark execute 1 --splits dev,train --evaluator 1 2 --budget-tokens 200000 --watch',
   'benchmark executions': 'benchmark executions 1',
+  'benchmark agreement': 'benchmark agreement 1 --seed 7',
   'criteria create':
     'criteria create --benchmark 1 --name helpfulness --label "unhelpful=0:does not answer" --label "helpful=1"',
   'criteria list': 'criteria list --benchmark 1',

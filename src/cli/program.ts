@@ -9,6 +9,7 @@ import { registerExecutionCommands } from './executions';
 import { registerLiveControlCommands } from './live-control';
 import { registerOutputCommands } from './outputs';
 import { applyHelp } from './help';
+import { registerAgreementCommand } from './agreement';
 
 export function buildProgram(): Command {
   const program = new Command('judgeflow')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerExecutionCommands(program, cli);
   registerLiveControlCommands(program, cli);
   registerBenchmarkRunCommands(program, cli);
+  registerAgreementCommand(program, cli);
   registerOutputCommands(program, cli);
   applyHelp(program);
   return program;

@@ -4,6 +4,7 @@
  * and can be mailed or attached to a ticket. Laid out for a laptop (1366 px) and a phone alike.
  */
 import type { AgreementSummary } from '../metrics/agreement';
+import type { Interval } from '../metrics/bootstrap';
 import { executionOutcome } from '../shared/execution-outcome';
 import { escapeHtml as h, safeLink } from './escape';
 import type {
@@ -13,7 +14,7 @@ import type {
   ReportDatapoint,
   ReportEvaluator,
 } from './model';
-import { confusionHeatmap, horizontalBars, scoreDistribution } from './svg-charts';
+import { confusionHeatmap, horizontalBars, intervalChart, scoreDistribution } from './svg-charts';
 import { REPORT_CSP, REPORT_SCRIPT, REPORT_STYLE } from './report-assets';
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
@@ -138,16 +139,56 @@ function evaluatorSection(e: ReportEvaluator): string {
   return `<section id="evaluator-${e.evaluatorUid}" class="evaluator">
 <h2>${h(e.name)} <span class="muted">evaluator ${e.evaluatorUid} · criteria ${h(e.criteriaName)}</span></h2>
 <div class="cards">
-${card('accuracy', pct(o.accuracy))}${card("Cohen's κ", num3(o.kappa))}${card('weighted κ (quadratic)', num3(o.weightedKappa.quadratic))}${card('coverage', pct(o.coverage), `${o.scored} of ${o.total} rows`)}${card('row errors', String(o.errors), errorKinds(e))}
+${card('accuracy', pct(o.accuracy), range(o.intervals.accuracy, pct))}${card("Cohen's κ", num3(o.kappa), range(o.intervals.kappa, num3))}${card('weighted κ (quadratic)', num3(o.weightedKappa.quadratic))}${card('coverage', pct(o.coverage), `${o.scored} of ${o.total} rows`)}${card('row errors', String(o.errors), errorKinds(e))}
 </div>
 <div class="charts">
 <figure><figcaption>Confusion matrix (${o.compared} compared rows)</figcaption>${confusionHeatmap(`Confusion matrix of ${e.name}`, labelsInOrder, o.confusion.matrix)}</figure>
 <figure><figcaption>Score distribution (compared rows)</figcaption>${scoreDistribution(`Score distribution of ${e.name}`, labelsInOrder, judgeCounts, truthCounts)}</figure>
 </div>
+${statisticsBlock(e)}
 ${slices.length > 0 ? sliceBlock(e, slices) : '<p class="muted">The benchmark has no slices.</p>'}
 ${runsTable(e)}
 </section>`;
 }
+
+/** Every statistic with its interval (a table and error bars), the baseline, the per-label table and the notes. */
+function statisticsBlock(e: ReportEvaluator): string {
+  const o = e.overall;
+  const i = o.intervals;
+  const stats: [key: string, label: string, value: number | null, interval: Interval | null][] = [
+    ['accuracy', 'accuracy', o.accuracy, i.accuracy],
+    ['kappa', "Cohen's κ", o.kappa, i.kappa],
+    ['weighted-kappa-linear', 'weighted κ (linear)', o.weightedKappa.linear, i.weightedKappaLinear],
+    ['weighted-kappa-quadratic', 'weighted κ (quadratic)', o.weightedKappa.quadratic, i.weightedKappaQuadratic],
+    ['alpha-ordinal', "Krippendorff's α (ordinal)", o.alpha.ordinal, i.alphaOrdinal],
+    ['alpha-interval', "Krippendorff's α (interval)", o.alpha.interval, i.alphaInterval],
+    ['ac1', "Gwet's AC1", o.ac1, i.ac1],
+    ['macro-f1', 'macro-F1', o.macroF1, i.macroF1],
+  ];
+  const m = o.intervalMethod;
+  const over = m.clusterColumn ? `${m.units} clusters of “${m.clusterColumn}”` : `${m.units} rows`;
+  const rows = stats.map(
+    ([key, label, value, interval]) =>
+      `<tr data-stat="${key}"><th scope="row">${h(label)}</th><td class="value">${num3(value)}</td><td class="interval">${interval ? `${interval.low.toFixed(3)} to ${interval.high.toFixed(3)}` : 'n/a'}</td></tr>`,
+  );
+  const labelRows = o.perLabel.map((l) => {
+    const name = e.labels.find((x) => x.score === l.score)?.name ?? String(l.score);
+    return `<tr data-label-score="${l.score}"><th scope="row">${h(name)} (${l.score})</th><td>${num3(l.precision)}</td><td>${num3(l.recall)}</td><td>${num3(l.f1)}</td><td>${l.support}</td><td>${l.predicted}</td></tr>`;
+  });
+  const base = o.baseline;
+  return `<h3>Statistics with ${Math.round(m.level * 100)} % intervals</h3>
+<div class="charts"><figure><figcaption>Estimates (dots) and intervals (bars); the line is 0, chance for κ</figcaption>${intervalChart(
+    `Statistics of ${e.name} with intervals`,
+    stats.map(([, label, value, interval]) => ({ label, value, interval })),
+  )}</figure>
+<div class="table-wrap"><table class="statistics"><thead><tr><th>statistic</th><th>value</th><th>interval</th></tr></thead><tbody>${rows.join('')}
+<tr data-stat="baseline"><th scope="row">always the commonest label</th><td class="value">${pct(base.majorityAccuracy)}</td><td class="interval">${base.majorityScore === null ? 'n/a' : `score ${base.majorityScore}`}</td></tr></tbody></table>
+<p class="muted">${h(m.method)}, B = ${m.resamples}, seed ${m.seed}, over ${h(over)} (docs/agreement.md).</p></div></div>
+${o.notes.length > 0 ? `<ul class="notes">${o.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : ''}
+<div class="table-wrap"><table class="per-label"><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th><th>predicted</th></tr></thead><tbody>${labelRows.join('')}</tbody></table></div>`;
+}
+
+const range = (i: Interval | null, f: (v: number) => string) => (i ? `interval ${f(i.low)} to ${f(i.high)}` : '');
 
 function card(label: string, value: string, note = ''): string {
   return `<div class="card"><div class="card-label">${h(label)}</div><div class="card-value">${h(value)}</div>${note ? `<div class="card-note">${h(note)}</div>` : ''}</div>`;

@@ -30,6 +30,8 @@ figure { margin:0; } figcaption { font-size:13px; color:var(--muted); margin-bot
 .chart .cell { font-size:14px; font-weight:600; } .chart .muted { fill:var(--muted); font-size:10px; }
 .chart .value { font-size:11px; fill:var(--muted); } .chart .legend { font-size:11px; }
 .chart .bar-judge { fill:var(--blue); } .chart .bar-truth { fill:var(--grey); } .chart .track { fill:#f1f5f9; }
+.chart .zero { stroke:var(--line); stroke-width:1; } .chart .error-bar { stroke:var(--blue); stroke-width:4; stroke-linecap:round; opacity:.45; } .chart .estimate { fill:var(--blue); }
+.notes li { color:#92400e; }
 .chart .baseline { stroke:var(--line); }
 .table-wrap { overflow-x:auto; -webkit-overflow-scrolling:touch; }
 table { border-collapse:collapse; width:100%; font-size:13px; }

@@ -129,3 +129,36 @@ function svg(title: string, width: number, height: number, parts: string[], cls:
 }
 
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/**
+ * Statistics with their intervals on one axis from −1 to 1 (κ, α and AC1 can be negative; accuracy and F1 use its
+ * right half): a dot for the estimate, a bar for the interval, a line at 0 (chance for κ).
+ */
+export function intervalChart(
+  title: string,
+  items: { label: string; value: number | null; interval: { low: number; high: number } | null }[],
+): string {
+  const rowHeight = 24;
+  const left = 190;
+  const plotWidth = 300;
+  const width = left + plotWidth + 20;
+  const height = items.length * rowHeight + 26;
+  const x = (v: number) => left + ((Math.max(-1, Math.min(1, v)) + 1) / 2) * plotWidth;
+  const parts: string[] = [`<line x1="${x(0)}" x2="${x(0)}" y1="0" y2="${height - 22}" class="zero"/>`];
+  for (const tick of [-1, -0.5, 0, 0.5, 1])
+    parts.push(`<text x="${x(tick)}" y="${height - 6}" text-anchor="middle" class="axis">${tick}</text>`);
+  items.forEach((item, i) => {
+    const y = 4 + i * rowHeight + rowHeight / 2;
+    parts.push(`<text x="${left - 8}" y="${y + 4}" text-anchor="end" class="axis">${escapeHtml(item.label)}</text>`);
+    const range = item.interval ? `${item.interval.low.toFixed(3)} to ${item.interval.high.toFixed(3)}` : 'no interval';
+    if (item.interval)
+      parts.push(
+        `<line x1="${x(item.interval.low)}" x2="${x(item.interval.high)}" y1="${y}" y2="${y}" class="error-bar"><title>${escapeHtml(item.label)}: ${range}</title></line>`,
+      );
+    if (item.value !== null)
+      parts.push(
+        `<circle cx="${x(item.value)}" cy="${y}" r="4" class="estimate"><title>${escapeHtml(item.label)}: ${item.value.toFixed(3)} (${range})</title></circle>`,
+      );
+  });
+  return svg(title, width, height, parts, 'intervals');
+}

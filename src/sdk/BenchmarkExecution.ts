@@ -11,6 +11,9 @@ import {
   waitForBenchmarkExecution,
 } from '../services/client/benchmark-executions';
 import { exportBenchmarkExecution, type ExportOptions } from '../services/client/exports';
+import { benchmarkExecutionAgreement } from '../services/client/agreement';
+import type { AgreementOptions } from '../metrics/agreement';
+import type { BenchmarkSummary } from '../metrics/benchmark-summary';
 import type { BenchmarkProgress } from '../shared/benchmark-contract';
 import type { ExecutionStatus } from '../shared/execution-contract';
 import { benchmarkExecutionWorkflowId } from '../shared/workflow-ids';
@@ -73,6 +76,16 @@ export class BenchmarkExecution {
   /** Agreement with ground truth per evaluator and slice, once the execution has ended (null before). */
   async summary(): Promise<unknown> {
     return (await requireBenchmarkExecution(this.#client, this.benchmarkExecutionUid)).summary ?? null;
+  }
+
+  /**
+   * Agreement with ground truth per evaluator and slice, computed now (also while running) with 95 % intervals:
+   * accuracy, Cohen's and weighted κ, Krippendorff's α, Gwet's AC1, per-label P/R/F1, the majority baseline and
+   * plain-words notes. `clusterColumn` resamples rows that share its value together (e.g. `conversation_id`);
+   * `resamples`, `seed` and `level` set the bootstrap (defaults 2000, 1, 0.95). docs/agreement.md explains each.
+   */
+  agreement(options: AgreementOptions = {}): Promise<BenchmarkSummary> {
+    return benchmarkExecutionAgreement(this.#client, this.benchmarkExecutionUid, options);
   }
 
   /** Live progress of each evaluator execution, from the workflow's `progress` query. */

@@ -82,6 +82,10 @@ describe('the README walkthrough', () => {
     const demo = await bash(`cd "${root}" && "${process.execPath}" --import tsx scripts/demo.ts`, env);
     expect(demo.code, demo.out).toBe(0);
     expect(demo.out).toContain('npx judgeflow benchmark list');
+    // The demo's agreement comes with its intervals, and says in words what 23 labelled rows cannot tell.
+    expect(demo.out).toMatch(/accuracy 0\.\d\d \[0\.\d\d, 0\.\d\d\]/);
+    expect(demo.out).toMatch(/Cohen's kappa -?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\]/);
+    expect(demo.out).toMatch(/note: too few labelled rows to tell/);
 
     const steps = walkthroughSteps();
     expect(steps.length).toBeGreaterThan(10);

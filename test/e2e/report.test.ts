@@ -8,13 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Benchmark, Criteria, Dataset, PromptEvaluator, Slice, type Judgeflow } from '../../src';
+import { Benchmark, BenchmarkExecution, Criteria, Dataset, PromptEvaluator, Slice, type Judgeflow } from '../../src';
 import { cohensKappa, confusionMatrix } from '../../src/metrics/agreement';
 import { launchChromium } from '../../tools/chromium';
 import { runCli } from '../support/cli';
 import { uniqueName } from '../support/context';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { benchmarkExecutionWorkflowId } from '../../src/shared/workflow-ids';
+import { sklearnAgreement } from '../support/python-stats';
 
 /** What the local judge answers per row (`[[judge:score=N]]`), and the ground truth (row 11 has none). */
 const JUDGE = [0, 1, 2, 2, 1, 0, 2, 2, 1, 0, 0, 1];
@@ -193,6 +194,80 @@ describe('report of one benchmark execution', () => {
 
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it("shows each statistic with its interval, and the statistics and per-label table match scikit-learn's", async () => {
+    const { rows } = await jf.db.query<{ score: number; truth: number }>(
+      `SELECT r.score, g.score AS truth FROM evaluator_results r
+         JOIN evaluator_executions e ON e.uid = r.execution_uid
+         JOIN ground_truth g ON g.criteria_uid = $2 AND g.x_uid = r.x_uid
+        WHERE e.benchmark_execution_uid = $1 AND e.evaluator_uid = $3 AND r.score IS NOT NULL`,
+      [runA, scoring.criteriaUid, scoring.evaluatorUid],
+    );
+    const [want] = sklearnAgreement([
+      { truth: rows.map((r) => r.truth), predicted: rows.map((r) => r.score), labels: [0, 1, 2] },
+    ]);
+    if (!want) throw new Error('scikit-learn gave no answer');
+    const { page, problems } = await open(file, 1366);
+    const section = `#evaluator-${scoring.evaluatorUid}`;
+    const stat = (key: string, cell: 'value' | 'interval') =>
+      text(page, `${section} table.statistics tr[data-stat="${key}"] td.${cell}`);
+    // 11 rows, 7 agree: accuracy 0.636, κ 0.463 and quadratic κ 0.286 as scikit-learn computes them on these rows.
+    expect(await stat('accuracy', 'value')).toBe(want.accuracy!.toFixed(3));
+    expect(await stat('kappa', 'value')).toBe(want.kappa!.toFixed(3));
+    expect(await stat('weighted-kappa-linear', 'value')).toBe(want.kappaLinear!.toFixed(3));
+    expect(await stat('weighted-kappa-quadratic', 'value')).toBe(want.kappaQuadratic!.toFixed(3));
+    expect(await stat('macro-f1', 'value')).toBe(want.macroF1!.toFixed(3));
+    // Each interval holds its estimate, and is the one the SDK computes (same rows, same seed).
+    const agreement = await (await BenchmarkExecution.get(runA, jf)).agreement();
+    const overall = agreement.evaluators.find((e) => e.evaluatorUid === scoring.evaluatorUid)!.overall;
+    const k = overall.intervals.kappa!;
+    expect(k.low).toBeLessThanOrEqual(overall.kappa!);
+    expect(k.high).toBeGreaterThanOrEqual(overall.kappa!);
+    expect(await stat('kappa', 'interval')).toBe(`${k.low.toFixed(3)} to ${k.high.toFixed(3)}`);
+    expect(await page.locator(`${section} svg.intervals line.error-bar`).count()).toBe(8);
+    // 11 compared rows cannot place κ within ±0.1: the report says so, with a sample-size estimate.
+    expect(await text(page, `${section} ul.notes`)).toMatch(/too few labelled rows to tell: .* about \d+ more/);
+    for (const [i, score] of [0, 1, 2].entries()) {
+      const cells = await page.locator(`${section} table.per-label tr[data-label-score="${score}"] td`).allInnerTexts();
+      expect(cells.slice(0, 4)).toEqual([
+        want.precision[i]!.toFixed(3),
+        want.recall[i]!.toFixed(3),
+        want.f1[i]!.toFixed(3),
+        String(want.support[i]),
+      ]);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('`benchmark agreement` prints the same statistics, resamples clusters of a column, and refuses an unknown one', async () => {
+    const queue = jf.config.temporal.taskQueue;
+    const json = await runCli(queue, ['benchmark', 'agreement', String(runA), '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const sdk = await (await BenchmarkExecution.get(runA, jf)).agreement();
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(sdk)));
+
+    const human = await runCli(queue, ['benchmark', 'agreement', String(runA)]);
+    expect(human.code, human.stderr).toBe(0);
+    const k = sdk.evaluators.find((e) => e.evaluatorUid === scoring.evaluatorUid)!.overall;
+    expect(human.stdout).toMatch(/^Cohen's κ +/m);
+    expect(human.stdout).toContain(
+      `${k.kappa!.toFixed(3)} [${k.intervals.kappa!.low.toFixed(3)}, ${k.intervals.kappa!.high.toFixed(3)}]`,
+    );
+    expect(human.stdout).toContain('intervals: percentile bootstrap, B = 2000, seed 1, over 11 rows');
+
+    // Twelve rows in two areas: resampling by area draws 2 clusters.
+    const clustered = await runCli(queue, ['benchmark', 'agreement', String(runA), '--cluster-by', 'area', '--json']);
+    expect(clustered.code, clustered.stderr).toBe(0);
+    const method = (JSON.parse(clustered.stdout) as typeof sdk).evaluators[0]!.overall.intervalMethod;
+    expect(method).toMatchObject({ clusterColumn: 'area', units: 2, seed: 1 });
+
+    const unknown = await runCli(queue, ['benchmark', 'agreement', String(runA), '--cluster-by', 'conversation']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe(
+      'error: cluster column: column "conversation" is not in the dataset; available columns: "text", "area"',
+    );
   });
 
   it('lists the disagreements and row errors, and its search and filters narrow them', async () => {
