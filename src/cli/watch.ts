@@ -160,7 +160,7 @@ export function watchBenchmarkExecution(
 }
 
 /** The children's progress as one snapshot. */
-function sumProgress(running: boolean, total: number, children: ExecutionProgress[]): WatchSnapshot {
+export function sumProgress(running: boolean, total: number, children: ExecutionProgress[]): WatchSnapshot {
   const sum: WatchSnapshot = { total, done: 0, errors: 0, rateLimited: 0, running, tokens: 0, costUsd: 0 };
   for (const p of children) {
     sum.done += p.done;
@@ -170,8 +170,10 @@ function sumProgress(running: boolean, total: number, children: ExecutionProgres
     sum.costUsd = sum.costUsd === null || p.spend.costUsd === null ? null : sum.costUsd + p.spend.costUsd;
     if (p.paused) sum.paused = p.paused.reason;
   }
-  const runningNow = children.filter((p) => p.status === 'running');
-  const windows = (runningNow.length ? runningNow : children).map((p) => p.concurrency);
+  // A child that has just started has not opened its window yet (0/0): it has none to add.
+  const opened = children.filter((p) => p.concurrency.max > 0);
+  const runningNow = opened.filter((p) => p.status === 'running');
+  const windows = (runningNow.length ? runningNow : opened).map((p) => p.concurrency);
   if (windows.length)
     sum.window = windows.reduce((w, c) => ({ effective: w.effective + c.effective, max: w.max + c.max }), {
       effective: 0,

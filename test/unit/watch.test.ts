@@ -2,7 +2,8 @@
 import { getEventListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { watchProgress, type WatchSnapshot } from '../../src/cli/watch';
+import { sumProgress, watchProgress, type WatchSnapshot } from '../../src/cli/watch';
+import type { ExecutionProgress, ExecutionStatus } from '../../src/shared/execution-contract';
 
 /** A stream that is not a terminal, collecting what is written to it. */
 function plainStream() {
@@ -59,5 +60,38 @@ describe('watchProgress', () => {
       { stream: plainStream().stream, signal: detach.signal, refreshMs: 60_000 },
     );
     expect(outcome).toEqual({ detached: true });
+  });
+});
+
+describe('sumProgress (a benchmark execution as one snapshot)', () => {
+  const child = (executionUid: number, status: ExecutionStatus, effective: number, max: number) =>
+    ({
+      executionUid,
+      status,
+      total: 6,
+      done: 0,
+      errors: 0,
+      errorsByKind: {},
+      inFlight: 0,
+      concurrency: { effective, max },
+      rateLimited: 0,
+      histogram: {},
+      run: 1,
+      recent: [],
+      spend: { tokens: 0, costUsd: 0 },
+      budget: {},
+    }) as unknown as ExecutionProgress;
+
+  it('shows no window (not 0/0) while its started children have not opened theirs (regression)', () => {
+    expect(sumProgress(true, 12, [child(1, 'running', 0, 0), child(2, 'running', 0, 0)]).window).toBeUndefined();
+  });
+
+  it('sums the windows of the children running now, leaving out one that has not opened its window', () => {
+    const s = sumProgress(true, 12, [
+      child(1, 'running', 8, 16),
+      child(2, 'running', 0, 0),
+      child(3, 'completed', 4, 4),
+    ]);
+    expect(s.window).toEqual({ effective: 8, max: 16 });
   });
 });
