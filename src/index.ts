@@ -27,7 +27,7 @@ export type {
   ExecutionResults,
   ExecutionSummary,
 } from './services/client/evaluator-executions';
-export { BenchmarkExecution } from './sdk/BenchmarkExecution';
+export { BenchmarkExecution, compareExecutions } from './sdk/BenchmarkExecution';
 export type { BenchmarkExecuteOptions } from './services/client/benchmark-executions';
 export type { ExportOptions } from './services/client/exports';
 export { JsonExportConfig, CsvExportConfig, type CsvExportOptions } from './export/config';
@@ -53,3 +53,10 @@ export type { AgreementOptions, AgreementSummary, ConfusionMatrix, IntervalKey }
 export type { BenchmarkSummary, EvaluatorAgreement } from './metrics/benchmark-summary';
 export type { BootstrapMethod, Interval } from './metrics/bootstrap';
 export type { LabelScores } from './metrics/per-label';
+export type {
+  ChangeVerdict,
+  EvaluatorComparison,
+  ExecutionComparison,
+  MetricChange,
+  PairedComparison,
+} from './metrics/paired-comparison';

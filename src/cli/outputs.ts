@@ -129,10 +129,25 @@ function registerReportCommand(program: Command, cli: Cli): void {
         }
         const report = await buildComparisonReport(jf, a, b);
         await writeFileAtomic(o.out, renderComparisonReport(report));
+        const names = new Map(report.after.evaluators.map((e) => [e.evaluatorUid, e.name]));
         cli.output(
-          { file: path.resolve(o.out), before: a, after: b, changedVerdicts: report.changed.total },
+          {
+            file: path.resolve(o.out),
+            before: a,
+            after: b,
+            changedVerdicts: report.changed.total,
+            comparison: report.comparison,
+          },
           () =>
-            `comparison of benchmark executions ${a} → ${b} written to ${o.out} (${report.changed.total} changed verdicts)`,
+            [
+              `comparison of benchmark executions ${a} → ${b} written to ${o.out} (${report.changed.total} changed verdicts)`,
+              ...report.comparison.evaluators.flatMap((e) => [
+                `  ${names.get(e.evaluatorUid) ?? `evaluator ${e.evaluatorUid}`}: ${e.compared} compared, ` +
+                  `${e.fixed} fixed, ${e.broken} broken, ${e.changedStillWrong} changed but still wrong; ` +
+                  e.changes.map((c) => `${c.metric} ${c.verdict}`).join(', '),
+                ...e.notes.map((n) => `    ${n}`),
+              ]),
+            ].join('\n'),
         );
       }),
     );

@@ -111,3 +111,32 @@ export async function listChangedVerdicts(
   );
   return { rows, total: total.rows[0]!.n };
 }
+
+export interface PairedVerdictRow {
+  evaluatorUid: number;
+  truth: number | null;
+  before: number | null;
+  after: number | null;
+}
+
+/**
+ * Per evaluator, every datapoint both benchmark executions have a result for (a score or a row error), with both
+ * scores and the ground truth, in a fixed order (evaluator, dataset position) so a seeded bootstrap repeats.
+ */
+export async function listPairedVerdicts(q: Queryable, before: number, after: number): Promise<PairedVerdictRow[]> {
+  const { rows } = await q.query<PairedVerdictRow>(
+    `SELECT ea.evaluator_uid AS "evaluatorUid", g.score AS truth, ra.score AS before, rb.score AS after
+       FROM evaluator_executions ea
+       JOIN evaluator_executions eb ON eb.evaluator_uid = ea.evaluator_uid AND eb.split = ea.split
+       JOIN evaluator_results ra ON ra.execution_uid = ea.uid
+       JOIN evaluator_results rb ON rb.execution_uid = eb.uid AND rb.x_uid = ra.x_uid
+       JOIN evaluators ev ON ev.uid = ea.evaluator_uid
+       JOIN benchmarks b ON b.uid = ev.benchmark_uid
+       JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.x_uid = ra.x_uid
+       LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = ra.x_uid
+      WHERE ea.benchmark_execution_uid = $1 AND eb.benchmark_execution_uid = $2
+      ORDER BY ea.evaluator_uid, d.position`,
+    [before, after],
+  );
+  return rows;
+}

@@ -3,6 +3,7 @@
  * self-contained HTML file by report/render-html.ts (which knows nothing of where the numbers came from).
  */
 import type { AgreementSummary } from '../metrics/agreement';
+import type { ExecutionComparison } from '../metrics/paired-comparison';
 import type { ChangedVerdictRow, ReportDatapoint } from '../shared/report-rows';
 import type { RowErrorKind } from '../shared/row-errors';
 
@@ -75,6 +76,8 @@ export interface BenchmarkExecutionReport {
 export interface ComparisonReport {
   before: BenchmarkExecutionReport;
   after: BenchmarkExecutionReport;
+  /** Per evaluator: fixed/broken tallies, McNemar's p, paired-bootstrap intervals and verdicts. */
+  comparison: ExecutionComparison;
   changed: { rows: ChangedVerdictRow[]; total: number; limit: number };
   generatedAt: string;
 }

@@ -50,6 +50,7 @@ export function renderComparisonReport(c: ComparisonReport): string {
     `<p class="sub">${runLink(c.before)} <b>→</b> ${runLink(c.after)}</p>`,
     `<p class="sub muted">A = before, B = after. Dataset ${h(c.before.dataset.name)}.</p></header>`,
     comparisonTable(c),
+    verdictSection(c),
     ...comparisonSliceSections(c),
     changedSection(c),
     footer(c.generatedAt),
@@ -281,6 +282,27 @@ function filters(evaluators: { evaluatorUid: number; name: string }[], tableId: 
     : '';
   return `<div class="filters"><label>search <input type="search" data-filter="text" data-for="${tableId}" placeholder="x_uid, text, rationale…"></label>
 <label>evaluator <select data-filter="evaluator" data-for="${tableId}"><option value="">all</option>${evaluatorOptions}</select></label>${kindSelect}</div>`;
+}
+
+/** Is the change real? Per evaluator: the verdict of each metric with its paired interval and p-value, the tallies. */
+function verdictSection(c: ComparisonReport): string {
+  const name = (uid: number) => c.after.evaluators.find((e) => e.evaluatorUid === uid)?.name ?? `evaluator ${uid}`;
+  const blocks = c.comparison.evaluators.map((e) => {
+    const rows = e.changes.map((m) => {
+      const points = m.metric === 'accuracy';
+      const f = (v: number) => (points ? `${(v * 100).toFixed(1)} pt` : v.toFixed(3));
+      return `<tr data-verdict-metric="${m.metric}" data-evaluator="${e.evaluatorUid}"><th scope="row">${points ? 'accuracy' : "Cohen's κ"}</th><td class="delta">${m.delta === null ? 'n/a' : `${m.delta > 0 ? '+' : ''}${f(m.delta)}`}</td><td class="interval">${m.interval ? `${f(m.interval.low)} to ${f(m.interval.high)}` : 'n/a'}</td><td class="p">${m.pValue === null ? '—' : m.pValue.toPrecision(2)}</td><td class="verdict"><span class="badge ${m.verdict === 'better' ? 'completed' : m.verdict === 'worse' ? 'failed' : 'running'}">${h(m.verdict)}</span></td></tr>`;
+    });
+    const method = e.intervalMethod;
+    return `<h3>${h(name(e.evaluatorUid))}</h3>
+<p class="tallies" data-evaluator="${e.evaluatorUid}">${e.compared} datapoints compared (of ${e.shared} both judged): <b>${e.fixed}</b> fixed, <b>${e.broken}</b> broken, <b>${e.changedStillWrong}</b> changed but still wrong, ${e.unchangedRight} right in both, ${e.unchangedWrong} wrong in both.</p>
+<div class="table-wrap"><table class="verdicts"><thead><tr><th>metric</th><th>B − A</th><th>paired ${Math.round((1 - e.alpha) * 100)} % interval</th><th>McNemar exact p</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>
+${e.notes.length > 0 ? `<ul class="notes">${e.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : ''}
+<p class="muted">Paired ${h(method.method)} (datapoints resampled with both verdicts), B = ${method.resamples}, seed ${method.seed}; verdicts at the ${e.alpha} level: accuracy by McNemar's exact test on the fixed and broken datapoints, κ by whether its interval excludes 0 (docs/agreement.md).</p>`;
+  });
+  return `<section id="verdicts"><h2>Is the change real?</h2>
+${blocks.join('\n')}
+</section>`;
 }
 
 function comparisonTable(c: ComparisonReport): string {

@@ -12,6 +12,9 @@ import {
 } from '../services/client/benchmark-executions';
 import { exportBenchmarkExecution, type ExportOptions } from '../services/client/exports';
 import { benchmarkExecutionAgreement } from '../services/client/agreement';
+import { compareBenchmarkExecutions } from '../services/client/comparison';
+import type { BootstrapOptions } from '../metrics/bootstrap';
+import type { ExecutionComparison } from '../metrics/paired-comparison';
 import type { AgreementOptions } from '../metrics/agreement';
 import type { BenchmarkSummary } from '../metrics/benchmark-summary';
 import type { BenchmarkProgress } from '../shared/benchmark-contract';
@@ -88,6 +91,17 @@ export class BenchmarkExecution {
     return benchmarkExecutionAgreement(this.#client, this.benchmarkExecutionUid, options);
   }
 
+  /**
+   * Is the change from this execution (A, before) to `other` (B, after) real? Per evaluator both ran, over the
+   * datapoints both judged: fixed, broken and changed-but-still-wrong counts, McNemar's exact p, paired-bootstrap
+   * intervals of Δaccuracy and Δκ, a verdict per metric and notes. Both must be executions of this benchmark.
+   */
+  compareWith(other: BenchmarkExecution | number, options: BootstrapOptions = {}): Promise<ExecutionComparison> {
+    const otherUid = other instanceof BenchmarkExecution ? other.benchmarkExecutionUid : other;
+    requireUid('benchmarkExecutionUid', otherUid);
+    return compareBenchmarkExecutions(this.#client, this.benchmarkExecutionUid, otherUid, options);
+  }
+
   /** Live progress of each evaluator execution, from the workflow's `progress` query. */
   progress(): Promise<BenchmarkProgress> {
     return getBenchmarkExecutionProgress(this.#client, this.benchmarkExecutionUid);
@@ -118,4 +132,18 @@ export class BenchmarkExecution {
       options,
     );
   }
+}
+
+/**
+ * `compareExecutions(a, b)`: is the change from benchmark execution A to B real? The same as `a.compareWith(b)`;
+ * uids are read with `client` (default: `Judgeflow.connect()`).
+ */
+export async function compareExecutions(
+  before: BenchmarkExecution | number,
+  after: BenchmarkExecution | number,
+  options: BootstrapOptions & { client?: Judgeflow } = {},
+): Promise<ExecutionComparison> {
+  const { client, ...bootstrap } = options;
+  const a = before instanceof BenchmarkExecution ? before : await BenchmarkExecution.get(before, client);
+  return a.compareWith(after, bootstrap);
 }

@@ -342,7 +342,7 @@ describe('bad input on the command line', () => {
     [['connector', 'create', '--name', 'x', '--type', 'ftp', '--from-env'], /expected s3 or gcs, got "ftp"/],
     [['slice', 'create', '--benchmark', '1', '--name', 'x', '--equals', 'billing'], /give --column <column> too/],
     [['criteria', 'ground-truth', '1'], /exactly one of --column <column> or --file <file>/],
-    [['report', '5', '5'], /compares two different benchmark executions, got 5 twice/],
+    [['report', '5', '5'], /needs two different benchmark executions, got 5 twice/],
   ])('%j: one line naming what is wrong, exit code 1', async (args, message) => {
     const r = await cli(...args);
     expect(r.code).toBe(1);

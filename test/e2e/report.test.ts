@@ -8,14 +8,23 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Benchmark, BenchmarkExecution, Criteria, Dataset, PromptEvaluator, Slice, type Judgeflow } from '../../src';
+import {
+  Benchmark,
+  BenchmarkExecution,
+  compareExecutions,
+  Criteria,
+  Dataset,
+  PromptEvaluator,
+  Slice,
+  type Judgeflow,
+} from '../../src';
 import { cohensKappa, confusionMatrix } from '../../src/metrics/agreement';
 import { launchChromium } from '../../tools/chromium';
 import { runCli } from '../support/cli';
 import { uniqueName } from '../support/context';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 import { benchmarkExecutionWorkflowId } from '../../src/shared/workflow-ids';
-import { sklearnAgreement } from '../support/python-stats';
+import { sklearnAgreement, statsmodelsMcnemar } from '../support/python-stats';
 
 /** What the local judge answers per row (`[[judge:score=N]]`), and the ground truth (row 11 has none). */
 const JUDGE = [0, 1, 2, 2, 1, 0, 2, 2, 1, 0, 0, 1];
@@ -386,6 +395,72 @@ describe('report A B', () => {
     expect(await text(page, '#overview')).toContain('B: v2 · local-judge');
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it("says whether the change is real: the tallies are the database's, McNemar's p is statsmodels', the SDK agrees", async () => {
+    const { rows } = await jf.db.query<{ truth: number; a: number; b: number }>(
+      `SELECT g.score AS truth, ra.score AS a, rb.score AS b FROM evaluator_results ra
+         JOIN evaluator_executions ea ON ea.uid = ra.execution_uid AND ea.benchmark_execution_uid = $1
+         JOIN evaluator_executions eb ON eb.evaluator_uid = ea.evaluator_uid AND eb.benchmark_execution_uid = $2
+         JOIN evaluator_results rb ON rb.execution_uid = eb.uid AND rb.x_uid = ra.x_uid
+         JOIN ground_truth g ON g.criteria_uid = $3 AND g.x_uid = ra.x_uid
+        WHERE ea.evaluator_uid = $4 AND ra.score IS NOT NULL AND rb.score IS NOT NULL`,
+      [runA, runB, scoring.criteriaUid, scoring.evaluatorUid],
+    );
+    const fixed = rows.filter((r) => r.a !== r.truth && r.b === r.truth).length;
+    const broken = rows.filter((r) => r.a === r.truth && r.b !== r.truth).length;
+    const [p] = statsmodelsMcnemar([{ a: 0, b: broken, c: fixed, d: 0 }]);
+
+    const comparison = await compareExecutions(runA, runB, { client: jf });
+    const mine = comparison.evaluators.find((e) => e.evaluatorUid === scoring.evaluatorUid)!;
+    expect(mine).toMatchObject({ compared: rows.length, fixed, broken });
+    const accuracy = mine.changes.find((c) => c.metric === 'accuracy')!;
+    expect(accuracy.pValue).toBeCloseTo(p!, 10);
+
+    const r = await runCli(jf.config.temporal.taskQueue, [
+      'report',
+      String(runA),
+      String(runB),
+      '--out',
+      path.join(dir, 'verdicts.html'),
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { comparison: unknown }).comparison).toEqual(
+      JSON.parse(JSON.stringify(comparison)),
+    );
+
+    const { page, problems } = await open(path.join(dir, 'verdicts.html'), 1366);
+    expect(await text(page, `#verdicts p.tallies[data-evaluator="${scoring.evaluatorUid}"]`)).toContain(
+      `${rows.length} datapoints compared (of 12 both judged): ${fixed} fixed, ${broken} broken`,
+    );
+    const row = `#verdicts tr[data-verdict-metric="accuracy"][data-evaluator="${scoring.evaluatorUid}"]`;
+    expect(await text(page, `${row} td.p`)).toBe(p!.toPrecision(2));
+    expect(await text(page, `${row} td.verdict`)).toBe(accuracy.verdict);
+    // 11 rows cannot show a change: the page says so in words.
+    expect(accuracy.verdict).toBe('no detectable difference');
+    if (accuracy.delta) expect(await text(page, '#verdicts ul.notes')).toMatch(/INSIDE THE NOISE/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a comparison of executions that share no judged datapoint', async () => {
+    const benchmark = await Benchmark.get(scoring.benchmarkUid, jf);
+    const one = await benchmark.execute({
+      sync: true,
+      splits: ['dev'],
+      numRows: 1,
+      evaluatorUids: [scoring.evaluatorUid],
+    });
+    const other = await benchmark.execute({
+      sync: true,
+      splits: ['dev'],
+      numRows: 1,
+      evaluatorUids: [refusing.evaluatorUid],
+    });
+    await expect(one.compareWith(other)).rejects.toThrow(
+      `benchmark executions ${one.benchmarkExecutionUid} and ${other.benchmarkExecutionUid} share no judged datapoint`,
+    );
   });
 
   it('refuses executions of two different benchmarks, naming both', async () => {

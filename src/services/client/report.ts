@@ -3,7 +3,6 @@
  * (`judgeflow report A B`), read from PostgreSQL into the plain data that report/render-html.ts draws.
  * Needs no Temporal: a report of an execution whose workflow Temporal has forgotten still works.
  */
-import { ValidationError } from '../../errors';
 import { loadExportSource } from '../../db/export.repository';
 import { listChangedVerdicts, listDisagreements, listReportExecutionStats } from '../../db/report.repository';
 import { AgreementAccumulator } from '../../metrics/agreement';
@@ -12,6 +11,7 @@ import { benchmarkExecutionUrl, requireBenchmarkExecution } from './benchmark-ex
 import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
 import type { InstanceContext, StorageContext } from '../common/context';
 import { evaluatorExecutionUrl } from './evaluator-executions';
+import { compareBenchmarkExecutions } from './comparison';
 import type { RowErrorKind } from '../../shared/row-errors';
 
 /** Rows listed in a report's disagreement (or changed-verdict) table; the header says how many more there are. */
@@ -105,18 +105,12 @@ export async function buildComparisonReport(
   afterUid: number,
   options: { rowLimit?: number } = {},
 ): Promise<ComparisonReport> {
-  if (beforeUid === afterUid)
-    throw new ValidationError(`report A B compares two different benchmark executions, got ${beforeUid} twice`);
-  const [a, b] = [await requireBenchmarkExecution(ctx, beforeUid), await requireBenchmarkExecution(ctx, afterUid)];
-  if (a.benchmarkUid !== b.benchmarkUid)
-    throw new ValidationError(
-      `report A B compares executions of one benchmark: ${beforeUid} is of benchmark ${a.benchmarkUid}, ` +
-        `${afterUid} of benchmark ${b.benchmarkUid}`,
-    );
+  const comparison = await compareBenchmarkExecutions(ctx, beforeUid, afterUid);
   const rowLimit = options.rowLimit ?? REPORT_ROW_LIMIT;
   return {
     before: await buildBenchmarkExecutionReport(ctx, beforeUid, options),
     after: await buildBenchmarkExecutionReport(ctx, afterUid, options),
+    comparison,
     changed: { ...(await listChangedVerdicts(ctx.db, beforeUid, afterUid, rowLimit)), limit: rowLimit },
     generatedAt: new Date().toISOString(),
   };
