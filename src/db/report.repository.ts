@@ -83,13 +83,11 @@ export async function listDisagreements(
  * Datapoints an evaluator scored differently in benchmark execution `after` than in `before` (a row error counts
  * as no score): at most `limit`, with the count of all of them. What `report A B` lists as changed verdicts.
  */
-export async function listChangedVerdicts(
-  q: Queryable,
-  before: number,
-  after: number,
-  limit: number,
-): Promise<{ rows: ChangedVerdictRow[]; total: number }> {
-  const from = `
+/**
+ * The datapoints both benchmark executions ($1 before, $2 after) have a result for, per evaluator and split: results
+ * `ra` and `rb`, datapoint `d`, ground truth `g` (if any).
+ */
+const bothJudgedFrom = `
       FROM evaluator_executions ea
       JOIN evaluator_executions eb ON eb.evaluator_uid = ea.evaluator_uid AND eb.split = ea.split
       JOIN evaluator_results ra ON ra.execution_uid = ea.uid
@@ -98,8 +96,15 @@ export async function listChangedVerdicts(
       JOIN benchmarks b ON b.uid = ev.benchmark_uid
       JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.x_uid = ra.x_uid
       LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = ra.x_uid
-     WHERE ea.benchmark_execution_uid = $1 AND eb.benchmark_execution_uid = $2
-       AND ra.score IS DISTINCT FROM rb.score`;
+     WHERE ea.benchmark_execution_uid = $1 AND eb.benchmark_execution_uid = $2`;
+
+export async function listChangedVerdicts(
+  q: Queryable,
+  before: number,
+  after: number,
+  limit: number,
+): Promise<{ rows: ChangedVerdictRow[]; total: number }> {
+  const from = `${bothJudgedFrom} AND ra.score IS DISTINCT FROM rb.score`;
   const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, [before, after]);
   const { rows } = await q.query<ChangedVerdictRow>(
     `SELECT ea.evaluator_uid AS "evaluatorUid", d.x_uid AS "xUid", d.split, d.data, g.score AS truth,
@@ -126,15 +131,7 @@ export interface PairedVerdictRow {
 export async function listPairedVerdicts(q: Queryable, before: number, after: number): Promise<PairedVerdictRow[]> {
   const { rows } = await q.query<PairedVerdictRow>(
     `SELECT ea.evaluator_uid AS "evaluatorUid", g.score AS truth, ra.score AS before, rb.score AS after
-       FROM evaluator_executions ea
-       JOIN evaluator_executions eb ON eb.evaluator_uid = ea.evaluator_uid AND eb.split = ea.split
-       JOIN evaluator_results ra ON ra.execution_uid = ea.uid
-       JOIN evaluator_results rb ON rb.execution_uid = eb.uid AND rb.x_uid = ra.x_uid
-       JOIN evaluators ev ON ev.uid = ea.evaluator_uid
-       JOIN benchmarks b ON b.uid = ev.benchmark_uid
-       JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.x_uid = ra.x_uid
-       LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = ra.x_uid
-      WHERE ea.benchmark_execution_uid = $1 AND eb.benchmark_execution_uid = $2
+       ${bothJudgedFrom}
       ORDER BY ea.evaluator_uid, d.position`,
     [before, after],
   );

@@ -120,6 +120,18 @@ async function open(file: string, width: number) {
   return { page, problems };
 }
 
+/** The scoring judge's scored rows of run A that have ground truth, as the database holds them. */
+async function comparedRows() {
+  const { rows } = await jf.db.query<{ score: number; truth: number }>(
+    `SELECT r.score, g.score AS truth FROM evaluator_results r
+       JOIN evaluator_executions e ON e.uid = r.execution_uid
+       JOIN ground_truth g ON g.criteria_uid = $2 AND g.x_uid = r.x_uid
+      WHERE e.benchmark_execution_uid = $1 AND e.evaluator_uid = $3 AND r.score IS NOT NULL`,
+    [runA, scoring.criteriaUid, scoring.evaluatorUid],
+  );
+  return rows;
+}
+
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
@@ -139,13 +151,7 @@ describe('report of one benchmark execution', () => {
     const { page, problems } = await open(file, 1366);
     expect(await text(page, 'h1')).toBe(benchmarkName);
 
-    const { rows } = await jf.db.query<{ score: number; truth: number }>(
-      `SELECT r.score, g.score AS truth FROM evaluator_results r
-         JOIN evaluator_executions e ON e.uid = r.execution_uid
-         JOIN ground_truth g ON g.criteria_uid = $2 AND g.x_uid = r.x_uid
-        WHERE e.benchmark_execution_uid = $1 AND e.evaluator_uid = $3 AND r.score IS NOT NULL`,
-      [runA, scoring.criteriaUid, scoring.evaluatorUid],
-    );
+    const rows = await comparedRows();
     expect(rows).toHaveLength(11);
     const agreed = rows.filter((r) => r.score === r.truth).length;
     expect(agreed).toBe(7);
@@ -206,13 +212,7 @@ describe('report of one benchmark execution', () => {
   });
 
   it("shows each statistic with its interval, and the statistics and per-label table match scikit-learn's", async () => {
-    const { rows } = await jf.db.query<{ score: number; truth: number }>(
-      `SELECT r.score, g.score AS truth FROM evaluator_results r
-         JOIN evaluator_executions e ON e.uid = r.execution_uid
-         JOIN ground_truth g ON g.criteria_uid = $2 AND g.x_uid = r.x_uid
-        WHERE e.benchmark_execution_uid = $1 AND e.evaluator_uid = $3 AND r.score IS NOT NULL`,
-      [runA, scoring.criteriaUid, scoring.evaluatorUid],
-    );
+    const rows = await comparedRows();
     const [want] = sklearnAgreement([
       { truth: rows.map((r) => r.truth), predicted: rows.map((r) => r.score), labels: [0, 1, 2] },
     ]);
