@@ -217,6 +217,9 @@ export class UnknownColumnError extends ValidationError {
 /** Criteria labels that cannot work: none, duplicate scores or names, non-integer scores. */
 export class InvalidLabelsError extends ValidationError {}
 
+/** Gate thresholds that cannot be checked: none given, out of range, or a baseline without its check. */
+export class InvalidGateError extends ValidationError {}
+
 /** A dataset without rows. */
 export class EmptyDatasetError extends ValidationError {
   constructor(readonly source: string) {

@@ -6,6 +6,7 @@
 import {
   BudgetNeedsPriceError,
   InvalidBudgetError,
+  InvalidGateError,
   MissingModelNameError,
   MissingPromptError,
   NoEvaluatorsError,
@@ -18,6 +19,19 @@ const BUDGET_OPTIONS: [RegExp, string][] = [
   [/\bmaxTokens\b/g, '--budget-tokens'],
 ];
 
+/** The SDK's gate options and the `judgeflow gate` options that set them. */
+const GATE_OPTIONS: [RegExp, string][] = [
+  [/\bminAccuracy\b/g, '--min-accuracy'],
+  [/\bminKappa\b/g, '--min-kappa'],
+  [/\bmaxErrorRate\b/g, '--max-error-rate'],
+  [/\bnoSignificantRegression\b/g, '--no-significant-regression'],
+  [/\bbaseline\b/g, '--baseline'],
+];
+
+/** `message` with each SDK field name replaced by the option that sets it. */
+const renamed = (message: string, options: [RegExp, string][]) =>
+  options.reduce((text, [sdk, cli]) => text.replace(sdk, cli), message);
+
 // Each entry takes the error as its class declares it (the table is checked by `instanceof` first).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Rewording = [new (...args: any[]) => JudgeflowError, (err: any) => string];
@@ -29,10 +43,8 @@ const REWORDINGS: Rewording[] = [
       `--budget-usd needs the price of model ${JSON.stringify(e.modelName)}: add it to JUDGEFLOW_MODEL_PRICES ` +
       '(USD per million input and output tokens), or give --budget-tokens instead',
   ],
-  [
-    InvalidBudgetError,
-    (e: InvalidBudgetError) => BUDGET_OPTIONS.reduce((text, [sdk, cli]) => text.replace(sdk, cli), e.message),
-  ],
+  [InvalidBudgetError, (e: InvalidBudgetError) => renamed(e.message, BUDGET_OPTIONS)],
+  [InvalidGateError, (e: InvalidGateError) => renamed(e.message, GATE_OPTIONS)],
   [
     MissingPromptError,
     () => 'a prompt version needs --user-prompt or --system-prompt (or their -file forms); both were empty or missing',

@@ -39,6 +39,7 @@ export const EXAMPLES: Record<string, string> = {
   'execution set-concurrency': 'execution set-concurrency 1 8',
   'execution set-budget': 'execution set-budget 1 --budget-usd 5',
   export: 'export 1 results.csv --csv',
+  gate: 'gate 2 --min-kappa 0.4 --max-error-rate 0.05 --no-significant-regression --baseline 1',
   report: 'report 1 --out report.html',
   'connector create': 'connector create --name exports --type s3 --from-env --option region=eu-west-1',
   'connector list': 'connector list',

@@ -10,6 +10,7 @@ import { registerLiveControlCommands } from './live-control';
 import { registerOutputCommands } from './outputs';
 import { applyHelp } from './help';
 import { registerAgreementCommand } from './agreement';
+import { registerGateCommand } from './gate';
 
 export function buildProgram(): Command {
   const program = new Command('judgeflow')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerBenchmarkRunCommands(program, cli);
   registerAgreementCommand(program, cli);
   registerOutputCommands(program, cli);
+  registerGateCommand(program, cli);
   applyHelp(program);
   return program;
 }

@@ -4,6 +4,7 @@
  */
 import type { AgreementSummary } from '../metrics/agreement';
 import type { ExecutionComparison } from '../metrics/paired-comparison';
+import type { GateCheck } from '../metrics/gate';
 import type { ChangedVerdictRow, ReportDatapoint } from '../shared/report-rows';
 import type { RowErrorKind } from '../shared/row-errors';
 
@@ -67,6 +68,8 @@ export interface BenchmarkExecutionReport {
     rowErrors: number;
   };
   evaluators: ReportEvaluator[];
+  /** Every `judgeflow gate` outcome stored for this execution, oldest first. */
+  gates: ReportGate[];
   /** Rows where a judge errored or disagreed with ground truth (at most `limit` of `total`). */
   disagreements: { rows: ReportDatapoint[]; total: number; limit: number };
   generatedAt: string;
@@ -80,4 +83,14 @@ export interface ComparisonReport {
   comparison: ExecutionComparison;
   changed: { rows: ChangedVerdictRow[]; total: number; limit: number };
   generatedAt: string;
+}
+
+/** One stored gate outcome. */
+export interface ReportGate {
+  gateUid: number;
+  passed: boolean;
+  baselineUid: number | null;
+  checks: GateCheck[];
+  createdBy: string;
+  createdAt: string;
 }

@@ -36,6 +36,7 @@ export function renderBenchmarkExecutionReport(r: BenchmarkExecutionReport): str
     header(r),
     nav(r.evaluators),
     overviewTable(r),
+    gateSection(r),
     ...r.evaluators.map((e) => evaluatorSection(e)),
     disagreementSection(r),
     footer(r.generatedAt),
@@ -105,6 +106,24 @@ ${r.benchmark.description ? `<p class="sub">${h(r.benchmark.description)}</p>` :
 </dl>
 ${x.error ? `<p class="error-box">${h(x.error)}</p>` : ''}
 </header>`;
+}
+
+/** The stored `judgeflow gate` outcomes: who gated it when, against what, and which checks failed. */
+function gateSection(r: BenchmarkExecutionReport): string {
+  if (r.gates.length === 0) return '';
+  const name = (uid: number) => r.evaluators.find((e) => e.evaluatorUid === uid)?.name ?? `evaluator ${uid}`;
+  const rows = r.gates.map((g) => {
+    const checks = g.checks
+      .map(
+        (c) =>
+          `<li class="${c.passed ? 'pass' : 'fail'}">${c.passed ? 'pass' : '<b>FAIL</b>'} · ${h(name(c.evaluatorUid))}${c.slice ? ` · slice ${h(c.slice)}` : ''} · ${h(c.check)} ${h(String(c.threshold))}: ${h(c.reason)}</li>`,
+      )
+      .join('');
+    return `<tr data-gate="${g.gateUid}"><td>${g.gateUid}</td><td>${h(utc(g.createdAt))}</td><td>${h(g.createdBy)}</td><td>${g.baselineUid ?? '—'}</td><td class="verdict"><span class="badge ${g.passed ? 'completed' : 'failed'}">${g.passed ? 'passed' : 'failed'}</span></td><td><ul class="checks">${checks}</ul></td></tr>`;
+  });
+  return `<section id="gates"><h2>Gate results</h2>
+<div class="table-wrap"><table class="gates"><thead><tr><th>gate</th><th>when</th><th>by</th><th>baseline</th><th>verdict</th><th>checks</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></div></section>`;
 }
 
 function nav(evaluators: ReportEvaluator[]): string {

@@ -13,6 +13,12 @@ import {
 import { exportBenchmarkExecution, type ExportOptions } from '../services/client/exports';
 import { benchmarkExecutionAgreement } from '../services/client/agreement';
 import { compareBenchmarkExecutions } from '../services/client/comparison';
+import {
+  gateBenchmarkExecution,
+  listBenchmarkExecutionGates,
+  type GateOptions,
+  type GateResult,
+} from '../services/client/gates';
 import type { BootstrapOptions } from '../metrics/bootstrap';
 import type { ExecutionComparison } from '../metrics/paired-comparison';
 import type { AgreementOptions } from '../metrics/agreement';
@@ -100,6 +106,21 @@ export class BenchmarkExecution {
     const otherUid = other instanceof BenchmarkExecution ? other.benchmarkExecutionUid : other;
     requireUid('benchmarkExecutionUid', otherUid);
     return compareBenchmarkExecutions(this.#client, this.benchmarkExecutionUid, otherUid, options);
+  }
+
+  /**
+   * A CI gate: checks this (ended) execution against thresholds — `minAccuracy` and `minKappa` against the lower end
+   * of their 95 % intervals, `maxErrorRate`, `noSignificantRegression` against `baseline` — per evaluator (or
+   * `evaluatorUids`), on all rows or `slice`; stores the outcome (thresholds, values, verdict, who, when) and
+   * returns it. `passed` is false when any check fails.
+   */
+  gate(options: GateOptions): Promise<GateResult> {
+    return gateBenchmarkExecution(this.#client, this.benchmarkExecutionUid, options);
+  }
+
+  /** The gate results stored for this execution, oldest first. */
+  gates(): Promise<GateResult[]> {
+    return listBenchmarkExecutionGates(this.#client, this.benchmarkExecutionUid);
   }
 
   /** Live progress of each evaluator execution, from the workflow's `progress` query. */

@@ -444,6 +444,92 @@ describe('report A B', () => {
     await page.close();
   });
 
+  it('`judgeflow gate` exits 0 with loose thresholds, 1 with strict ones, 2 on a usage or data error; each is stored and reported', async () => {
+    const queue = jf.config.temporal.taskQueue;
+    const gate = (...args: string[]) => runCli(queue, ['gate', String(runB), ...args]);
+    const execution = await BenchmarkExecution.get(runB, jf);
+    const before = (await execution.gates()).length;
+
+    const loose = await gate(
+      '--evaluator',
+      String(scoring.evaluatorUid),
+      '--min-accuracy',
+      '0',
+      '--max-error-rate',
+      '0.5',
+    );
+    expect(loose.code, loose.stderr).toBe(0);
+    expect(loose.stdout).toMatch(/PASSED/);
+    const strict = await gate('--evaluator', String(scoring.evaluatorUid), '--min-kappa', '0.9');
+    expect(strict.code, strict.stderr).toBe(1);
+    expect(strict.stdout).toMatch(/min-kappa +0\.9 +-?\d\.\d{3} +FAIL +Cohen's κ's interval is .* below 0\.900/);
+    // The refusing judge errs on every row: its error rate fails the gate.
+    const errors = await gate('--max-error-rate', '0.1', '--json');
+    expect(errors.code).toBe(1);
+    const failed = (JSON.parse(errors.stdout) as { checks: { evaluatorUid: number; passed: boolean }[] }).checks;
+    expect(failed.find((c) => c.evaluatorUid === refusing.evaluatorUid)?.passed).toBe(false);
+    // Run B's scoring prompt sees only the area: against run A its κ is significantly worse (the paired interval
+    // excludes 0), so the regression gate fails; run A gated against run B has no regression.
+    const regressed = await gate(
+      '--evaluator',
+      String(scoring.evaluatorUid),
+      '--no-significant-regression',
+      '--baseline',
+      String(runA),
+    );
+    expect(regressed.code, regressed.stdout + regressed.stderr).toBe(1);
+    expect(regressed.stdout).toMatch(
+      /no-significant-regression .* FAIL +significantly worse than the baseline: kappa -/,
+    );
+    const comparison = await compareExecutions(runA, runB, { client: jf });
+    const kappa = comparison.evaluators
+      .find((e) => e.evaluatorUid === scoring.evaluatorUid)!
+      .changes.find((c) => c.metric === 'kappa')!;
+    expect(kappa.verdict).toBe('worse');
+    expect(kappa.interval!.high).toBeLessThan(0);
+    const reverse = await runCli(queue, [
+      'gate',
+      String(runA),
+      '--evaluator',
+      String(scoring.evaluatorUid),
+      '--no-significant-regression',
+      '--baseline',
+      String(runB),
+    ]);
+    expect(reverse.code, reverse.stdout + reverse.stderr).toBe(0);
+
+    for (const [args, message] of [
+      [
+        [],
+        /a gate needs at least one threshold: --min-accuracy, --min-kappa, --max-error-rate or --no-significant-regression/,
+      ],
+      [['--min-kappa', '2'], /argument '2' is invalid\. expected a number from -1 to 1/],
+      [['--no-significant-regression'], /give --baseline/],
+      [['--min-kappa', '0.1', '--evaluator', '999999'], /evaluator 999999 was not run by benchmark execution/],
+      [
+        ['--min-kappa', '0.1', '--slice', 'nope'],
+        /slice "nope" is not a slice of this benchmark; its slices: "billing"/,
+      ],
+      [['--bogus'], /unknown option '--bogus'/],
+    ] as const) {
+      const r = await gate(...args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+
+    const stored = await execution.gates();
+    expect(stored.slice(before).map((g) => g.passed)).toEqual([true, false, false, false]);
+    expect(stored.at(-1)).toMatchObject({ baselineUid: runA, createdBy: jf.config.user });
+
+    const file = await writeReport([String(runB)], path.join(dir, 'gated.html'));
+    const { page, problems } = await open(file, 1366);
+    expect(await page.locator('#gates tr[data-gate]').count()).toBe(stored.length);
+    const last = stored.at(-2)!;
+    expect(await text(page, `#gates tr[data-gate="${last.gateUid}"] td.verdict`)).toBe('failed');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('refuses a comparison of executions that share no judged datapoint', async () => {
     const benchmark = await Benchmark.get(scoring.benchmarkUid, jf);
     const one = await benchmark.execute({

@@ -59,6 +59,7 @@ function report(o: { uiUrl?: string; rows?: number; rowErrors?: number; status?:
       rowErrors,
     },
     evaluators: [evaluator],
+    gates: [],
     disagreements: { rows: [], total: 0, limit: 2000 },
     generatedAt: '2026-01-01T00:00:02.000Z',
   };

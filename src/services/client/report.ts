@@ -12,6 +12,7 @@ import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
 import type { InstanceContext, StorageContext } from '../common/context';
 import { evaluatorExecutionUrl } from './evaluator-executions';
 import { compareBenchmarkExecutions } from './comparison';
+import { listBenchmarkExecutionGates } from './gates';
 import type { RowErrorKind } from '../../shared/row-errors';
 
 /** Rows listed in a report's disagreement (or changed-verdict) table; the header says how many more there are. */
@@ -93,6 +94,10 @@ export async function buildBenchmarkExecutionReport(
       rowErrors: stats.reduce((a, s) => a + s.errors, 0),
     },
     evaluators,
+    gates: (await listBenchmarkExecutionGates(ctx, benchmarkExecutionUid)).map((g) => ({
+      ...g,
+      createdAt: g.createdAt.toISOString(),
+    })),
     disagreements: { ...disagreements, limit: rowLimit },
     generatedAt: new Date().toISOString(),
   };
