@@ -38,11 +38,12 @@ export function agreementStatistics(m: ConfusionMatrix): Record<IntervalKey, num
 }
 
 /**
- * Resamples by default: 2000, fewer for very many compared rows so one summary stays within about 10⁸ draws (at
- * least 200; an interval over that many rows is narrow, and the method names the B used).
+ * Resamples by default: 2000, fewer above 10,000 compared rows so one summary stays within about 2·10⁷ draws (at
+ * least 200; an interval over that many rows is narrow, and the method names the B used). The summary is computed in
+ * a worker's activity beside row activities that heartbeat every few seconds: it must not hold the event loop long.
  */
 export function resamplesFor(compared: number): number {
-  return Math.max(200, Math.min(2000, Math.floor(1e8 / Math.max(1, compared))));
+  return Math.max(200, Math.min(2000, Math.floor(2e7 / Math.max(1, compared))));
 }
 
 export function accuracy(m: ConfusionMatrix): number | null {

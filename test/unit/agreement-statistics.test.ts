@@ -6,7 +6,7 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
-import { summarizeAgreement } from '../../src/metrics/agreement';
+import { resamplesFor, summarizeAgreement } from '../../src/metrics/agreement';
 import { quantile } from '../../src/metrics/bootstrap';
 import { numpyQuantiles, sklearnAgreement, type PairsCase } from '../support/python-stats';
 
@@ -93,5 +93,11 @@ describe('quantile', () => {
     inputs.forEach((input, i) => {
       expect(quantile(input.values, input.q)).toBeCloseTo(want[i]!, 10);
     });
+  });
+});
+
+describe('the default number of resamples', () => {
+  it('is 2000 up to 10,000 compared rows, then shrinks to about 2·10⁷ draws, never below 200', () => {
+    expect([0, 23, 10_000, 20_000, 100_000, 5_000_000].map(resamplesFor)).toEqual([2000, 2000, 2000, 1000, 200, 200]);
   });
 });
