@@ -7,7 +7,7 @@
 import { readAgreement } from './agreement-reading';
 import { INTERVAL_KEYS, type AgreementOptions, type AgreementSummary, type IntervalKey } from './agreement-summary';
 import { bootstrapIntervals } from './bootstrap';
-import { confusionMatrix, type ConfusionMatrix } from './confusion-matrix';
+import { confusionMatrix, labelPositions, weightedConfusion, type ConfusionMatrix } from './confusion-matrix';
 import { gwetAc1 } from './gwet-ac1';
 import { twoCoderAlpha } from './krippendorff-alpha';
 import { macroF1, majorityBaseline, perLabelScores } from './per-label';
@@ -121,8 +121,7 @@ export class AgreementAccumulator {
     labelScores: number[],
     private readonly options: AgreementOptions = {},
   ) {
-    this.labels = [...new Set(labelScores)].sort((a, b) => a - b);
-    this.index = new Map(this.labels.map((s, i) => [s, i]));
+    ({ labels: this.labels, index: this.index } = labelPositions(labelScores));
   }
 
   /**
@@ -185,14 +184,8 @@ export class AgreementAccumulator {
     return summary;
   }
 
-  /** The confusion matrix of the compared pairs, each weighing `weights[i]` (1 without weights). */
   private confusionOf(weights: Uint32Array | null): ConfusionMatrix {
-    const k = this.labels.length;
-    const counts = new Float64Array(k * k);
-    const { truths, predictions } = this;
-    for (let p = 0; p < truths.length; p++) counts[truths[p]! * k + predictions[p]!]! += weights ? weights[p]! : 1;
-    const matrix = this.labels.map((_, i) => Array.from(counts.subarray(i * k, (i + 1) * k)));
-    return { labels: this.labels, matrix };
+    return weightedConfusion(this.labels, this.truths, this.predictions, weights);
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type BootstrapOptions,
   type Interval,
 } from './bootstrap';
-import type { ConfusionMatrix } from './confusion-matrix';
+import { labelPositions, weightedConfusion, type ConfusionMatrix } from './confusion-matrix';
 import { mcnemarExactP } from './mcnemar';
 
 export type ChangeVerdict = 'better' | 'worse' | 'no detectable difference';
@@ -71,8 +71,7 @@ export class PairedComparisonAccumulator {
   private readonly after: number[] = [];
 
   constructor(labelScores: number[]) {
-    this.labels = [...new Set(labelScores)].sort((a, b) => a - b);
-    this.index = new Map(this.labels.map((s, i) => [s, i]));
+    ({ labels: this.labels, index: this.index } = labelPositions(labelScores));
   }
 
   /** A datapoint both executions were run on; left out unless both scored it and it has ground truth. */
@@ -131,20 +130,13 @@ export class PairedComparisonAccumulator {
 
   /** Before, after and after − before of accuracy and κ, each pair weighing `weights[i]` (1 without weights). */
   private changes(weights: Uint32Array | null) {
-    const before = this.confusion(this.before, weights);
-    const after = this.confusion(this.after, weights);
+    const before = weightedConfusion(this.labels, this.truths, this.before, weights);
+    const after = weightedConfusion(this.labels, this.truths, this.after, weights);
     const change = (f: (m: ConfusionMatrix) => number | null) => {
       const [b, a] = [f(before), f(after)];
       return { before: b, after: a, delta: a === null || b === null ? null : a - b };
     };
     return { accuracy: change(accuracy), kappa: change(cohensKappa) };
-  }
-
-  private confusion(predicted: number[], weights: Uint32Array | null): ConfusionMatrix {
-    const k = this.labels.length;
-    const matrix = this.labels.map(() => new Array<number>(k).fill(0));
-    for (let p = 0; p < predicted.length; p++) matrix[this.truths[p]!]![predicted[p]!]! += weights ? weights[p]! : 1;
-    return { labels: this.labels, matrix };
   }
 }
 
