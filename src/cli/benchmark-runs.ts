@@ -5,13 +5,10 @@ import type { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import type { BenchmarkSummary } from '../metrics/benchmark-summary';
 import type { Judgeflow } from '../sdk/Judgeflow';
 import { benchmarkExecutionRowCounts } from '../services/client/benchmark-executions';
-import { Cli, fields, noun, positiveInt, ratio, table, uid, WAIT_HELP, type WaitOption } from './common';
+import { Cli, fields, noun, positiveInt, ratio, table, uid, uids, WAIT_HELP, type WaitOption } from './common';
 import { budgetOf, describeBenchmarkEstimate, withSpendOptions, type SpendOptions } from './spend-format';
 import { statusText } from './status-text';
 import { detachOnInterrupt, watchBenchmarkExecution } from './watch';
-
-/** `--evaluator 3 5` or `--evaluator 3 --evaluator 5`: uids collected into one list. */
-const uids = (value: string, previous: number[] = []): number[] => [...previous, uid(value)];
 
 /** `benchmark execute|executions`. */
 export function registerBenchmarkRunCommands(program: Command, cli: Cli): void {

@@ -10,6 +10,9 @@ import { runMain } from '../run-main';
 import { requireWorker } from '../services/client/worker-presence';
 import { inCliWords } from './cli-words';
 import { terminalCell, terminalText } from './terminal-text';
+import { cut } from './fit-cells';
+
+export { cut };
 
 /**
  * A parser of positive integers in plain decimal (not 0x10, 1e3 or 0.5) up to `max` (PostgreSQL's integer range by
@@ -25,6 +28,8 @@ const positiveIntegerOf =
   };
 
 export const uid = positiveIntegerOf('positive integer uid');
+/** `--evaluator 3 5` or `--evaluator 3 --evaluator 5`: uids collected into one list. */
+export const uids = (value: string, previous: number[] = []): number[] => [...previous, uid(value)];
 export const positiveInt = positiveIntegerOf('positive integer');
 /** Token counts are stored as bigint: any integer JavaScript holds exactly. */
 export const tokenCount = positiveIntegerOf('positive whole number of tokens', Number.MAX_SAFE_INTEGER);
@@ -178,9 +183,6 @@ const display = (v: unknown): string =>
 export function shorten(s: string | null | undefined, n = 70): string {
   return cut((s ?? '').replace(/\s+/g, ' '), n);
 }
-
-/** `s` cut to at most `n` characters, ending with … when cut; its whitespace kept (table cells show line breaks). */
-export const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export const ratio = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
 

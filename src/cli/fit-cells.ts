@@ -4,6 +4,9 @@
  * keep their width; the wider ones share what is left equally (at least MIN_COLUMN each), cut with "…".
  */
 
+/** `s` cut to at most `n` characters, ending with … when cut; its whitespace kept (table cells show line breaks). */
+export const cut = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
 /** Columns are never cut below this, even when the table cannot fit. */
 const MIN_COLUMN = 8;
 
@@ -19,8 +22,8 @@ export function fitCells(
   const natural = head.map((h, i) => Math.max(h.length, ...text.map((r) => r[i]?.length ?? 0)));
   const room = width - 1 - gap * (head.length - 1);
   const cap = widestCap(natural, room);
-  const cut = (s: string) => (s.length <= cap ? s : `${s.slice(0, cap - 1)}…`);
-  return { head: head.map(cut), rows: text.map((r) => r.map(cut)) };
+  const fit = (s: string) => cut(s, cap);
+  return { head: head.map(fit), rows: text.map((r) => r.map(fit)) };
 }
 
 /** The largest column width `cap` with the columns, each at most `cap`, fitting `room` (MIN_COLUMN at least). */

@@ -4,7 +4,7 @@
  */
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { BenchmarkExecution } from '../sdk/BenchmarkExecution';
-import { Cli, table, uid } from './common';
+import { Cli, table, uid, uids } from './common';
 
 /** A decimal number from `low` to 1 (a share or a κ), named in its error. */
 const shareFrom =
@@ -15,8 +15,6 @@ const shareFrom =
       throw new InvalidArgumentError(`expected a number from ${low} to 1 (e.g. 0.6), got "${value}"`);
     return n;
   };
-
-const uids = (value: string, previous: number[] = []): number[] => [...previous, uid(value)];
 
 /** Exit codes of `judgeflow gate`. */
 export const GATE_EXIT = { passed: 0, failed: 1, error: 2 } as const;
