@@ -12,18 +12,16 @@ export interface GateResultRecord {
   createdAt: Date;
 }
 
-const selectGateResult = `SELECT uid, benchmark_execution_uid AS "benchmarkExecutionUid", baseline_uid AS "baselineUid",
-       thresholds, checks, passed, created_by AS "createdBy", created_at AS "createdAt" FROM gate_results`;
+const gateResultColumns = `uid, benchmark_execution_uid AS "benchmarkExecutionUid", baseline_uid AS "baselineUid",
+       thresholds, checks, passed, created_by AS "createdBy", created_at AS "createdAt"`;
 
 export async function insertGateResult(
   q: Queryable,
   r: Omit<GateResultRecord, 'uid' | 'createdAt'>,
 ): Promise<GateResultRecord> {
   const { rows } = await q.query<GateResultRecord>(
-    `WITH inserted AS (
-       INSERT INTO gate_results (benchmark_execution_uid, baseline_uid, thresholds, checks, passed, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *)
-     ${selectGateResult.replace('FROM gate_results', 'FROM inserted')}`,
+    `INSERT INTO gate_results (benchmark_execution_uid, baseline_uid, thresholds, checks, passed, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${gateResultColumns}`,
     [
       r.benchmarkExecutionUid,
       r.baselineUid,
@@ -39,7 +37,7 @@ export async function insertGateResult(
 /** A benchmark execution's gate results, oldest first. */
 export async function listGateResults(q: Queryable, benchmarkExecutionUid: number): Promise<GateResultRecord[]> {
   const { rows } = await q.query<GateResultRecord>(
-    `${selectGateResult} WHERE benchmark_execution_uid = $1 ORDER BY uid`,
+    `SELECT ${gateResultColumns} FROM gate_results WHERE benchmark_execution_uid = $1 ORDER BY uid`,
     [benchmarkExecutionUid],
   );
   return rows;
