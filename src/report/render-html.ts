@@ -189,7 +189,7 @@ function statisticsBlock(e: ReportEvaluator): string {
   const over = m.clusterColumn ? `${m.units} clusters of “${m.clusterColumn}”` : `${m.units} rows`;
   const rows = stats.map(
     ([key, label, value, interval]) =>
-      `<tr data-stat="${key}"><th scope="row">${h(label)}</th><td class="value">${num3(value)}</td><td class="interval">${interval ? `${interval.low.toFixed(3)} to ${interval.high.toFixed(3)}` : 'n/a'}</td></tr>`,
+      `<tr data-stat="${key}"><th scope="row">${h(label)}</th><td class="value">${num3(value)}</td><td class="interval">${interval ? span(interval, num3) : 'n/a'}</td></tr>`,
   );
   const labelRows = o.perLabel.map((l) => {
     const name = e.labels.find((x) => x.score === l.score)?.name ?? String(l.score);
@@ -208,7 +208,9 @@ ${o.notes.length > 0 ? `<ul class="notes">${o.notes.map((n) => `<li>${h(n)}</li>
 <div class="table-wrap"><table class="per-label"><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th><th>predicted</th></tr></thead><tbody>${labelRows.join('')}</tbody></table></div>`;
 }
 
-const range = (i: Interval | null, f: (v: number) => string) => (i ? `interval ${f(i.low)} to ${f(i.high)}` : '');
+/** An interval as text, `0.261 to 0.696`, its ends written by `f`. */
+const span = (i: Interval, f: (v: number) => string) => `${f(i.low)} to ${f(i.high)}`;
+const range = (i: Interval | null, f: (v: number) => string) => (i ? `interval ${span(i, f)}` : '');
 
 function card(label: string, value: string, note = ''): string {
   return `<div class="card"><div class="card-label">${h(label)}</div><div class="card-value">${h(value)}</div>${note ? `<div class="card-note">${h(note)}</div>` : ''}</div>`;
@@ -310,7 +312,7 @@ function verdictSection(c: ComparisonReport): string {
     const rows = e.changes.map((m) => {
       const points = m.metric === 'accuracy';
       const f = (v: number) => (points ? `${(v * 100).toFixed(1)} pt` : v.toFixed(3));
-      return `<tr data-verdict-metric="${m.metric}" data-evaluator="${e.evaluatorUid}"><th scope="row">${points ? 'accuracy' : "Cohen's κ"}</th><td class="delta">${m.delta === null ? 'n/a' : `${m.delta > 0 ? '+' : ''}${f(m.delta)}`}</td><td class="interval">${m.interval ? `${f(m.interval.low)} to ${f(m.interval.high)}` : 'n/a'}</td><td class="p">${m.pValue === null ? '—' : m.pValue.toPrecision(2)}</td><td class="verdict"><span class="badge ${m.verdict === 'better' ? 'completed' : m.verdict === 'worse' ? 'failed' : 'running'}">${h(m.verdict)}</span></td></tr>`;
+      return `<tr data-verdict-metric="${m.metric}" data-evaluator="${e.evaluatorUid}"><th scope="row">${points ? 'accuracy' : "Cohen's κ"}</th><td class="delta">${m.delta === null ? 'n/a' : `${m.delta > 0 ? '+' : ''}${f(m.delta)}`}</td><td class="interval">${m.interval ? span(m.interval, f) : 'n/a'}</td><td class="p">${m.pValue === null ? '—' : m.pValue.toPrecision(2)}</td><td class="verdict"><span class="badge ${m.verdict === 'better' ? 'completed' : m.verdict === 'worse' ? 'failed' : 'running'}">${h(m.verdict)}</span></td></tr>`;
     });
     const method = e.intervalMethod;
     return `<h3>${h(name(e.evaluatorUid))}</h3>
