@@ -147,7 +147,7 @@ async function stackParts(config: ReturnType<typeof loadConfig>, results: Record
       OPENAI_API_KEY: 'bench',
       JUDGEFLOW_MAX_CONCURRENCY: String(maxConcurrency),
     },
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    { nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
   );
   const workerReadyMs = Math.round(performance.now() - spawned);
   const jf = await Judgeflow.connect({

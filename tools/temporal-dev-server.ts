@@ -89,14 +89,16 @@ export function startDevServer(o: DevServerOptions): number {
   return child.pid;
 }
 
-/** Resolves when a Temporal frontend answers at `address`; throws after `timeoutMs`. */
+/** Resolves when a Temporal frontend answers at `address`; throws after `timeoutMs`, or `signal`'s reason. */
 export async function waitForTemporal(
   address: string,
   timeoutMs: number,
   isAlive: () => boolean = () => true,
+  signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     if (await answersAsTemporal(address)) return;
     if (!isAlive()) throw new Error('the Temporal dev server exited during start-up');
     await new Promise((r) => setTimeout(r, 250));
@@ -115,6 +117,8 @@ export interface EnsureDevServerOptions {
   dataDir: string;
   /** Resolves the CLI path only when a server must be started (it may have to be built). */
   cliPath: () => string;
+  /** Gives up waiting (with the signal's reason) and stops the server this call started, e.g. on Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -141,8 +145,13 @@ export async function ensureDevServer(
   });
   fs.writeFileSync(path.join(o.dataDir, 'temporal.pid'), String(pid));
   try {
-    await waitForTemporal(o.address, 60_000, () => processAlive(pid));
+    await waitForTemporal(o.address, 60_000, () => processAlive(pid), o.signal);
   } catch (err) {
+    // A half-started server is no use to anyone: the next start makes another on the same state.
+    if (o.signal?.aborted) {
+      await stopProcess(pid);
+      throw err;
+    }
     throw new JudgeflowError(`${(err as Error).message}; see ${logFile}`);
   }
   return { started: true, pid, logFile };

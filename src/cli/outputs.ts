@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import writeFileAtomic from 'write-file-atomic';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -307,8 +308,9 @@ async function runChild(args: string[], env: Readonly<Record<string, string>> = 
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   process.exitCode = await new Promise<number>((resolve) => {
-    child.once('exit', (code) => {
-      resolve(code ?? 1);
+    // Killed by a signal: the shell's convention, 128 + its number.
+    child.once('exit', (code, signal) => {
+      resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0));
     });
   });
   process.off('SIGINT', forward);

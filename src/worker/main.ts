@@ -1,4 +1,8 @@
-/** `npm run worker`: a judgeflow worker on the configured task queue. Stops gracefully on SIGINT/SIGTERM. */
+/**
+ * `npm run worker`: a judgeflow worker on the configured task queue. Stops gracefully on SIGINT/SIGTERM, and when
+ * started with an IPC channel (tools/worker-process.ts: `judgeflow dev`, the demo, tests) also when the process that
+ * started it is gone, however it ended: no worker outlives its supervisor.
+ */
 import { loadConfig } from '../config';
 import { createDb, describeDbError, redactUrl } from '../db/pool';
 import { createJudgeClient } from '../llm/judge';
@@ -6,6 +10,17 @@ import { runMain } from '../run-main';
 import { connectWorker } from './connection';
 import { createJudgeflowWorker } from './create-worker';
 import { cachedWorkflowBundle } from './workflow-bundle';
+
+let supervisorGone = false;
+let stopWorker: (() => void) | undefined;
+if (process.channel) {
+  // Only there to close: the channel must not keep this process alive once the worker has stopped.
+  process.channel.unref();
+  process.once('disconnect', () => {
+    supervisorGone = true;
+    stopWorker?.();
+  });
+}
 
 await runMain(async () => {
   const config = loadConfig();
@@ -29,8 +44,14 @@ await runMain(async () => {
       `(namespace ${config.temporal.namespace}), database ${redactUrl(config.databaseUrl)}, ` +
       `model endpoint ${config.openai.baseUrl ? redactUrl(config.openai.baseUrl) : 'https://api.openai.com/v1'}`,
   );
+  stopWorker = () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
   try {
-    await worker.run();
+    const running = worker.run();
+    // Gone while this worker was starting: stop at once.
+    if (supervisorGone) stopWorker();
+    await running;
   } finally {
     await connection.close();
     await db.close();

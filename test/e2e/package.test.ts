@@ -3,8 +3,9 @@
  * temporary prefix (once per run: the install takes a minute or two), then, from a directory outside the clone and
  * with a home of its own: `judgeflow --help`, `judgeflow migrate` on a new database, `judgeflow dev` (its own Temporal
  * dev server, the local judge server and a worker) with a short execution through the command line, and `judgeflow
- * worker`. Nothing runs TypeScript: the package holds no tsx, and no process loads it (test/support/loaded-packages.mjs
- * preloaded through NODE_OPTIONS into the command and the worker it starts).
+ * worker`; Ctrl-C during `judgeflow dev`'s start-up leaves nothing running. Nothing runs TypeScript: the package holds
+ * no tsx, and no process loads it (test/support/loaded-packages.mjs preloaded through NODE_OPTIONS into the command and
+ * the worker it starts).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dropDatabase } from '../../src/db/migrate';
 import { startJudgeServer, type JudgeServer } from '../../tools/judge-server';
 import { freePort } from '../../tools/ports';
+import { processAlive, stopProcess } from '../../tools/processes';
+import { processesWithEnv } from '../support/processes';
 import { waitUntil } from '../support/results';
 
 const execFileAsync = promisify(execFile);
@@ -99,6 +102,10 @@ function spawnJudgeflow(args: string[], env: Record<string, string>) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
+/** Everything a long-running command printed, for the message of a failed expectation. */
+const printed = (p: { output(): { stdout: string; stderr: string } }): string =>
+  `stdout:\n${p.output().stdout}\nstderr:\n${p.output().stderr}`;
+
 /** Every package directory under a node_modules tree (scoped ones as `@scope/name`), nested ones included. */
 function packagesUnder(nodeModules: string): string[] {
   if (!fs.existsSync(nodeModules)) return [];
@@ -138,6 +145,11 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(async () => {
+  // A dev server a failed `judgeflow dev` test left behind (its pid file is in the user's data directory).
+  const pidFile = path.join(home, '.local', 'share', 'judgeflow', 'temporal.pid');
+  const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined;
+  if (pid && processAlive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev'))
+    await stopProcess(pid);
   await judge?.close();
   await dropDatabase(databaseUrl).catch(() => {});
   fs.rmSync(dir, { recursive: true, force: true });
@@ -214,6 +226,7 @@ describe('the package from npm pack', () => {
       NODE_OPTIONS: `--import ${probe}`,
     };
     const dev = spawnJudgeflow(['dev'], env);
+    let code: number | null;
     try {
       await waitUntil(
         'judgeflow dev is ready',
@@ -221,7 +234,7 @@ describe('the package from npm pack', () => {
         120_000,
       );
       const { stdout } = dev.output();
-      expect(stdout, dev.output().stderr).toContain('judgeflow is ready');
+      expect(stdout, printed(dev)).toContain('judgeflow is ready');
       expect(stdout).toContain(`started the Temporal dev server at ${env.TEMPORAL_ADDRESS}`);
       // Its state is in the user's data directory, not in the package.
       expect(stdout).toContain(path.join(home, '.local', 'share', 'judgeflow', 'temporal.db'));
@@ -239,8 +252,10 @@ describe('the package from npm pack', () => {
       expect(status).toMatchObject({ status: 'completed', total: 15, done: 15, errors: 0 });
     } finally {
       dev.child.kill('SIGINT');
-      expect(await dev.exited).toBe(0);
+      code = await dev.exited;
     }
+    // Checked here, not in `finally`, where a failure would hide the one that came first.
+    expect(code, printed(dev)).toBe(0);
     expect(dev.output().stdout).toMatch(/stopped the Temporal dev server \(pid \d+\)/);
     // The command and scripts/dev.js (which connected a Temporal client): neither loaded tsx.
     const processes = loadedByProcess(dev.output().stderr);
@@ -260,6 +275,7 @@ describe('the package from npm pack', () => {
       NODE_OPTIONS: `--import ${probe}`,
     };
     const worker = spawnJudgeflow(['worker'], env);
+    let code: number | null;
     try {
       await waitUntil(
         'the worker polls',
@@ -275,8 +291,9 @@ describe('the package from npm pack', () => {
       expect(done).toMatchObject({ status: 'completed' });
     } finally {
       worker.child.kill('SIGTERM');
-      expect(await worker.exited).toBe(0);
+      code = await worker.exited;
     }
+    expect(code, printed(worker)).toBe(0);
     expect(worker.output().stdout).toContain('judgeflow worker stopped');
     // The bundle shipped in dist/ was the one for this SDK: nothing was bundled into the user's cache.
     expect(fs.existsSync(path.join(home, '.cache', 'judgeflow', 'workflow-bundles'))).toBe(false);
@@ -287,6 +304,35 @@ describe('the package from npm pack', () => {
       worker.output().stderr,
     ).toBe(true);
     expect(processes.filter((p) => p.includes('tsx') || p.includes('esbuild'))).toEqual([]);
+  });
+
+  it('Ctrl-C while judgeflow dev is starting stops what it had started and leaves nothing running', async () => {
+    const env = {
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      TEMPORAL_UI_PORT: String(await freePort()),
+      // Unique to this test: the worker it starts is found by it.
+      TEMPORAL_TASK_QUEUE: `package-dev-interrupted-${process.pid}`,
+    };
+    const dev = spawnJudgeflow(['dev'], env);
+    let code: number | null;
+    try {
+      // The dev server is up; the local judge and the worker are next.
+      await waitUntil(
+        'judgeflow dev started the dev server',
+        () => dev.output().stdout.includes('started the Temporal dev server') || dev.child.exitCode !== null,
+        120_000,
+      );
+    } finally {
+      dev.child.kill('SIGINT');
+      code = await dev.exited;
+    }
+    const { stdout } = dev.output();
+    expect(code, printed(dev)).toBe(0);
+    expect(stdout).not.toContain('judgeflow is ready');
+    expect(stdout).toContain('stopped during start-up');
+    const pid = Number(/stopped the Temporal dev server \(pid (\d+)\)/.exec(stdout)?.[1]);
+    expect(processAlive(pid), printed(dev)).toBe(false);
+    expect(processesWithEnv('TEMPORAL_TASK_QUEUE', env.TEMPORAL_TASK_QUEUE)).toEqual([]);
   });
 });
 
