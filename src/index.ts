@@ -30,7 +30,7 @@ export type {
 export { BenchmarkExecution, compareExecutions } from './sdk/BenchmarkExecution';
 export type { BenchmarkExecuteOptions } from './services/client/benchmark-executions';
 export type { ExportOptions } from './services/client/exports';
-export type { GateOptions, GateResult } from './services/client/gates';
+export type { GateOptions, GateResult } from './services/common/gates';
 export type { GateCheck, GateCheckName, GateThresholds } from './metrics/gate';
 export { JsonExportConfig, CsvExportConfig, type CsvExportOptions } from './export/config';
 export * from './errors';

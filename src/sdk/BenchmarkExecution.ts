@@ -12,13 +12,13 @@ import {
 } from '../services/client/benchmark-executions';
 import { exportBenchmarkExecution, type ExportOptions } from '../services/client/exports';
 import { benchmarkExecutionAgreement } from '../services/client/agreement';
-import { compareBenchmarkExecutions } from '../services/client/comparison';
+import { compareBenchmarkExecutions } from '../services/common/comparison';
 import {
   gateBenchmarkExecution,
   listBenchmarkExecutionGates,
   type GateOptions,
   type GateResult,
-} from '../services/client/gates';
+} from '../services/common/gates';
 import type { BootstrapOptions } from '../metrics/bootstrap';
 import type { ExecutionComparison } from '../metrics/paired-comparison';
 import type { AgreementOptions } from '../metrics/agreement';

@@ -15,7 +15,7 @@ import { selectPromptEvaluators } from '../common/evaluator-execution-records';
 import { checkNumRows, resolveConcurrency } from '../common/execute-options';
 import { resolvePromptVersion } from '../common/prompt-versions';
 import { estimateRows } from '../common/row-estimates';
-import { resolveBenchmarkSplits } from './benchmark-splits';
+import { resolveBenchmarkSplits } from '../common/benchmark-splits';
 
 export interface ExecutionEstimate {
   evaluatorUid: number;

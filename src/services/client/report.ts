@@ -11,8 +11,8 @@ import { benchmarkExecutionUrl, requireBenchmarkExecution } from './benchmark-ex
 import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
 import type { InstanceContext, StorageContext } from '../common/context';
 import { evaluatorExecutionUrl } from './evaluator-executions';
-import { compareBenchmarkExecutions } from './comparison';
-import { listBenchmarkExecutionGates } from './gates';
+import { compareBenchmarkExecutions } from '../common/comparison';
+import { listBenchmarkExecutionGates } from '../common/gates';
 import type { RowErrorKind } from '../../shared/row-errors';
 
 /** Rows listed in a report's disagreement (or changed-verdict) table; the header says how many more there are. */

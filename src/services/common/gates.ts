@@ -6,9 +6,9 @@
 import { insertGateResult, listGateResults, type GateResultRecord } from '../../db/gate.repository';
 import { InvalidGateError, ValidationError } from '../../errors';
 import { evaluateGate, type GateCheck, type GateThresholds } from '../../metrics/gate';
-import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
-import type { StorageContext } from '../common/context';
-import { requireBenchmarkExecution } from './benchmark-executions';
+import { summarizeBenchmarkExecution } from './benchmark-summary';
+import type { StorageContext } from './context';
+import { requireBenchmarkExecution } from './benchmark-execution-records';
 import { compareBenchmarkExecutions } from './comparison';
 
 export interface GateOptions extends GateThresholds {
@@ -30,12 +30,14 @@ export interface GateResult {
   createdAt: Date;
 }
 
+/** `recordedBy`: who the stored result names (default the configured user; a scheduled run names its schedule). */
 export async function gateBenchmarkExecution(
   ctx: StorageContext,
   benchmarkExecutionUid: number,
   options: GateOptions,
+  recordedBy: string = ctx.config.user,
 ): Promise<GateResult> {
-  checkThresholds(options);
+  checkGateOptions(options);
   const record = await requireBenchmarkExecution(ctx, benchmarkExecutionUid);
   if (record.status === 'running')
     throw new ValidationError(
@@ -71,7 +73,7 @@ export async function gateBenchmarkExecution(
     thresholds,
     checks,
     passed: checks.every((c) => c.passed),
-    createdBy: ctx.config.user,
+    createdBy: recordedBy,
   });
   return resultOf(stored);
 }
@@ -91,7 +93,8 @@ const resultOf = (r: GateResultRecord): GateResult => ({
   createdAt: r.createdAt,
 });
 
-function checkThresholds(o: GateOptions): void {
+/** Refuses thresholds out of range, a gate without any, and a baseline without the check that uses it. */
+export function checkGateOptions(o: GateOptions): void {
   const share = (name: string, v: number | undefined, low: number) => {
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= low && v <= 1))
       throw new InvalidGateError(`${name} must be a number from ${low} to 1, got ${String(v)}`);

@@ -7,8 +7,8 @@ import { listPairedVerdicts } from '../../db/report.repository';
 import { ValidationError } from '../../errors';
 import type { BootstrapOptions } from '../../metrics/bootstrap';
 import { PairedComparisonAccumulator, type ExecutionComparison } from '../../metrics/paired-comparison';
-import type { StorageContext } from '../common/context';
-import { requireBenchmarkExecution } from './benchmark-executions';
+import type { StorageContext } from './context';
+import { requireBenchmarkExecution } from './benchmark-execution-records';
 
 /** Two different executions of one benchmark, or a ValidationError naming what differs. */
 export async function requireComparableExecutions(ctx: StorageContext, beforeUid: number, afterUid: number) {
