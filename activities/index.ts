@@ -9,6 +9,7 @@ import type { JudgeflowActivities } from '../src/shared/activity-contract';
 import { createBookkeeping } from './bookkeeping';
 import { createExportActivities } from './export';
 import { createJudgeDatapoint } from './judge-datapoint';
+import { createScheduledRunActivities } from './schedules';
 import type { RowStops } from './row-stops';
 
 export interface ActivityDependencies {
@@ -24,5 +25,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createBookkeeping(deps),
     judgeDatapoint: createJudgeDatapoint(deps),
     ...createExportActivities(deps),
+    ...createScheduledRunActivities(deps),
   } satisfies JudgeflowActivities;
 }

@@ -11,6 +11,14 @@ export {
   type PromptVersionParams,
 } from './sdk/PromptEvaluator';
 export { ConnectorConfig } from './sdk/ConnectorConfig';
+export { BenchmarkSchedule } from './sdk/BenchmarkSchedule';
+export type {
+  ScheduleGate,
+  ScheduleInfo,
+  ScheduleOptions,
+  ScheduleRunRecord,
+  ScheduledExecuteOptions,
+} from './services/client/schedules';
 export { ConnectorConfigInUseError, type CreateConnectorConfigParams } from './services/client/connector-configs';
 export {
   InvalidConnectorConfigError,

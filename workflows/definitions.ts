@@ -10,6 +10,7 @@ import type {
   ExportInput,
   ExportOutcome,
 } from '../src/shared/benchmark-contract';
+import type { ScheduledRunInput, ScheduledRunOutcome } from '../src/shared/schedule-contract';
 import {
   CANCEL_SIGNAL,
   PAUSE_UPDATE,
@@ -33,6 +34,7 @@ export interface JudgeflowWorkflows {
   evaluatorExecutionWorkflow(input: EvaluatorExecutionInput): Promise<EvaluatorExecutionOutcome>;
   benchmarkExecutionWorkflow(input: BenchmarkExecutionInput): Promise<BenchmarkProgress>;
   exportWorkflow(input: ExportInput): Promise<ExportOutcome>;
+  scheduledRunWorkflow(input: ScheduledRunInput): Promise<ScheduledRunOutcome>;
 }
 export type WorkflowName = keyof JudgeflowWorkflows;
 

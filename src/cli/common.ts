@@ -130,6 +130,7 @@ const NOUNS = {
   slice: 'create and list slices (named subsets of datapoints)',
   execution: 'follow, read, control and cancel one evaluator execution',
   connector: 'credentials for private s3:// and gs:// export destinations',
+  schedule: 'run a benchmark on a schedule and gate every run',
 } as const;
 
 /** The `noun` command of `judgeflow noun verb`, created on first use so several modules can add verbs to it. */

@@ -16,19 +16,26 @@ const shareFrom =
     return n;
   };
 
+/** The absolute thresholds of a gate: `judgeflow gate` and `judgeflow schedule create` take the same. */
+export function withThresholdOptions(cmd: Command): Command {
+  return cmd
+    .option('--min-accuracy <x>', "accuracy's 95 % interval must start at or above x (0–1)", shareFrom(0))
+    .option('--min-kappa <x>', "Cohen's κ's 95 % interval must start at or above x (−1–1)", shareFrom(-1))
+    .option('--max-error-rate <x>', 'row errors / rows run at most x (0–1)', shareFrom(0));
+}
+
 /** Exit codes of `judgeflow gate`. */
 export const GATE_EXIT = { passed: 0, failed: 1, error: 2 } as const;
 
 export function registerGateCommand(program: Command, cli: Cli): void {
-  program
-    .command('gate')
-    .description(
-      'check a finished benchmark execution against thresholds (a CI step): exit 0 pass, 1 fail, 2 usage or data error',
-    )
-    .argument('<benchmarkExecutionUid>', 'benchmark execution uid', uid)
-    .option('--min-accuracy <x>', "accuracy's 95 % interval must start at or above x (0–1)", shareFrom(0))
-    .option('--min-kappa <x>', "Cohen's κ's 95 % interval must start at or above x (−1–1)", shareFrom(-1))
-    .option('--max-error-rate <x>', 'row errors / rows run at most x (0–1)', shareFrom(0))
+  withThresholdOptions(
+    program
+      .command('gate')
+      .description(
+        'check a finished benchmark execution against thresholds (a CI step): exit 0 pass, 1 fail, 2 usage or data error',
+      )
+      .argument('<benchmarkExecutionUid>', 'benchmark execution uid', uid),
+  )
     .option('--no-significant-regression', 'no metric significantly worse than --baseline (paired test)')
     .option('--baseline <uid>', 'the benchmark execution to compare with', uid)
     .option('--evaluator <uid...>', 'only these evaluators (default: every one it ran)', uids)

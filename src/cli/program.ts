@@ -11,6 +11,7 @@ import { registerOutputCommands } from './outputs';
 import { applyHelp } from './help';
 import { registerAgreementCommand } from './agreement';
 import { registerGateCommand } from './gate';
+import { registerScheduleCommands } from './schedules';
 
 export function buildProgram(): Command {
   const program = new Command('judgeflow')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerAgreementCommand(program, cli);
   registerOutputCommands(program, cli);
   registerGateCommand(program, cli);
+  registerScheduleCommands(program, cli);
   applyHelp(program);
   return program;
 }

@@ -4,6 +4,7 @@
  * activities) and the workflow tests' fakes are both checked against them (`satisfies`), so neither can drift.
  */
 import type { BenchmarkChild } from './benchmark-contract';
+import type { ScheduledRunOutcome, ScheduledRunStart } from './schedule-contract';
 import type {
   DatapointPage,
   ExecutionPlan,
@@ -47,5 +48,16 @@ export interface ExportActivities {
   finishExport(p: { exportUid: number; rowsWritten: number } & RecordedEnd): Promise<void>;
 }
 
+/** What `scheduledRunWorkflow` calls; each is idempotent (src/services/worker/scheduled-runs.ts). */
+export interface ScheduledRunActivities {
+  recordScheduledRun(p: { scheduleUid: number; workflowId: string }): Promise<{ runUid: number }>;
+  startScheduledRunExecution(p: { runUid: number }): Promise<ScheduledRunStart>;
+  /** Gates the run (unless it failed: `error` when its execution could not even start) and records how it ended. */
+  finishScheduledRun(p: { runUid: number; error?: string }): Promise<ScheduledRunOutcome>;
+}
+
 /** Every activity a judgeflow worker registers. */
-export type JudgeflowActivities = EvaluatorExecutionActivities & BenchmarkExecutionActivities & ExportActivities;
+export type JudgeflowActivities = EvaluatorExecutionActivities &
+  BenchmarkExecutionActivities &
+  ExportActivities &
+  ScheduledRunActivities;

@@ -41,6 +41,13 @@ export function benchmarkExecutionSearchAttributes(benchmarkUid: number): Search
   ];
 }
 
+export function scheduledRunSearchAttributes(benchmarkUid: number): SearchAttributePair[] {
+  return [
+    { key: BENCHMARK_UID, value: benchmarkUid },
+    { key: KIND, value: 'scheduled-run' },
+  ];
+}
+
 export function exportSearchAttributes(benchmarkUid: number): SearchAttributePair[] {
   return [
     { key: BENCHMARK_UID, value: benchmarkUid },

@@ -11,6 +11,10 @@ export const evaluatorExecutionWorkflowId = (instanceId: string, evaluatorUid: n
 export const benchmarkExecutionWorkflowId = (instanceId: string, benchmarkUid: number, benchmarkExecutionUid: number) =>
   withInstance(instanceId, `benchmark-${benchmarkUid}-execution-${benchmarkExecutionUid}`);
 
+/** A benchmark schedule's Temporal Schedule; its runs' workflow ids are this with the start time appended. */
+export const scheduleId = (instanceId: string, benchmarkUid: number, scheduleUid: number) =>
+  withInstance(instanceId, `benchmark-${benchmarkUid}-schedule-${scheduleUid}`);
+
 export const exportWorkflowId = (instanceId: string, exportUid: number) =>
   withInstance(instanceId, `export-${exportUid}`);
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   Benchmark,
   BenchmarkExecution,
+  BenchmarkSchedule,
   ConnectorConfig,
   Criteria,
   InvalidConnectorConfigError,
@@ -101,7 +102,8 @@ describe('printed SDK objects show no secret', () => {
       concurrency: 1,
     });
     const execution = await BenchmarkExecution.get(executionUid);
-    const objects = { jf, dataset, benchmark, criteria, slice, evaluator, connector, execution };
+    const schedule = await BenchmarkSchedule.create(benchmark.benchmarkUid, { every: '1d', paused: true });
+    const objects = { jf, dataset, benchmark, criteria, slice, evaluator, connector, execution, schedule };
 
     for (const [name, object] of Object.entries(objects)) {
       for (const printed of printings(object)) {
@@ -114,6 +116,8 @@ describe('printed SDK objects show no secret', () => {
     expect(inspect(connector)).toContain("credentialsHint: 'AKIA");
     expect(inspect(jf)).toContain(':***@');
     expect(String(jf)).toContain(inject('temporalAddress'));
+    expect(inspect(schedule)).toContain(`scheduleUid: ${schedule.scheduleUid}`);
+    await schedule.delete();
   });
 
   it('an error about credentials carries none of them (regression: the error kept the credentials as its value)', async () => {
