@@ -144,7 +144,7 @@ await runMain(async () => {
       renderBenchmarkExecutionReport(await buildBenchmarkExecutionReport(stack.jf, run.benchmarkExecutionUid)),
     );
     say(
-      `  and wrote its HTML report (agreement, confusion matrix, slices, disagreements; opens offline) to:\n    ${path.relative(root, reportFile)}` +
+      `  and wrote its HTML report (agreement, confusion matrix, slices, compared rows; opens offline) to:\n    ${path.relative(root, reportFile)}` +
         ` — the command line does the same on the demo's database (below): npx judgeflow report ${run.benchmarkExecutionUid}`,
     );
     say(

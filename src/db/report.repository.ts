@@ -49,14 +49,15 @@ export async function listReportExecutionStats(
 }
 
 /**
- * Rows of a benchmark execution where the judge errored, or scored differently from the ground truth; at most
- * `limit` (in evaluator and dataset order), with the count of all such rows.
+ * The rows of a benchmark execution a report lists: every row compared with the ground truth (scored, with a
+ * ground truth) and every row error; at most `limit`, disagreements and errors first (then evaluator and dataset
+ * order), with the count of all of them and of the disagreements and errors alone.
  */
-export async function listDisagreements(
+export async function listReportRows(
   q: Queryable,
   benchmarkExecutionUid: number,
   limit: number,
-): Promise<{ rows: ReportDatapoint[]; total: number }> {
+): Promise<{ rows: ReportDatapoint[]; total: number; problems: number }> {
   const from = `
       FROM evaluator_executions e
       JOIN evaluators ev ON ev.uid = e.evaluator_uid
@@ -64,25 +65,25 @@ export async function listDisagreements(
       JOIN evaluator_results r ON r.execution_uid = e.uid
       JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.x_uid = r.x_uid
       LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = r.x_uid
-     WHERE e.benchmark_execution_uid = $1 AND (r.error IS NOT NULL OR (g.score IS NOT NULL AND g.score <> r.score))`;
-  const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, [benchmarkExecutionUid]);
+     WHERE e.benchmark_execution_uid = $1 AND (r.error IS NOT NULL OR (g.score IS NOT NULL AND r.score IS NOT NULL))`;
+  const agrees = 'r.error IS NULL AND g.score = r.score';
+  const counts = await q.query<{ total: number; problems: number }>(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE NOT (${agrees}))::int AS problems ${from}`,
+    [benchmarkExecutionUid],
+  );
   const { rows } = await q.query<ReportDatapoint>(
     `SELECT e.evaluator_uid AS "evaluatorUid", d.x_uid AS "xUid", d.split, d.data, g.score AS truth, r.score,
             r.rationale, r.error, r.error_kind AS "errorKind",
             coalesce((SELECT array_agg(s.name ORDER BY s.uid) FROM slice_members m JOIN slices s ON s.uid = m.slice_uid
                        WHERE s.benchmark_uid = b.uid AND m.dataset_uid = d.dataset_uid AND m.x_uid = d.x_uid), '{}') AS slices
        ${from}
-      ORDER BY e.evaluator_uid, d.position
+      ORDER BY coalesce(${agrees}, false), e.evaluator_uid, d.position
       LIMIT $2`,
     [benchmarkExecutionUid, limit],
   );
-  return { rows, total: total.rows[0]!.n };
+  return { rows, total: counts.rows[0]!.total, problems: counts.rows[0]!.problems };
 }
 
-/**
- * Datapoints an evaluator scored differently in benchmark execution `after` than in `before` (a row error counts
- * as no score): at most `limit`, with the count of all of them. What `report A B` lists as changed verdicts.
- */
 /**
  * The datapoints both benchmark executions ($1 before, $2 after) have a result for, per evaluator and split: results
  * `ra` and `rb`, datapoint `d`, ground truth `g` (if any).
@@ -98,6 +99,10 @@ const bothJudgedFrom = `
       LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = ra.x_uid
      WHERE ea.benchmark_execution_uid = $1 AND eb.benchmark_execution_uid = $2`;
 
+/**
+ * Datapoints an evaluator scored differently in benchmark execution `after` than in `before` (a row error counts
+ * as no score): at most `limit`, with the count of all of them. What `report A B` lists as changed verdicts.
+ */
 export async function listChangedVerdicts(
   q: Queryable,
   before: number,
@@ -108,7 +113,7 @@ export async function listChangedVerdicts(
   const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, [before, after]);
   const { rows } = await q.query<ChangedVerdictRow>(
     `SELECT ea.evaluator_uid AS "evaluatorUid", d.x_uid AS "xUid", d.split, d.data, g.score AS truth,
-            ra.score AS before, rb.score AS after, rb.rationale AS "rationaleAfter"
+            ra.score AS before, rb.score AS after, ra.rationale AS "rationaleBefore", rb.rationale AS "rationaleAfter"
        ${from}
       ORDER BY ea.evaluator_uid, d.position
       LIMIT $3`,
@@ -134,6 +139,31 @@ export async function listPairedVerdicts(q: Queryable, before: number, after: nu
        ${bothJudgedFrom}
       ORDER BY ea.evaluator_uid, d.position`,
     [before, after],
+  );
+  return rows;
+}
+
+export interface ExecutionPromptVersion {
+  evaluatorUid: number;
+  split: string;
+  name: string;
+  systemPrompt: string | null;
+  userPrompt: string | null;
+  modelName: string;
+  fmHyperparameters: Record<string, unknown> | null;
+}
+
+/** The prompt version each evaluator execution of a benchmark execution ran, by evaluator and split. */
+export async function listExecutionPromptVersions(
+  q: Queryable,
+  benchmarkExecutionUid: number,
+): Promise<ExecutionPromptVersion[]> {
+  const { rows } = await q.query<ExecutionPromptVersion>(
+    `SELECT e.evaluator_uid AS "evaluatorUid", e.split, v.name, v.system_prompt AS "systemPrompt",
+            v.user_prompt AS "userPrompt", v.model_name AS "modelName", v.fm_hyperparameters AS "fmHyperparameters"
+       FROM evaluator_executions e JOIN prompt_versions v ON v.uid = e.prompt_version_uid
+      WHERE e.benchmark_execution_uid = $1 ORDER BY e.evaluator_uid, e.split`,
+    [benchmarkExecutionUid],
   );
   return rows;
 }

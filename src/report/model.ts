@@ -5,6 +5,7 @@
 import type { AgreementSummary } from '../metrics/agreement';
 import type { ExecutionComparison } from '../metrics/paired-comparison';
 import type { GateCheck } from '../metrics/gate';
+import type { PromptChange } from '../shared/prompt-changes';
 import type { ChangedVerdictRow, ReportDatapoint } from '../shared/report-rows';
 import type { RowErrorKind } from '../shared/row-errors';
 
@@ -70,8 +71,11 @@ export interface BenchmarkExecutionReport {
   evaluators: ReportEvaluator[];
   /** Every `judgeflow gate` outcome stored for this execution, oldest first. */
   gates: ReportGate[];
-  /** Rows where a judge errored or disagreed with ground truth (at most `limit` of `total`). */
-  disagreements: { rows: ReportDatapoint[]; total: number; limit: number };
+  /**
+   * Every row compared with the ground truth and every row error (at most `limit` of `total`, disagreements and
+   * errors first); `problems` of the total are disagreements or errors.
+   */
+  datapoints: { rows: ReportDatapoint[]; total: number; problems: number; limit: number };
   generatedAt: string;
 }
 
@@ -81,6 +85,8 @@ export interface ComparisonReport {
   after: BenchmarkExecutionReport;
   /** Per evaluator: fixed/broken tallies, McNemar's p, paired-bootstrap intervals and verdicts. */
   comparison: ExecutionComparison;
+  /** Per evaluator that both ran: the prompt versions and what changed between them. */
+  promptChanges: PromptChange[];
   changed: { rows: ChangedVerdictRow[]; total: number; limit: number };
   generatedAt: string;
 }

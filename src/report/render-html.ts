@@ -38,7 +38,7 @@ export function renderBenchmarkExecutionReport(r: BenchmarkExecutionReport): str
     overviewTable(r),
     gateSection(r),
     ...r.evaluators.map((e) => evaluatorSection(e)),
-    disagreementSection(r),
+    datapointSection(r),
     footer(r.generatedAt),
   ].join('\n');
   return page(title, body);
@@ -53,6 +53,7 @@ export function renderComparisonReport(c: ComparisonReport): string {
     comparisonTable(c),
     verdictSection(c),
     ...comparisonSliceSections(c),
+    promptSection(c),
     changedSection(c),
     footer(c.generatedAt),
   ].join('\n');
@@ -128,7 +129,7 @@ function gateSection(r: BenchmarkExecutionReport): string {
 
 function nav(evaluators: ReportEvaluator[]): string {
   const links = evaluators.map((e) => `<a href="#evaluator-${e.evaluatorUid}">${h(e.name)}</a>`);
-  return `<nav>${[...links, '<a href="#disagreements">disagreements</a>'].join(' ')}</nav>`;
+  return `<nav>${[...links, '<a href="#rows">rows</a>'].join(' ')}</nav>`;
 }
 
 function overviewTable(r: BenchmarkExecutionReport): string {
@@ -162,7 +163,7 @@ function evaluatorSection(e: ReportEvaluator): string {
 ${card('accuracy', pct(o.accuracy), range(o.intervals.accuracy, pct))}${card("Cohen's κ", num3(o.kappa), range(o.intervals.kappa, num3))}${card('weighted κ (quadratic)', num3(o.weightedKappa.quadratic))}${card('coverage', pct(o.coverage), `${o.scored} of ${o.total} rows`)}${card('row errors', String(o.errors), errorKinds(e))}
 </div>
 <div class="charts">
-<figure><figcaption>Confusion matrix (${o.compared} compared rows)</figcaption>${confusionHeatmap(`Confusion matrix of ${e.name}`, labelsInOrder, o.confusion.matrix)}</figure>
+<figure><figcaption>Confusion matrix (${o.compared} compared rows)</figcaption>${confusionHeatmap(`Confusion matrix of ${e.name}`, labelsInOrder, o.confusion.matrix, e.evaluatorUid)}</figure>
 <figure><figcaption>Score distribution (compared rows)</figcaption>${scoreDistribution(`Score distribution of ${e.name}`, labelsInOrder, judgeCounts, truthCounts)}</figure>
 </div>
 ${statisticsBlock(e)}
@@ -257,18 +258,35 @@ function runsTable(e: ReportEvaluator): string {
 <p class="muted" data-usage-evaluator="${e.evaluatorUid}">${h(tokens + latency + cost + cached)}</p>`;
 }
 
-function disagreementSection(r: BenchmarkExecutionReport): string {
-  const d = r.disagreements;
+/** Every compared row and row error; by default the disagreements and errors, filterable by split, slice and cell. */
+function datapointSection(r: BenchmarkExecutionReport): string {
+  const d = r.datapoints;
+  const id = 'rows-table';
   const names = new Map(r.evaluators.map((e) => [e.evaluatorUid, e]));
   const rows = d.rows.map((row) => datapointRow(row, names.get(row.evaluatorUid)));
   const shown = d.total > d.rows.length ? `the first ${d.rows.length} of ${d.total}` : `all ${d.total}`;
-  return `<section id="disagreements"><h2>Where the judge and the ground truth part ways</h2>
-<p class="muted">Datapoints a judge scored differently from the ground truth, or could not score (row errors): ${shown}. The full list is in the export.</p>
-${filters(r.evaluators, 'disagreements-table', true)}
-<div class="table-wrap"><table id="disagreements-table" class="rows filterable">
+  const slices = [...new Set(r.evaluators.flatMap((e) => Object.keys(e.bySlice)))];
+  const extra = [
+    filterSelect('kind', id, 'show', [
+      ['problem', 'disagreements and errors'],
+      ['problem disagree', 'disagreements only'],
+      ['problem error', 'row errors only'],
+      ['agree', 'agreements only'],
+      ['', 'every compared row and error'],
+    ]),
+    filterSelect('split', id, 'split', [['', 'all'], ...r.execution.splits.map((s): [string, string] => [s, s])]),
+    slices.length
+      ? filterSelect('slice', id, 'slice', [['', 'all'], ...slices.map((s): [string, string] => [s, s])])
+      : '',
+    `<span class="cell-filter" data-filter="cell" data-for="${id}" hidden>cell: <b></b> <button type="button">clear</button></span>`,
+  ].join('');
+  return `<section id="rows"><h2>Rows: where the judge and the ground truth part ways, and where they meet</h2>
+<p class="muted">Every datapoint a judge scored that has a ground truth, and every row error: ${shown} (${d.problems} disagreements and errors). Click a cell of a confusion matrix to see its rows. The full list is in the export.</p>
+${filters(r.evaluators, id, extra)}
+<div class="table-wrap"><table id="${id}" class="rows filterable">
 <thead><tr><th>evaluator</th><th>x_uid</th><th>split</th><th>slices</th><th>ground truth</th><th>judge</th><th>rationale / error</th><th>input</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>
-<p class="muted filter-count" data-for="disagreements-table"></p>
+<p class="muted filter-count" data-for="${id}"></p>
 </section>`;
 }
 
@@ -279,12 +297,19 @@ function labelText(e: ReportEvaluator | undefined, score: number | null): string
 }
 
 function datapointRow(row: ReportDatapoint, e: ReportEvaluator | undefined): string {
-  const kind = row.error !== null ? `error ${row.errorKind ?? 'provider'}` : 'disagree';
+  // Matched by prefix: "problem" (the default) shows both disagreements and errors.
+  const kind =
+    row.error !== null
+      ? `problem error ${row.errorKind ?? 'provider'}`
+      : row.score === row.truth
+        ? 'agree'
+        : 'problem disagree';
   const detail =
     row.error !== null
       ? `<span class="badge failed">${h(row.errorKind ?? 'error')}</span> ${h(row.error)}`
       : h(row.rationale ?? '');
-  return `<tr data-evaluator="${row.evaluatorUid}" data-kind="${h(kind)}"><td>${h(e?.name ?? row.evaluatorUid)}</td><td class="mono">${h(row.xUid)}</td><td>${h(row.split)}</td><td>${h(row.slices.join(', '))}</td><td>${h(labelText(e, row.truth))}</td><td>${h(labelText(e, row.score))}</td><td class="text">${detail}</td><td>${inputColumns(row.data)}</td></tr>`;
+  const cell = row.error === null && row.truth !== null ? ` data-cell="${row.truth}:${row.score}"` : '';
+  return `<tr data-evaluator="${row.evaluatorUid}" data-kind="${h(kind)}" data-split="${h(row.split)}" data-slices="${h(JSON.stringify(row.slices))}"${cell}><td>${h(e?.name ?? row.evaluatorUid)}</td><td class="mono">${h(row.xUid)}</td><td>${h(row.split)}</td><td>${h(row.slices.join(', '))}</td><td>${h(labelText(e, row.truth))}</td><td>${h(labelText(e, row.score))}</td><td class="text">${detail}</td><td>${inputColumns(row.data)}</td></tr>`;
 }
 
 function inputColumns(data: Record<string, unknown>): string {
@@ -296,13 +321,17 @@ function inputColumns(data: Record<string, unknown>): string {
   return `<details><summary>${entries.length} columns</summary><dl class="columns">${items}</dl></details>`;
 }
 
-function filters(evaluators: { evaluatorUid: number; name: string }[], tableId: string, withKinds: boolean): string {
+/** Search, evaluator, and `extra` selects (e.g. the kind of row) over one datapoint table. */
+function filters(evaluators: { evaluatorUid: number; name: string }[], tableId: string, extra = ''): string {
   const evaluatorOptions = evaluators.map((e) => `<option value="${e.evaluatorUid}">${h(e.name)}</option>`).join('');
-  const kindSelect = withKinds
-    ? `<label>show <select data-filter="kind" data-for="${tableId}"><option value="">disagreements and errors</option><option value="disagree">disagreements only</option><option value="error">row errors only</option></select></label>`
-    : '';
   return `<div class="filters"><label>search <input type="search" data-filter="text" data-for="${tableId}" placeholder="x_uid, text, rationale…"></label>
-<label>evaluator <select data-filter="evaluator" data-for="${tableId}"><option value="">all</option>${evaluatorOptions}</select></label>${kindSelect}</div>`;
+<label>evaluator <select data-filter="evaluator" data-for="${tableId}"><option value="">all</option>${evaluatorOptions}</select></label>${extra}</div>`;
+}
+
+/** A select of one filter (`data-filter`), matched against the rows' `data-<filter>`; '' shows every row. */
+function filterSelect(filter: string, tableId: string, label: string, options: [string, string][]): string {
+  const items = options.map(([value, text]) => `<option value="${value}">${h(text)}</option>`).join('');
+  return `<label>${h(label)} <select data-filter="${filter}" data-for="${tableId}">${items}</select></label>`;
 }
 
 /** Is the change real? Per evaluator: the verdict of each metric with its paired interval and p-value, the tallies. */
@@ -386,6 +415,29 @@ function comparisonSliceSections(c: ComparisonReport): string[] {
 const orderedLabels = (e: ReportEvaluator) =>
   e.overall.confusion.labels.map((score) => e.labels.find((l) => l.score === score) ?? { name: String(score), score });
 
+/** What each evaluator's prompt version was in A and in B, and a line diff of every field that changed. */
+function promptSection(c: ComparisonReport): string {
+  const name = (uid: number) => c.after.evaluators.find((e) => e.evaluatorUid === uid)?.name ?? `evaluator ${uid}`;
+  const mark = { same: ' ', removed: '−', added: '+' } as const;
+  const blocks = c.promptChanges.map((p) => {
+    const versions = `version ${h(p.before.join(', '))} in A, ${h(p.after.join(', '))} in B`;
+    const fields = p.fields.length
+      ? p.fields
+          .map(
+            (f) =>
+              `<h4>${h(f.field)}</h4><pre class="diff" data-field="${h(f.field)}">${f.lines
+                .map((l) => `<span class="${l.kind}">${mark[l.kind]} ${h(l.text)}</span>`)
+                .join('\n')}</pre>`,
+          )
+          .join('')
+      : '<p class="muted">the same prompt, model and parameters in both</p>';
+    return `<div class="prompt-change" data-evaluator="${p.evaluatorUid}"><h3>${h(name(p.evaluatorUid))} <span class="muted">${versions}</span></h3>${fields}</div>`;
+  });
+  return `<section id="prompts"><h2>Prompt changes</h2>
+<p class="muted">Lines only in A are marked −, lines only in B +.</p>
+${blocks.join('\n') || '<p class="muted">(no evaluator ran in both)</p>'}</section>`;
+}
+
 function changedSection(c: ComparisonReport): string {
   const byUid = new Map(c.after.evaluators.map((e) => [e.evaluatorUid, e]));
   const rows = c.changed.rows.map((row) => changedRow(row, byUid.get(row.evaluatorUid)));
@@ -395,24 +447,42 @@ function changedSection(c: ComparisonReport): string {
       : `all ${c.changed.total}`;
   return `<section id="changed"><h2>Changed verdicts</h2>
 <p class="muted">Datapoints whose score differs between A and B (no score = row error): ${shown}.</p>
-${filters(c.after.evaluators, 'changed-table', false)}
-<div class="table-wrap"><table id="changed-table" class="rows filterable"><thead><tr><th>evaluator</th><th>x_uid</th><th>split</th><th>ground truth</th><th>A</th><th>B</th><th>effect</th><th>B's rationale</th><th>input</th></tr></thead>
+${filters(
+  c.after.evaluators,
+  'changed-table',
+  filterSelect('effect', 'changed-table', 'effect', [
+    ['', 'every change'],
+    ['fixed', 'fixed'],
+    ['broken', 'broken'],
+    ['still-wrong', 'changed, still wrong'],
+    ['no-truth', 'changed (no ground truth)'],
+  ]),
+)}
+<div class="table-wrap"><table id="changed-table" class="rows filterable"><thead><tr><th>evaluator</th><th>x_uid</th><th>split</th><th>ground truth</th><th>A</th><th>B</th><th>effect</th><th>A's rationale</th><th>B's rationale</th><th>input</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></div>
 <p class="muted filter-count" data-for="changed-table"></p></section>`;
 }
 
+/** What a changed verdict did, for the effect column and its filter. */
+const EFFECTS = {
+  fixed: { text: 'fixed', cls: 'up' },
+  broken: { text: 'broken', cls: 'down' },
+  'still-wrong': { text: 'changed, still wrong', cls: 'same' },
+  'no-truth': { text: 'changed (no ground truth)', cls: 'same' },
+} as const;
+
 function changedRow(row: ChangedVerdictRow, e: ReportEvaluator | undefined): string {
   const right = (s: number | null) => row.truth !== null && s === row.truth;
-  const effect =
+  const effect: keyof typeof EFFECTS =
     row.truth === null
-      ? 'changed (no ground truth)'
+      ? 'no-truth'
       : right(row.after) && !right(row.before)
         ? 'fixed'
         : right(row.before) && !right(row.after)
           ? 'broken'
-          : 'changed, still wrong';
-  const cls = effect === 'fixed' ? 'up' : effect === 'broken' ? 'down' : 'same';
-  return `<tr data-evaluator="${row.evaluatorUid}"><td>${h(e?.name ?? row.evaluatorUid)}</td><td class="mono">${h(row.xUid)}</td><td>${h(row.split)}</td><td>${h(labelText(e, row.truth))}</td><td>${h(labelText(e, row.before))}</td><td>${h(labelText(e, row.after))}</td><td class="delta ${cls}">${effect}</td><td class="text">${h(row.rationaleAfter ?? '')}</td><td>${inputColumns(row.data)}</td></tr>`;
+          : 'still-wrong';
+  const { text, cls } = EFFECTS[effect];
+  return `<tr data-evaluator="${row.evaluatorUid}" data-effect="${effect}"><td>${h(e?.name ?? row.evaluatorUid)}</td><td class="mono">${h(row.xUid)}</td><td>${h(row.split)}</td><td>${h(labelText(e, row.truth))}</td><td>${h(labelText(e, row.before))}</td><td>${h(labelText(e, row.after))}</td><td class="delta ${cls}">${text}</td><td class="text" data-rationale="A">${h(row.rationaleBefore ?? '')}</td><td class="text" data-rationale="B">${h(row.rationaleAfter ?? '')}</td><td>${inputColumns(row.data)}</td></tr>`;
 }
 
 function footer(generatedAt: string): string {

@@ -47,6 +47,12 @@ table.rows { min-width:760px; } table.metrics { min-width:640px; }
 .filters input { min-width:220px; }
 details summary { cursor:pointer; color:var(--blue); white-space:nowrap; }
 dl.columns { margin:6px 0 0; } dl.columns dt { font-size:11px; color:var(--muted); } dl.columns dd { margin:0 0 4px; max-width:420px; }
+pre.diff { background:var(--bg); border:1px solid var(--line); border-radius:6px; padding:8px; overflow-x:auto; white-space:pre-wrap; font:12px/1.45 ui-monospace,Menlo,monospace; }
+pre.diff .removed { background:#fee2e2; display:block; } pre.diff .added { background:#dcfce7; display:block; } pre.diff .same { display:block; }
+h4 { font-size:13px; margin:10px 0 4px; color:var(--muted); }
+.chart .cell-link { cursor:pointer; } .chart .cell-link:hover { stroke:var(--blue); stroke-width:2; }
+.cell-filter { align-self:center; background:#dbeafe; border-radius:12px; padding:2px 10px; }
+.cell-filter button { font:inherit; font-size:12px; border:0; background:none; color:var(--blue); cursor:pointer; }
 footer { color:var(--muted); font-size:12px; text-align:center; padding:8px 0 24px; }
 @media (max-width: 640px) {
   main { padding:8px; } header, section { padding:12px; } h1 { font-size:20px; }
@@ -56,36 +62,64 @@ footer { color:var(--muted); font-size:12px; text-align:center; padding:8px 0 24
 `;
 
 /**
- * Search and filters of the datapoint tables: a row shows when it matches the text (anywhere in the row) and the
- * selected evaluator and kind. No library: a dozen lines of DOM code.
+ * Search and filters of the datapoint tables: a row shows when it matches the text (anywhere in the row) and every
+ * selected filter — evaluator, kind, split, slice, confusion-matrix cell (a click on a cell sets it), and the effect
+ * of a changed verdict. No library: a few dozen lines of DOM code.
  */
 export const REPORT_SCRIPT = `
 (function () {
   function apply(tableId) {
     var table = document.getElementById(tableId);
     if (!table) return;
-    var controls = document.querySelectorAll('[data-for="' + tableId + '"][data-filter]');
-    var text = '', evaluator = '', kind = '';
-    controls.forEach(function (c) {
-      if (c.dataset.filter === 'text') text = c.value.trim().toLowerCase();
-      if (c.dataset.filter === 'evaluator') evaluator = c.value;
-      if (c.dataset.filter === 'kind') kind = c.value;
+    var f = { text: '', evaluator: '', kind: '', effect: '', split: '', slice: '', cell: '' };
+    document.querySelectorAll('[data-for="' + tableId + '"][data-filter]').forEach(function (c) {
+      var value = c.dataset.filter === 'cell' ? (c.dataset.value || '') : c.value;
+      f[c.dataset.filter] = c.dataset.filter === 'text' ? value.trim().toLowerCase() : value;
     });
     var shown = 0, rows = table.tBodies[0].rows;
     for (var i = 0; i < rows.length; i++) {
-      var r = rows[i];
-      var ok = (!evaluator || r.dataset.evaluator === evaluator) &&
-        (!kind || (r.dataset.kind || '').indexOf(kind) === 0) &&
-        (!text || r.textContent.toLowerCase().indexOf(text) !== -1);
+      var r = rows[i], d = r.dataset;
+      var ok = (!f.evaluator || d.evaluator === f.evaluator) &&
+        (!f.kind || (d.kind || '').indexOf(f.kind) === 0) &&
+        (!f.effect || d.effect === f.effect) &&
+        (!f.split || d.split === f.split) &&
+        (!f.slice || JSON.parse(d.slices || '[]').indexOf(f.slice) !== -1) &&
+        (!f.cell || d.cell === f.cell) &&
+        (!f.text || r.textContent.toLowerCase().indexOf(f.text) !== -1);
       r.hidden = !ok;
       if (ok) shown++;
     }
     var count = document.querySelector('.filter-count[data-for="' + tableId + '"]');
     if (count) count.textContent = shown + ' of ' + rows.length + ' rows shown';
   }
+  function control(tableId, filter) {
+    return document.querySelector('[data-for="' + tableId + '"][data-filter="' + filter + '"]');
+  }
   document.querySelectorAll('table.filterable').forEach(function (t) { apply(t.id); });
   document.querySelectorAll('[data-filter]').forEach(function (c) {
     c.addEventListener('input', function () { apply(c.dataset.for); });
+  });
+  // A confusion-matrix cell: that evaluator's rows of that cell (agreements too), until cleared.
+  document.querySelectorAll('.cell-link').forEach(function (cell) {
+    cell.addEventListener('click', function () {
+      var chip = control('rows-table', 'cell');
+      if (!chip) return;
+      chip.dataset.value = cell.dataset.cell;
+      chip.querySelector('b').textContent = cell.dataset.label;
+      chip.hidden = false;
+      control('rows-table', 'evaluator').value = cell.dataset.evaluator;
+      control('rows-table', 'kind').value = '';
+      apply('rows-table');
+      document.getElementById('rows').scrollIntoView();
+    });
+  });
+  document.querySelectorAll('.cell-filter button').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var chip = button.parentElement;
+      chip.dataset.value = '';
+      chip.hidden = true;
+      apply(chip.dataset.for);
+    });
   });
 })();
 `;

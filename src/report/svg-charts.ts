@@ -15,9 +15,15 @@ function shade(t: number): string {
 
 /**
  * Confusion matrix heat map: rows are ground truth, columns the judge's score; a cell's colour is its share of its
- * row (how the judge labels datapoints of that true label), its text the count.
+ * row (how the judge labels datapoints of that true label), its text the count. With `linkEvaluatorUid`, each cell
+ * names its evaluator and cell (`data-cell="truth:score"`) for the report's script to filter the rows by.
  */
-export function confusionHeatmap(title: string, labels: { name: string; score: number }[], matrix: number[][]): string {
+export function confusionHeatmap(
+  title: string,
+  labels: { name: string; score: number }[],
+  matrix: number[][],
+  linkEvaluatorUid?: number,
+): string {
   const cell = 56;
   const left = 150;
   const top = 96;
@@ -25,6 +31,11 @@ export function confusionHeatmap(title: string, labels: { name: string; score: n
   const width = left + n * cell + 90;
   const height = top + n * cell + 8;
   const parts: string[] = [];
+  const link = (truth: { name: string; score: number }, judge: { name: string; score: number }) =>
+    linkEvaluatorUid === undefined
+      ? ''
+      : ` class="cell-link" data-evaluator="${linkEvaluatorUid}" data-cell="${truth.score}:${judge.score}" ` +
+        `data-label="${escapeHtml(`truth ${truth.name}, judge ${judge.name}`)}"`;
   labels.forEach((label, j) => {
     const x = left + j * cell + cell / 2;
     parts.push(
@@ -46,9 +57,9 @@ export function confusionHeatmap(title: string, labels: { name: string; score: n
       const x = left + j * cell;
       const y = top + i * cell;
       parts.push(
-        `<rect x="${x}" y="${y}" width="${cell - 2}" height="${cell - 2}" rx="3" fill="${shade(t)}"${i === j ? ' stroke="#0f172a" stroke-width="1.5"' : ''}>` +
+        `<rect x="${x}" y="${y}" width="${cell - 2}" height="${cell - 2}" rx="3" fill="${shade(t)}"${i === j ? ' stroke="#0f172a" stroke-width="1.5"' : ''}${link(label, labels[j]!)}>` +
           `<title>truth ${escapeHtml(label.name)}, judge ${escapeHtml(labels[j]!.name)}: ${count}</title></rect>`,
-        `<text x="${x + cell / 2 - 1}" y="${y + cell / 2 + 5}" text-anchor="middle" class="cell" fill="${t > 0.55 ? '#fff' : '#0f172a'}">${count}</text>`,
+        `<text x="${x + cell / 2 - 1}" y="${y + cell / 2 + 5}" text-anchor="middle" class="cell" pointer-events="none" fill="${t > 0.55 ? '#fff' : '#0f172a'}">${count}</text>`,
       );
     });
   });

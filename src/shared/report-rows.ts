@@ -27,5 +27,6 @@ export interface ChangedVerdictRow {
   truth: number | null;
   before: number | null;
   after: number | null;
+  rationaleBefore: string | null;
   rationaleAfter: string | null;
 }

@@ -1,6 +1,6 @@
 /**
  * `judgeflow report`, opened in headless Chromium as a person would: the file loads nothing from the network,
- * logs no errors, and its numbers (agreement, confusion matrix, slices, disagreements, tokens) are those the
+ * logs no errors, and its numbers (agreement, confusion matrix, slices, compared rows, tokens) are those the
  * database holds; its filters work; it fits a laptop and a phone. `report A B` lists the changed verdicts.
  */
 import fs from 'node:fs';
@@ -281,11 +281,11 @@ describe('report of one benchmark execution', () => {
 
   it('lists the disagreements and row errors, and its search and filters narrow them', async () => {
     const { page, problems } = await open(file, 1366);
-    const visible = () => page.locator('#disagreements-table tbody tr:visible').count();
-    // 4 disagreements of the scoring judge + 12 refusals.
+    const visible = () => page.locator('#rows-table tbody tr:visible').count();
+    // By default 4 disagreements of the scoring judge + 12 refusals, of 23 rows (7 agreements listed too).
     expect(await visible()).toBe(16);
-    expect(await text(page, '.filter-count[data-for="disagreements-table"]')).toBe('16 of 16 rows shown');
-    const row3 = page.locator(`#disagreements-table tr[data-evaluator="${scoring.evaluatorUid}"]`, {
+    expect(await text(page, '.filter-count[data-for="rows-table"]')).toBe('16 of 23 rows shown');
+    const row3 = page.locator(`#rows-table tr[data-evaluator="${scoring.evaluatorUid}"]`, {
       hasText: xUid(3),
     });
     expect(await row3.locator('td').nth(4).innerText()).toBe('ok (1)');
@@ -294,15 +294,52 @@ describe('report of one benchmark execution', () => {
     await row3.locator('summary').click();
     expect(await row3.locator('dl.columns').innerText()).toContain('answer <b>3</b>');
 
-    await page.selectOption('select[data-filter="kind"]', 'error');
+    await page.selectOption('select[data-filter="kind"]', 'problem error');
     expect(await visible()).toBe(12);
-    await page.selectOption('select[data-filter="kind"]', 'disagree');
+    await page.selectOption('select[data-filter="kind"]', 'problem disagree');
     expect(await visible()).toBe(4);
+    await page.selectOption('select[data-filter="kind"]', 'agree');
+    expect(await visible()).toBe(JUDGE.filter((score, i) => score === TRUTH[i]).length);
     await page.selectOption('select[data-filter="kind"]', '');
+    expect(await visible()).toBe(23);
     await page.fill('input[data-filter="text"]', xUid(7));
     expect(await visible()).toBe(2);
     await page.selectOption('select[data-filter="evaluator"]', String(refusing.evaluatorUid));
     expect(await visible()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('lists all compared rows by split and slice, and a click on a confusion-matrix cell shows that cell', async () => {
+    const { page, problems } = await open(file, 1366);
+    const visible = () => page.locator('#rows-table tbody tr:visible').count();
+    await page.selectOption('select[data-filter="kind"][data-for="rows-table"]', '');
+    await page.selectOption('select[data-filter="split"]', 'dev');
+    expect(await visible()).toBe(23);
+    // The billing slice is rows 0–5: 6 compared rows of the scoring judge, 6 refusals.
+    await page.selectOption('select[data-filter="slice"]', 'billing');
+    expect(await visible()).toBe(12);
+    await page.selectOption('select[data-filter="slice"]', '');
+
+    // Each cell shows as many rows as its count in the matrix, all of that cell, and of that evaluator only.
+    const heatmap = page.locator(`#evaluator-${scoring.evaluatorUid} svg.heatmap`);
+    for (const [truth, score] of [
+      [1, 2],
+      [2, 2],
+      [0, 0],
+    ] as const) {
+      await heatmap.locator(`rect[data-cell="${truth}:${score}"]`).click();
+      const expected = JUDGE.filter((s, i) => s === score && TRUTH[i] === truth).length;
+      expect(await visible(), `cell ${truth}:${score}`).toBe(expected);
+      const cells = await page
+        .locator('#rows-table tbody tr:visible')
+        .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-evaluator')} ${r.getAttribute('data-cell')}`));
+      expect(new Set(cells)).toEqual(new Set([`${scoring.evaluatorUid} ${truth}:${score}`]));
+      expect(await text(page, '.cell-filter b')).toMatch(/^truth \w+, judge \w+$/);
+    }
+    await page.locator('.cell-filter button').click();
+    expect(await page.locator('.cell-filter').isHidden()).toBe(true);
+    expect(await visible()).toBe(11);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -313,7 +350,7 @@ describe('report of one benchmark execution', () => {
     const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'));
     expect(scriptSrc?.trim()).toMatch(/^script-src 'sha256-[A-Za-z0-9+/]+=*'$/);
     // The report's own script ran (it writes the row counts) and broke no rule.
-    expect(await text(page, '.filter-count[data-for="disagreements-table"]')).toBe('16 of 16 rows shown');
+    expect(await text(page, '.filter-count[data-for="rows-table"]')).toBe('16 of 23 rows shown');
     expect(problems).toEqual([]);
 
     // What markup from the data would be if its escaping ever failed: an inline script and an event handler. (In
@@ -393,6 +430,61 @@ describe('report A B', () => {
     );
     expect(await text(page, `td[data-metric="accuracy-after"][data-evaluator="${refusing.evaluatorUid}"]`)).toBe('n/a');
     expect(await text(page, '#overview')).toContain('B: v2 · local-judge');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows what changed in each prompt, both rationales of a changed verdict, and filters the changes by effect', async () => {
+    const file = await writeReport([String(runA), String(runB)], path.join(dir, 'compare-prompts.html'));
+    const { page, problems } = await open(file, 1366);
+    // The scoring judge's user prompt was updated between A and B; the refusing judge's prompt was not.
+    const scoringDiff = page.locator(`.prompt-change[data-evaluator="${scoring.evaluatorUid}"]`);
+    expect(await scoringDiff.locator('h3').innerText()).toContain('version v1 in A, v2 in B');
+    expect(await scoringDiff.locator('pre.diff').count()).toBe(1);
+    const diff = scoringDiff.locator('pre.diff[data-field="user prompt"]');
+    expect(await diff.locator('.removed').allInnerTexts()).toEqual(['− {{text}}']);
+    expect(await diff.locator('.added').allInnerTexts()).toEqual(['+ Area: {{area}}']);
+    expect(await text(page, `.prompt-change[data-evaluator="${refusing.evaluatorUid}"]`)).toContain(
+      'the same prompt, model and parameters in both',
+    );
+
+    // Both rationales, as the database holds them, on every changed row.
+    const { rows } = await jf.db.query<{
+      x_uid: string;
+      a: string | null;
+      b: string | null;
+      truth: number | null;
+      sa: number | null;
+      sb: number | null;
+    }>(
+      `SELECT a.x_uid, a.rationale AS a, b.rationale AS b, g.score AS truth, a.score AS sa, b.score AS sb
+         FROM evaluator_results a
+         JOIN evaluator_executions ea ON ea.uid = a.execution_uid AND ea.benchmark_execution_uid = $1
+         JOIN evaluator_executions eb ON eb.evaluator_uid = ea.evaluator_uid AND eb.benchmark_execution_uid = $2
+         JOIN evaluator_results b ON b.execution_uid = eb.uid AND b.x_uid = a.x_uid
+         LEFT JOIN ground_truth g ON g.criteria_uid = $3 AND g.x_uid = a.x_uid
+        WHERE ea.evaluator_uid = $4 AND a.score IS DISTINCT FROM b.score ORDER BY a.x_uid`,
+      [runA, runB, scoring.criteriaUid, scoring.evaluatorUid],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const row = page.locator(`#changed-table tr[data-evaluator="${scoring.evaluatorUid}"]`, { hasText: r.x_uid });
+      expect(await row.locator('td[data-rationale="A"]').innerText()).toBe(r.a ?? '');
+      expect(await row.locator('td[data-rationale="B"]').innerText()).toBe(r.b ?? '');
+    }
+
+    const visible = () => page.locator('#changed-table tbody tr:not([hidden])').count();
+    const total = await page.locator('#changed-table tbody tr').count();
+    const fixed = rows.filter((r) => r.truth !== null && r.sb === r.truth && r.sa !== r.truth).length;
+    const broken = rows.filter((r) => r.truth !== null && r.sa === r.truth && r.sb !== r.truth).length;
+    expect(fixed + broken).toBeGreaterThan(0);
+    await page.selectOption('select[data-filter="effect"]', 'fixed');
+    expect(await visible()).toBe(fixed);
+    await page.selectOption('select[data-filter="effect"]', 'broken');
+    expect(await visible()).toBe(broken);
+    expect(await text(page, '.filter-count[data-for="changed-table"]')).toBe(`${broken} of ${total} rows shown`);
+    await page.selectOption('select[data-filter="effect"]', '');
+    expect(await visible()).toBe(total);
     expect(problems).toEqual([]);
     await page.close();
   });

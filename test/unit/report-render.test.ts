@@ -60,7 +60,7 @@ function report(o: { uiUrl?: string; rows?: number; rowErrors?: number; status?:
     },
     evaluators: [evaluator],
     gates: [],
-    disagreements: { rows: [], total: 0, limit: 2000 },
+    datapoints: { rows: [], total: 0, problems: 0, limit: 2000 },
     generatedAt: '2026-01-01T00:00:02.000Z',
   };
   return renderBenchmarkExecutionReport(r);

@@ -4,9 +4,15 @@
  * Needs no Temporal: a report of an execution whose workflow Temporal has forgotten still works.
  */
 import { loadExportSource } from '../../db/export.repository';
-import { listChangedVerdicts, listDisagreements, listReportExecutionStats } from '../../db/report.repository';
+import {
+  listChangedVerdicts,
+  listExecutionPromptVersions,
+  listReportExecutionStats,
+  listReportRows,
+} from '../../db/report.repository';
 import { AgreementAccumulator } from '../../metrics/agreement';
 import type { BenchmarkExecutionReport, ComparisonReport, ReportEvaluator } from '../../report/model';
+import { diffPromptVersions } from './prompt-diff';
 import { benchmarkExecutionUrl, requireBenchmarkExecution } from './benchmark-executions';
 import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
 import type { InstanceContext, StorageContext } from '../common/context';
@@ -15,7 +21,7 @@ import { compareBenchmarkExecutions } from '../common/comparison';
 import { listBenchmarkExecutionGates } from '../common/gates';
 import type { RowErrorKind } from '../../shared/row-errors';
 
-/** Rows listed in a report's disagreement (or changed-verdict) table; the header says how many more there are. */
+/** Rows listed in a report's datapoint (or changed-verdict) table; the header says how many more there are. */
 export const REPORT_ROW_LIMIT = 2_000;
 
 const secondsBetween = (from: Date, to: Date | null) => (to ? (to.getTime() - from.getTime()) / 1000 : null);
@@ -30,7 +36,7 @@ export async function buildBenchmarkExecutionReport(
   const summary = await summarizeBenchmarkExecution(ctx.db, benchmarkExecutionUid);
   const stats = await listReportExecutionStats(ctx.db, benchmarkExecutionUid);
   const rowLimit = options.rowLimit ?? REPORT_ROW_LIMIT;
-  const disagreements = await listDisagreements(ctx.db, benchmarkExecutionUid, rowLimit);
+  const datapoints = await listReportRows(ctx.db, benchmarkExecutionUid, rowLimit);
   const labelsOf = new Map(source.criteria.map((c) => [c.criteriaUid, c.labels]));
 
   const evaluators: ReportEvaluator[] = source.evaluators
@@ -98,7 +104,7 @@ export async function buildBenchmarkExecutionReport(
       ...g,
       createdAt: g.createdAt.toISOString(),
     })),
-    disagreements: { ...disagreements, limit: rowLimit },
+    datapoints: { ...datapoints, limit: rowLimit },
     generatedAt: new Date().toISOString(),
   };
 }
@@ -112,10 +118,22 @@ export async function buildComparisonReport(
 ): Promise<ComparisonReport> {
   const comparison = await compareBenchmarkExecutions(ctx, beforeUid, afterUid);
   const rowLimit = options.rowLimit ?? REPORT_ROW_LIMIT;
+  const versionsBefore = await listExecutionPromptVersions(ctx.db, beforeUid);
+  const versionsAfter = await listExecutionPromptVersions(ctx.db, afterUid);
+  const evaluatorUids = [...new Set(versionsBefore.map((v) => v.evaluatorUid))].filter((uid) =>
+    versionsAfter.some((v) => v.evaluatorUid === uid),
+  );
   return {
     before: await buildBenchmarkExecutionReport(ctx, beforeUid, options),
     after: await buildBenchmarkExecutionReport(ctx, afterUid, options),
     comparison,
+    promptChanges: evaluatorUids.map((uid) =>
+      diffPromptVersions(
+        uid,
+        versionsBefore.filter((v) => v.evaluatorUid === uid),
+        versionsAfter.filter((v) => v.evaluatorUid === uid),
+      ),
+    ),
     changed: { ...(await listChangedVerdicts(ctx.db, beforeUid, afterUid, rowLimit)), limit: rowLimit },
     generatedAt: new Date().toISOString(),
   };
