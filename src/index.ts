@@ -39,6 +39,8 @@ export { BenchmarkExecution, compareExecutions } from './sdk/BenchmarkExecution'
 export type { BenchmarkExecuteOptions } from './services/client/benchmark-executions';
 export type { ExportOptions } from './services/client/exports';
 export type { GateOptions, GateResult } from './services/common/gates';
+export type { BenchmarkComparison } from './services/common/comparison';
+export type { PromptChange, PromptFieldDiff } from './shared/prompt-changes';
 export type { GateCheck, GateCheckName, GateThresholds } from './metrics/gate';
 export { JsonExportConfig, CsvExportConfig, type CsvExportOptions } from './export/config';
 export * from './errors';

@@ -84,9 +84,8 @@ export interface ComparisonReport {
   before: BenchmarkExecutionReport;
   after: BenchmarkExecutionReport;
   /** Per evaluator: fixed/broken tallies, McNemar's p, paired-bootstrap intervals and verdicts. */
-  comparison: ExecutionComparison;
-  /** Per evaluator that both ran: the prompt versions and what changed between them. */
-  promptChanges: PromptChange[];
+  /** With, per evaluator that both ran, the prompt versions and what changed between them. */
+  comparison: ExecutionComparison & { promptChanges: PromptChange[] };
   changed: { rows: ChangedVerdictRow[]; total: number; limit: number };
   generatedAt: string;
 }

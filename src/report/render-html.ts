@@ -419,7 +419,7 @@ const orderedLabels = (e: ReportEvaluator) =>
 function promptSection(c: ComparisonReport): string {
   const name = (uid: number) => c.after.evaluators.find((e) => e.evaluatorUid === uid)?.name ?? `evaluator ${uid}`;
   const mark = { same: ' ', removed: '−', added: '+' } as const;
-  const blocks = c.promptChanges.map((p) => {
+  const blocks = c.comparison.promptChanges.map((p) => {
     const versions = `version ${h(p.before.join(', '))} in A, ${h(p.after.join(', '))} in B`;
     const fields = p.fields.length
       ? p.fields

@@ -12,7 +12,7 @@ import {
 } from '../services/client/benchmark-executions';
 import { exportBenchmarkExecution, type ExportOptions } from '../services/client/exports';
 import { benchmarkExecutionAgreement } from '../services/client/agreement';
-import { compareBenchmarkExecutions } from '../services/common/comparison';
+import { compareBenchmarkExecutions, type BenchmarkComparison } from '../services/common/comparison';
 import {
   gateBenchmarkExecution,
   listBenchmarkExecutionGates,
@@ -20,7 +20,6 @@ import {
   type GateResult,
 } from '../services/common/gates';
 import type { BootstrapOptions } from '../metrics/bootstrap';
-import type { ExecutionComparison } from '../metrics/paired-comparison';
 import type { AgreementOptions } from '../metrics/agreement';
 import type { BenchmarkSummary } from '../metrics/benchmark-summary';
 import type { BenchmarkProgress } from '../shared/benchmark-contract';
@@ -102,7 +101,7 @@ export class BenchmarkExecution {
    * datapoints both judged: fixed, broken and changed-but-still-wrong counts, McNemar's exact p, paired-bootstrap
    * intervals of Δaccuracy and Δκ, a verdict per metric and notes. Both must be executions of this benchmark.
    */
-  compareWith(other: BenchmarkExecution | number, options: BootstrapOptions = {}): Promise<ExecutionComparison> {
+  compareWith(other: BenchmarkExecution | number, options: BootstrapOptions = {}): Promise<BenchmarkComparison> {
     const otherUid = other instanceof BenchmarkExecution ? other.benchmarkExecutionUid : other;
     requireUid('benchmarkExecutionUid', otherUid);
     return compareBenchmarkExecutions(this.#client, this.benchmarkExecutionUid, otherUid, options);
@@ -163,7 +162,7 @@ export async function compareExecutions(
   before: BenchmarkExecution | number,
   after: BenchmarkExecution | number,
   options: BootstrapOptions & { client?: Judgeflow } = {},
-): Promise<ExecutionComparison> {
+): Promise<BenchmarkComparison> {
   const { client, ...bootstrap } = options;
   const a = before instanceof BenchmarkExecution ? before : await BenchmarkExecution.get(before, client);
   return a.compareWith(after, bootstrap);

@@ -508,6 +508,21 @@ describe('report A B', () => {
     expect(mine).toMatchObject({ compared: rows.length, fixed, broken });
     const accuracy = mine.changes.find((c) => c.metric === 'accuracy')!;
     expect(accuracy.pValue).toBeCloseTo(p!, 10);
+    // The SDK's comparison carries the prompt diff too: the scoring judge's user prompt changed, nothing else.
+    expect(comparison.promptChanges.find((c) => c.evaluatorUid === scoring.evaluatorUid)).toEqual({
+      evaluatorUid: scoring.evaluatorUid,
+      before: ['v1'],
+      after: ['v2'],
+      fields: [
+        {
+          field: 'user prompt',
+          lines: [
+            { kind: 'removed', text: '{{text}}' },
+            { kind: 'added', text: 'Area: {{area}}' },
+          ],
+        },
+      ],
+    });
 
     const r = await runCli(jf.config.temporal.taskQueue, [
       'report',

@@ -1,6 +1,6 @@
 /** The prompt diff of `report A B`: only fields that differ, line by line, and no change where only form differs. */
 import { describe, expect, it } from 'vitest';
-import { diffPromptVersions } from '../../src/services/client/prompt-diff';
+import { diffPromptVersions } from '../../src/services/common/prompt-diff';
 
 const version = (o: Partial<Parameters<typeof diffPromptVersions>[1][number]> = {}) => ({
   name: 'v1',

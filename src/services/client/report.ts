@@ -4,15 +4,9 @@
  * Needs no Temporal: a report of an execution whose workflow Temporal has forgotten still works.
  */
 import { loadExportSource } from '../../db/export.repository';
-import {
-  listChangedVerdicts,
-  listExecutionPromptVersions,
-  listReportExecutionStats,
-  listReportRows,
-} from '../../db/report.repository';
+import { listChangedVerdicts, listReportExecutionStats, listReportRows } from '../../db/report.repository';
 import { AgreementAccumulator } from '../../metrics/agreement';
 import type { BenchmarkExecutionReport, ComparisonReport, ReportEvaluator } from '../../report/model';
-import { diffPromptVersions } from './prompt-diff';
 import { benchmarkExecutionUrl, requireBenchmarkExecution } from './benchmark-executions';
 import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
 import type { InstanceContext, StorageContext } from '../common/context';
@@ -118,22 +112,10 @@ export async function buildComparisonReport(
 ): Promise<ComparisonReport> {
   const comparison = await compareBenchmarkExecutions(ctx, beforeUid, afterUid);
   const rowLimit = options.rowLimit ?? REPORT_ROW_LIMIT;
-  const versionsBefore = await listExecutionPromptVersions(ctx.db, beforeUid);
-  const versionsAfter = await listExecutionPromptVersions(ctx.db, afterUid);
-  const evaluatorUids = [...new Set(versionsBefore.map((v) => v.evaluatorUid))].filter((uid) =>
-    versionsAfter.some((v) => v.evaluatorUid === uid),
-  );
   return {
     before: await buildBenchmarkExecutionReport(ctx, beforeUid, options),
     after: await buildBenchmarkExecutionReport(ctx, afterUid, options),
     comparison,
-    promptChanges: evaluatorUids.map((uid) =>
-      diffPromptVersions(
-        uid,
-        versionsBefore.filter((v) => v.evaluatorUid === uid),
-        versionsAfter.filter((v) => v.evaluatorUid === uid),
-      ),
-    ),
     changed: { ...(await listChangedVerdicts(ctx.db, beforeUid, afterUid, rowLimit)), limit: rowLimit },
     generatedAt: new Date().toISOString(),
   };

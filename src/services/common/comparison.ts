@@ -3,12 +3,20 @@
  * both ran, the paired comparison of src/metrics/paired-comparison.ts over the datapoints both judged.
  */
 import { listAgreementEvaluators } from '../../db/agreement.repository';
-import { listPairedVerdicts } from '../../db/report.repository';
+import { listExecutionPromptVersions, listPairedVerdicts } from '../../db/report.repository';
 import { ValidationError } from '../../errors';
 import type { BootstrapOptions } from '../../metrics/bootstrap';
 import { PairedComparisonAccumulator, type ExecutionComparison } from '../../metrics/paired-comparison';
+import type { PromptChange } from '../../shared/prompt-changes';
 import type { StorageContext } from './context';
 import { requireBenchmarkExecution } from './benchmark-execution-records';
+import { diffPromptVersions } from './prompt-diff';
+
+/** The paired comparison, and what changed in each evaluator's prompt version between the two. */
+export interface BenchmarkComparison extends ExecutionComparison {
+  /** Per evaluator that both ran: the prompt versions and a line diff of every field that differs. */
+  promptChanges: PromptChange[];
+}
 
 /** Two different executions of one benchmark, or a ValidationError naming what differs. */
 export async function requireComparableExecutions(ctx: StorageContext, beforeUid: number, afterUid: number) {
@@ -28,7 +36,7 @@ export async function compareBenchmarkExecutions(
   beforeUid: number,
   afterUid: number,
   options: BootstrapOptions = {},
-): Promise<ExecutionComparison> {
+): Promise<BenchmarkComparison> {
   await requireComparableExecutions(ctx, beforeUid, afterUid);
   const labels = new Map(
     [...(await listAgreementEvaluators(ctx.db, beforeUid)), ...(await listAgreementEvaluators(ctx.db, afterUid))].map(
@@ -58,5 +66,21 @@ export async function compareBenchmarkExecutions(
       shared,
       ...acc.result(options),
     })),
+    promptChanges: await comparePromptVersions(ctx, beforeUid, afterUid),
   };
+}
+
+async function comparePromptVersions(ctx: StorageContext, beforeUid: number, afterUid: number) {
+  const before = await listExecutionPromptVersions(ctx.db, beforeUid);
+  const after = await listExecutionPromptVersions(ctx.db, afterUid);
+  const uids = [...new Set(before.map((v) => v.evaluatorUid))].filter((uid) =>
+    after.some((v) => v.evaluatorUid === uid),
+  );
+  return uids.map((uid) =>
+    diffPromptVersions(
+      uid,
+      before.filter((v) => v.evaluatorUid === uid),
+      after.filter((v) => v.evaluatorUid === uid),
+    ),
+  );
 }
