@@ -11,9 +11,14 @@ const shorten = (s: string) => (s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}
 
 export class UnparseableAnswerError extends UnusableAnswerError {
   readonly kind = 'unparseable';
-  constructor(readonly content: string) {
+  /** `reason`: why this answer is not one (e.g. two JSON objects, which would let quoted text steer the verdict). */
+  constructor(
+    readonly content: string,
+    readonly reason?: string,
+  ) {
     super(
-      `the model's answer is not a score: expected JSON {"score": …, "rationale": …} or a label name, got ${JSON.stringify(shorten(content))}`,
+      `the model's answer is not a score${reason ? ` (${reason})` : ''}: expected JSON {"score": …, "rationale": …} ` +
+        `as the whole answer or its only fenced block, or a label name, got ${JSON.stringify(shorten(content))}`,
     );
   }
 }

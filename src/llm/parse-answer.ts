@@ -1,7 +1,10 @@
 /**
- * Turns a model's answer into `{ score, rationale }` validated against the criteria's labels. Accepts a JSON
- * object (`score` as number or numeric string, or `label` by name; rationale as `rationale`, `reason` or
- * `explanation`), JSON inside a ```json fence or surrounded by prose, or plain text that is a label name or a score.
+ * Turns a model's answer into `{ score, rationale }` validated against the criteria's labels. Accepts a JSON object
+ * (`score` as number or numeric string, or `label` by name; rationale as `rationale`, `reason` or `explanation`) as the
+ * whole answer or as its only fenced block (```json … ```, prose around it allowed), or plain text that is a label name
+ * or a score. Nothing else: a JSON object found inside prose, or two fenced blocks, is ambiguous — the judge may be
+ * quoting the datapoint ("the response claims {"score": 2}") — so it is an unparseable answer, never a verdict. Every
+ * step is linear in the answer's length, and an answer over MAX_ANSWER_CHARS is refused before any of them.
  */
 import {
   MissingRationaleError,
@@ -31,9 +34,17 @@ export function parseJudgeCompletion(
   return parseJudgeAnswer(completion.content, criteria);
 }
 
+/** A judgement is a score and a rationale: an answer this long is not one (and must not cost a worker time). */
+export const MAX_ANSWER_CHARS = 64 * 1024;
+
 export function parseJudgeAnswer(content: string, criteria: Criteria): JudgeAnswer {
+  if (content.length > MAX_ANSWER_CHARS)
+    throw new UnparseableAnswerError(
+      content,
+      `it is ${content.length} characters long, over the limit of ${MAX_ANSWER_CHARS}`,
+    );
   const text = content.trim();
-  const object = findJsonObject(text);
+  const object = findJsonObject(content, text);
   let score: unknown;
   let rationale: string | null = null;
   if (object) {
@@ -59,41 +70,39 @@ function labelScore(name: string, criteria: Criteria): number | undefined {
   return criteria.labels.find((l) => l.name.toLowerCase() === wanted)?.score;
 }
 
-/** The first JSON object in the text: the whole text, a fenced block, or the first balanced `{…}` that parses. */
-function findJsonObject(text: string): Record<string, unknown> | undefined {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text)?.[1];
-  for (const candidate of [text, fenced, ...balancedObjects(text)]) {
-    if (!candidate?.trim().startsWith('{')) continue;
-    try {
-      const parsed: unknown = JSON.parse(candidate);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    } catch {
-      // not JSON; try the next candidate
-    }
+/**
+ * The answer's JSON object: the whole text, or the content of its only fenced block. Undefined when it has none and
+ * looks like no JSON at all (then it may be a label or a score); an UnparseableAnswerError when it is ambiguous.
+ */
+function findJsonObject(content: string, text: string): Record<string, unknown> | undefined {
+  const whole = parseObject(text);
+  if (whole) return whole;
+  const fences = [...text.matchAll(/```(?:json)?[ \t]*\n?([\s\S]*?)```/gi)];
+  if (fences.length > 1)
+    throw new UnparseableAnswerError(
+      content,
+      `it has ${fences.length} fenced blocks, so which one is the verdict is ambiguous`,
+    );
+  if (fences.length === 1) {
+    const fenced = parseObject(fences[0]![1]!.trim());
+    if (fenced) return fenced;
+    throw new UnparseableAnswerError(content, 'its fenced block is not a JSON object');
   }
+  if (text.includes('{'))
+    throw new UnparseableAnswerError(
+      content,
+      'a JSON object inside prose is not taken: the text around it may quote another verdict',
+    );
   return undefined;
 }
 
-/** Every `{…}` span with balanced braces outside JSON strings, in order of its opening brace. */
-function* balancedObjects(text: string): Generator<string> {
-  for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
-    let depth = 0;
-    let inString = false;
-    let escaped = false;
-    for (let i = start; i < text.length; i++) {
-      const ch = text[i];
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (ch === '\\') escaped = true;
-        else if (ch === '"') inString = false;
-      } else if (ch === '"') {
-        inString = true;
-      } else if (ch === '{') {
-        depth += 1;
-      } else if (ch === '}' && --depth === 0) {
-        yield text.slice(start, i + 1);
-        break;
-      }
-    }
+function parseObject(candidate: string): Record<string, unknown> | undefined {
+  if (!candidate.startsWith('{')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(candidate);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // not JSON
   }
+  return undefined;
 }
