@@ -180,6 +180,31 @@ describe('a benchmark schedule', () => {
     });
   });
 
+  it('a gate that cannot be evaluated fails the run with the reason, and ends it (regression: the run stayed open)', async () => {
+    // A baseline of another evaluator shares no judged datapoint with the runs: the comparison is refused.
+    const baseline = await benchmark.execute({
+      evaluatorUids: [slow.evaluatorUid],
+      splits: ['dev'],
+      numRows: 1,
+      sync: true,
+    });
+    const s = await create({
+      cron: '0 0 1 1 *',
+      execute: { evaluatorUids: [fast.evaluatorUid], splits: ['dev'] },
+      gate: { minAccuracy: 0.3 },
+      baseline: baseline.benchmarkExecutionUid,
+    });
+    await s.trigger();
+    await waitUntil('the run has ended', async () => (await endedRuns(s)).length === 1, 60_000);
+    const [run] = await s.runs();
+    expect(run).toMatchObject({ passed: false, gateUid: null });
+    expect(run!.note).toMatch(
+      new RegExp(
+        `^the gate could not be evaluated: benchmark executions ${baseline.benchmarkExecutionUid} and ${run!.benchmarkExecutionUid} share no judged datapoint`,
+      ),
+    );
+  });
+
   it('skips a run that is due while the previous one is still going', async () => {
     const s = await create({
       cron: '0 0 1 1 *',

@@ -15,7 +15,7 @@ import {
   type ScheduleRecord,
   type ScheduleRunRecord,
 } from '../../db/schedule.repository';
-import { NotFoundError } from '../../errors';
+import { NotFoundError, ValidationError } from '../../errors';
 import type { ScheduledRunOutcome, ScheduledRunStart } from '../../shared/schedule-contract';
 import { recordBenchmarkExecution, type BenchmarkExecuteOptions } from '../common/benchmark-execution-records';
 import type { StorageContext } from '../common/context';
@@ -128,13 +128,20 @@ async function gateRun(
     return schedule.baseline === 'none'
       ? { gateUid: null, passed: null, note: 'the schedule has no gate' }
       : { gateUid: null, passed: true, note: notes.join('; ') };
-  const result = await gateBenchmarkExecution(
-    ctx,
-    execution.uid,
-    { ...gate, noSignificantRegression: baseline !== undefined, baseline },
-    scheduleAuthor(schedule),
-  );
-  return { gateUid: result.gateUid, passed: result.passed, note: notes.length ? notes.join('; ') : null };
+  try {
+    const result = await gateBenchmarkExecution(
+      ctx,
+      execution.uid,
+      { ...gate, noSignificantRegression: baseline !== undefined, baseline },
+      scheduleAuthor(schedule),
+    );
+    return { gateUid: result.gateUid, passed: result.passed, note: notes.length ? notes.join('; ') : null };
+  } catch (err) {
+    // E.g. a fixed baseline that shares no datapoint with this run: the run fails, saying why, instead of its
+    // workflow failing with the run left unended.
+    if (!(err instanceof ValidationError)) throw err;
+    return { gateUid: null, passed: false, note: `the gate could not be evaluated: ${err.message}` };
+  }
 }
 
 /** Who a scheduled run's records name: the schedule, and who made it. */
