@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { BenchmarkSchedule } from '../sdk/BenchmarkSchedule';
-import type { ScheduleInfo, ScheduleRunRecord } from '../services/client/schedules';
+import { gateChecks, type ScheduleInfo, type ScheduleRunRecord } from '../services/client/schedules';
 import { Cli, noun, positiveInt, positiveNumber, table, tokenCount, uid, uids } from './common';
 import { withThresholdOptions } from './gate';
 import { budgetOf } from './spend-format';
@@ -188,14 +188,8 @@ function registerControls(schedule: Command, cli: Cli): void {
 const when = (spec: ScheduleInfo['spec']) => (spec.cron ? `cron "${spec.cron}" (UTC)` : `every ${spec.every}`);
 
 function gateText(s: Pick<ScheduleInfo, 'gate' | 'baseline'>): string {
-  const parts = [
-    s.gate.minAccuracy !== undefined && `accuracy ≥ ${s.gate.minAccuracy}`,
-    s.gate.minKappa !== undefined && `κ ≥ ${s.gate.minKappa}`,
-    s.gate.maxErrorRate !== undefined && `errors ≤ ${s.gate.maxErrorRate}`,
-    s.baseline === 'last-passing' && 'no regression vs last passing',
-    typeof s.baseline === 'number' && `no regression vs ${s.baseline}`,
-  ].filter(Boolean);
-  return parts.length ? parts.join(', ') : 'none';
+  const checks = gateChecks(s.gate, s.baseline);
+  return checks.length ? checks.join(', ') : 'none';
 }
 
 const outcomeText = (r: ScheduleRunRecord) =>

@@ -254,7 +254,7 @@ async function describe(ctx: ServiceContext, record: ScheduleRecord): Promise<Sc
     spec: record.spec,
     executeOptions: record.executeOptions,
     gate: record.gate,
-    baseline: record.baseline === 'none' ? null : record.baseline === 'fixed' ? record.baselineUid : 'last-passing',
+    baseline: baselineOf(record),
     createdBy: record.createdBy,
     createdAt: record.createdAt,
     paused: description?.state.paused ?? false,
@@ -265,16 +265,23 @@ async function describe(ctx: ServiceContext, record: ScheduleRecord): Promise<Sc
 
 /** The Temporal Schedule's note (shown in the Web UI): what it runs and how it is gated. */
 function describeSchedule(r: ScheduleRecord): string {
-  const gate = r.gate as ScheduleGate;
-  const checks = [
-    gate.minAccuracy !== undefined && `accuracy ≥ ${gate.minAccuracy}`,
-    gate.minKappa !== undefined && `κ ≥ ${gate.minKappa}`,
-    gate.maxErrorRate !== undefined && `error rate ≤ ${gate.maxErrorRate}`,
-    r.baseline === 'last-passing' && 'no significant regression against the last passing run',
-    r.baseline === 'fixed' && `no significant regression against benchmark execution ${r.baselineUid}`,
-  ].filter(Boolean);
+  const checks = gateChecks(r.gate, baselineOf(r));
   return (
     `judgeflow schedule ${r.uid}: runs benchmark ${r.benchmarkUid}` +
     (checks.length ? `, gated by ${checks.join(', ')}` : ', not gated')
   );
 }
+
+/** A schedule's gate in words, one check each (the Web UI's note, `schedule list`). */
+export function gateChecks(gate: ScheduleGate, baseline: ScheduleInfo['baseline']): string[] {
+  return [
+    gate.minAccuracy !== undefined && `accuracy ≥ ${gate.minAccuracy}`,
+    gate.minKappa !== undefined && `κ ≥ ${gate.minKappa}`,
+    gate.maxErrorRate !== undefined && `errors ≤ ${gate.maxErrorRate}`,
+    baseline === 'last-passing' && 'no regression vs last passing',
+    typeof baseline === 'number' && `no regression vs ${baseline}`,
+  ].filter((c): c is string => typeof c === 'string');
+}
+
+const baselineOf = (r: ScheduleRecord): ScheduleInfo['baseline'] =>
+  r.baseline === 'none' ? null : r.baseline === 'fixed' ? r.baselineUid : 'last-passing';
