@@ -136,6 +136,15 @@ export async function listScheduleRuns(q: Queryable, scheduleUid: number): Promi
   return rows;
 }
 
+/** The schedule's latest run, if any. */
+export async function findLastScheduleRun(q: Queryable, scheduleUid: number): Promise<ScheduleRunRecord | undefined> {
+  const { rows } = await q.query<ScheduleRunRecord>(
+    `SELECT ${runColumns} FROM schedule_runs WHERE schedule_uid = $1 ORDER BY uid DESC LIMIT 1`,
+    [scheduleUid],
+  );
+  return rows[0];
+}
+
 /** The benchmark execution of the schedule's latest passing run before `beforeRunUid`, if any. */
 export async function lastPassingExecution(
   q: Queryable,

@@ -7,6 +7,7 @@
 import type { Client, ScheduleDescription, ScheduleHandle } from '@temporalio/client';
 import { findBenchmarkExecution } from '../../db/benchmark-execution.repository';
 import {
+  findLastScheduleRun,
   findSchedule,
   insertSchedule,
   listScheduleRuns,
@@ -246,7 +247,7 @@ async function describe(ctx: ServiceContext, record: ScheduleRecord): Promise<Sc
     const { ScheduleNotFoundError } = await import('@temporalio/client');
     if (!(err instanceof ScheduleNotFoundError)) throw err;
   }
-  const runs = await listScheduleRuns(ctx.db, record.uid);
+  const lastRun = await findLastScheduleRun(ctx.db, record.uid);
   return {
     scheduleUid: record.uid,
     benchmarkUid: record.benchmarkUid,
@@ -259,7 +260,7 @@ async function describe(ctx: ServiceContext, record: ScheduleRecord): Promise<Sc
     createdAt: record.createdAt,
     paused: description?.state.paused ?? false,
     nextRunAt: description?.info.nextActionTimes[0] ?? null,
-    lastRun: runs.at(-1) ?? null,
+    lastRun: lastRun ?? null,
   };
 }
 
