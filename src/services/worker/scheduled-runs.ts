@@ -40,31 +40,28 @@ export async function startScheduledRunExecution(
     // Under the run's row lock: a retry after a commit finds the execution the first try recorded.
     const run = await lockScheduleRun(tx, p.runUid);
     if (!run) throw new NotFoundError('scheduled run', p.runUid);
-    const schedule = await requireSchedule(ctx, run.scheduleUid);
-    const options = schedule.executeOptions as BenchmarkExecuteOptions;
-    if (run.benchmarkExecutionUid !== null) {
-      const existing = (await findBenchmarkExecution(tx, run.benchmarkExecutionUid))!;
-      return {
-        benchmarkUid: schedule.benchmarkUid,
-        benchmarkExecutionUid: existing.uid,
-        evaluatorUids: existing.evaluatorUids ?? undefined,
-        splits: existing.splits,
-        numRows: existing.numRows ?? undefined,
-      };
+    let executionUid = run.benchmarkExecutionUid;
+    if (executionUid === null) {
+      const schedule = await requireSchedule(ctx, run.scheduleUid);
+      const options = schedule.executeOptions as BenchmarkExecuteOptions;
+      executionUid = (
+        await recordBenchmarkExecution(
+          { config: ctx.config, db: tx },
+          schedule.benchmarkUid,
+          { ...options, name: `Scheduled run ${run.uid} of schedule ${schedule.uid}` },
+          scheduleAuthor(schedule),
+        )
+      ).uid;
+      await setScheduleRunExecution(tx, run.uid, executionUid);
     }
-    const recorded = await recordBenchmarkExecution(
-      { config: ctx.config, db: tx },
-      schedule.benchmarkUid,
-      { ...options, name: `Scheduled run ${run.uid} of schedule ${schedule.uid}` },
-      scheduleAuthor(schedule),
-    );
-    await setScheduleRunExecution(tx, run.uid, recorded.uid);
+    // What the child workflow needs, read from the record either way (first try or retry).
+    const e = (await findBenchmarkExecution(tx, executionUid))!;
     return {
-      benchmarkUid: schedule.benchmarkUid,
-      benchmarkExecutionUid: recorded.uid,
-      evaluatorUids: options.evaluatorUids && recorded.evaluators.map((e) => e.evaluatorUid),
-      splits: recorded.splits,
-      numRows: options.numRows,
+      benchmarkUid: e.benchmarkUid,
+      benchmarkExecutionUid: e.uid,
+      evaluatorUids: e.evaluatorUids ?? undefined,
+      splits: e.splits,
+      numRows: e.numRows ?? undefined,
     };
   });
 }
