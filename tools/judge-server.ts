@@ -19,13 +19,19 @@
  *   local-judge:refusal             a refusal (`message.refusal`, no content)
  *   local-judge:status=500          answer that HTTP status (429 comes with `retry-after: 1`; 404 as model_not_found)
  *   local-judge:429=0.3             a random 30 % of requests get 429 with `retry-after: 1` (likewise 500=0.1)
- * Switches combine: `local-judge:latency=50:malformed`.
+ *   local-judge:accuracy=0.7        a simulated judge (simulated-judge.ts): a datapoint whose text carries
+ *                                   `[[truth=N]]` is answered N with probability 0.7, else another label
+ *   local-judge:accuracy=0.7:seed=a its errors drawn from seed `a` (default: the model name), shared by every judge
+ *                                   with that seed
+ * Switches combine: `local-judge:latency=50:malformed`. A request's `n` gets n choices (usage counts the prompt
+ * once), each a sample of its own; the answer faults (malformed, out-of-range, empty, refusal) count choices.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { LABELS_HEADING } from '../src/llm/messages';
 import { tokenCounterFor, type TokenCounter } from '../src/llm/tokens';
+import { simulatedScore, type SimulatedJudge } from './simulated-judge';
 
 export interface FaultSchedule {
   /** The first N requests (since configured) get the fault. */
@@ -63,6 +69,10 @@ export interface JudgeServerStats {
   aborted: number;
   byStatus: Record<number, number>;
   byModel: Record<string, number>;
+  /** Answered requests by `response_format.type` (`none` without one). */
+  responseFormats: Record<string, number>;
+  /** Choices answered in all (a request with `n` answers n). */
+  choices: number;
   /** The most requests that arrived within any one second (a sliding window), whichever client sent them. */
   maxPerSecond: number;
   /** When the first and the last request arrived (performance.now() ms), for the rate over the whole run. */
@@ -94,6 +104,8 @@ export function localJudgeScore(userText: string, allowedScores: number[]): numb
 
 interface ChatRequest {
   model?: string;
+  n?: number;
+  temperature?: number;
   messages?: { role: string; content?: unknown }[];
   response_format?: { type?: string; json_schema?: { schema?: JsonSchema } };
 }
@@ -156,13 +168,17 @@ function faultReply(
   return undefined;
 }
 
-/** The chat completion: a deterministic score (or a malformed / out-of-range answer when scheduled) and usage. */
+/**
+ * The chat completion: a deterministic score (or a malformed / out-of-range answer when scheduled) per choice, and
+ * usage. `draws` numbers the samples a simulated judge has answered for one question, so each sample draws anew.
+ */
 function completionReply(
   body: ChatRequest,
   n: number,
   behaviour: JudgeServerBehaviour,
   due: (s: FaultSchedule | undefined) => boolean,
   usage: TokenCounter,
+  draws: (key: string, count: number) => number,
 ): Reply {
   const model = body.model ?? '';
   const { switches } = parseModel(model);
@@ -171,22 +187,31 @@ function completionReply(
     .map((m) => textOf(m.content))
     .join('\n');
   const allowed = allowedScores(body);
-  let content: string;
-  let refusal: string | null = null;
-  if (switches.has('malformed') || due(behaviour.malformed)) {
-    content = 'I think this answer is rather good, but I cannot say more.';
-  } else if (switches.has('empty') || due(behaviour.empty)) {
-    content = '';
-  } else if (switches.has('refusal') || due(behaviour.refusal)) {
-    content = '';
-    refusal = "I'm sorry, but I can't help with grading this.";
-  } else {
-    const outOfRange = switches.has('out-of-range') || due(behaviour.outOfRange);
-    const score = outOfRange ? Math.max(...allowed) + 1000 : localJudgeScore(userText, allowed);
-    content = JSON.stringify(answerFor(body, score, userText));
-  }
+  const count = Math.max(1, Math.min(128, Math.floor(body.n ?? 1) || 1));
+  const judge = simulatedJudgeOf(model, switches);
+  // At temperature 0 every sample of a question is the same draw; above it (default 1, as OpenAI's) each is new.
+  const firstDraw = judge && body.temperature !== 0 ? draws(`${model}\u0000${userText}`, count) : 0;
+  const choices = Array.from({ length: count }, (_, index) => {
+    let content: string;
+    let refusal: string | null = null;
+    if (switches.has('malformed') || due(behaviour.malformed)) {
+      content = 'I think this answer is rather good, but I cannot say more.';
+    } else if (switches.has('empty') || due(behaviour.empty)) {
+      content = '';
+    } else if (switches.has('refusal') || due(behaviour.refusal)) {
+      content = '';
+      refusal = "I'm sorry, but I can't help with grading this.";
+    } else {
+      const outOfRange = switches.has('out-of-range') || due(behaviour.outOfRange);
+      const simulated =
+        judge && simulatedScore(judge, userText, allowed, firstDraw + (body.temperature === 0 ? 0 : index));
+      const score = outOfRange ? Math.max(...allowed) + 1000 : (simulated ?? localJudgeScore(userText, allowed));
+      content = JSON.stringify(answerFor(body, score, userText));
+    }
+    return { index, content, refusal };
+  });
   const promptTokens = usage.countMessages((body.messages ?? []) as ChatCompletionMessageParam[]);
-  const completionTokens = usage.countText(content || (refusal ?? ''));
+  const completionTokens = choices.reduce((sum, c) => sum + usage.countText(c.content || (c.refusal ?? '')), 0);
   const exhausted = due(behaviour.exhausted);
   return {
     status: 200,
@@ -201,14 +226,12 @@ function completionReply(
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: refusal ? null : content, refusal },
-          finish_reason: 'stop',
-          logprobs: null,
-        },
-      ],
+      choices: choices.map((c) => ({
+        index: c.index,
+        message: { role: 'assistant', content: c.refusal ? null : c.content, refusal: c.refusal },
+        finish_reason: 'stop',
+        logprobs: null,
+      })),
       usage: {
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,
@@ -216,6 +239,12 @@ function completionReply(
       },
     },
   };
+}
+
+/** The simulated judge a model name asks for (`accuracy=…`, `seed=…`), if any. */
+function simulatedJudgeOf(model: string, switches: Map<string, string | undefined>): SimulatedJudge | undefined {
+  if (!switches.has('accuracy')) return undefined;
+  return { accuracy: Number(switches.get('accuracy')), errorSeed: switches.get('seed') ?? model };
 }
 
 export async function startJudgeServer(
@@ -230,6 +259,13 @@ export async function startJudgeServer(
   let faultCounters = new Map<FaultSchedule, number>();
   let random = seededRandom(1);
   let stats = emptyStats();
+  /** Samples answered per simulated question, so the next sample draws anew. */
+  const drawCounts = new Map<string, number>();
+  const draws = (key: string, count: number) => {
+    const first = drawCounts.get(key) ?? 0;
+    drawCounts.set(key, first + count);
+    return first;
+  };
   const open = new Set<http.ServerResponse>();
   /** Arrival times (ms) within the last second, for maxPerSecond. */
   let lastSecond: number[] = [];
@@ -297,10 +333,15 @@ export async function startJudgeServer(
     const { switches } = parseModel(model);
     const latency = switches.has('latency') ? Number(switches.get('latency')) : behaviour.latencyMs;
     later(Math.max(0, latency || 0), () => {
-      finish(
+      const reply =
         faultReply(behaviour, due, chance, req.headers.authorization, model) ??
-          completionReply(body, n, behaviour, due, usage),
-      );
+        completionReply(body, n, behaviour, due, usage, draws);
+      if (reply.status === 200) {
+        const format = body.response_format?.type ?? 'none';
+        stats.responseFormats[format] = (stats.responseFormats[format] ?? 0) + 1;
+        stats.choices += (reply.body as { choices: unknown[] }).choices.length;
+      }
+      finish(reply);
     });
   };
 
@@ -344,7 +385,12 @@ export async function startJudgeServer(
       faultCounters = new Map();
       random = seededRandom(1);
     },
-    stats: () => ({ ...stats, byStatus: { ...stats.byStatus }, byModel: { ...stats.byModel } }),
+    stats: () => ({
+      ...stats,
+      byStatus: { ...stats.byStatus },
+      byModel: { ...stats.byModel },
+      responseFormats: { ...stats.responseFormats },
+    }),
     resetStats() {
       stats = { ...emptyStats(), inFlight: stats.inFlight };
       lastSecond = [];
@@ -373,7 +419,17 @@ function seededRandom(seed: number): () => number {
 }
 
 function emptyStats(): JudgeServerStats {
-  return { requests: 0, inFlight: 0, maxInFlight: 0, aborted: 0, byStatus: {}, byModel: {}, maxPerSecond: 0 };
+  return {
+    requests: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    aborted: 0,
+    byStatus: {},
+    byModel: {},
+    responseFormats: {},
+    choices: 0,
+    maxPerSecond: 0,
+  };
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
