@@ -14,22 +14,24 @@ import type { Db } from '../src/db/pool';
 import { isDatabaseUnavailable } from '../src/db/errors';
 import { findCachedAnswer } from '../src/db/judge-cache.repository';
 import { UnusableAnswerError } from '../src/llm/answer-errors';
-import type { JudgeClient, JudgeCompletion } from '../src/llm/judge';
+import { requestHyperparameters } from '../src/llm/answer-schema';
+import type { JudgeClient } from '../src/llm/judge';
 import { buildJudgeMessages } from '../src/llm/messages';
 import { modelClients } from '../src/llm/model-clients';
 import { parseJudgeCompletion } from '../src/llm/parse-answer';
-import { classifyLlmError, LLM_FATAL, toActivityFailure } from '../src/llm/provider-errors';
+import { LLM_FATAL } from '../src/llm/provider-errors';
 import { requestKey } from '../src/llm/request-key';
 import { workerModelProblem } from '../src/services/worker/model-access';
 import {
   ANSWER_MAX_ATTEMPTS,
-  ROW_MAX_ATTEMPTS,
   type JudgeDatapointParams,
   type JudgeDatapointResult,
 } from '../src/shared/execution-contract';
 import { DATABASE_UNAVAILABLE_FAILURE, ROW_CANCELLED_FAILURE, type DeferralDetails } from '../src/shared/row-errors';
 import { retryWhileDatabaseUnavailable } from './database-retry';
 import { createJudgeInputs } from './judge-inputs';
+import { judgeSamples } from './judge-samples';
+import { callModel, type CallContext } from './model-call';
 import { RowStops } from './row-stops';
 import { rowResults } from './row-results';
 import { createSharedRateLimit, type ModelCall } from './shared-rate-limit';
@@ -103,7 +105,10 @@ interface JudgeDeps {
   inputs: ReturnType<typeof createJudgeInputs>;
 }
 
-/** Render, reuse an identical answer or call the model (in its shared rate limit), parse, store. */
+/**
+ * Render, reuse an identical answer or call the model (in its shared rate limit), parse, store; a row judged
+ * several times goes to judgeSamples.
+ */
 async function judge(
   { config, db, clientFor, sharedLimit, inputs }: JudgeDeps,
   activity: Context,
@@ -114,7 +119,7 @@ async function judge(
   const attempt = priorAttempts + activity.info.attempt;
   const ctx = await inputs.context(executionUid);
   const data = await inputs.row(ctx.datasetUid, xUid, position);
-  const { modelName, fmHyperparameters } = ctx.version;
+  const { modelName } = ctx.version;
   const results = rowResults({ config, db }, { activity, executionUid, xUid, attempt, modelName });
 
   let messages;
@@ -134,42 +139,23 @@ async function judge(
   if (modelProblem) throw ApplicationFailure.create({ message: modelProblem, type: LLM_FATAL, nonRetryable: true });
 
   const client = clientFor(modelName);
+  const fmHyperparameters = requestHyperparameters(
+    ctx.version.fmHyperparameters,
+    ctx.criteria,
+    config.modelConfigs[modelName]?.structuredOutputs ?? true,
+  );
   const call: ModelCall = { baseUrl: client.baseUrl, model: modelName, messages, fmHyperparameters };
   // The request cache: an identical request (endpoint, model, messages, every hyper-parameter) answered before.
   const key = requestKey(call);
+  const callContext: CallContext = { config, sharedLimit, activity, signal, attempt, rateLimitedForMs };
+  if (ctx.samples > 1) return judgeSamples({ config, db, results, ctx, client, call, key, callContext });
   if (ctx.cache) {
     const cached = await retryWhileDatabaseUnavailable(activity, () => findCachedAnswer(db, key));
     if (cached) return results.reused(cached);
   }
-
-  // The model's rate limit shared by all workers, when it has one: wait for this call's turn.
-  const turn = await sharedLimit.take(activity, call);
-  let answer: JudgeCompletion;
-  try {
-    answer = await client.complete({
-      model: modelName,
-      messages,
-      fmHyperparameters: fmHyperparameters ?? undefined,
-      signal,
-    });
-  } catch (err) {
-    const c = classifyLlmError(err);
-    if (c.kind === 'aborted') throw err;
-    if (c.kind === 'rate_limited') {
-      if (turn) await sharedLimit.rateLimited(activity, turn, c.retryAfterMs);
-      if (rateLimitedForMs >= config.llm.rateLimitPatienceMs) {
-        return results.error(
-          `${c.message} — still rate limited after ${Math.round(rateLimitedForMs / 1000)} s ` +
-            `(JUDGEFLOW_RATE_LIMIT_PATIENCE), so the row gave up`,
-          'rate_limited',
-        );
-      }
-    }
-    if (c.kind === 'transient' && attempt >= ROW_MAX_ATTEMPTS)
-      return results.error(`${c.message} (after ${attempt} attempts)`, c.rowErrorKind);
-    throw toActivityFailure(err, activity.info.attempt);
-  }
-  if (turn) await sharedLimit.answered(activity, turn, answer);
+  const outcome = await callModel(callContext, client, call);
+  if ('gaveUp' in outcome) return results.error(outcome.gaveUp.message, outcome.gaveUp.kind);
+  const { answer } = outcome;
 
   let parsed;
   try {

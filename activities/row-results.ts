@@ -8,6 +8,8 @@ import type { Context } from '@temporalio/activity';
 import type { Config } from '../src/config';
 import type { CachedAnswer } from '../src/db/judge-cache.repository';
 import { upsertResult } from '../src/db/execution.repository';
+import type { SampleRecord } from '../src/db/sample.repository';
+import type { AggregatedVerdict } from '../src/metrics/sample-aggregation';
 import type { Db } from '../src/db/pool';
 import type { JudgeCompletion } from '../src/llm/judge';
 import { costUsd } from '../src/llm/pricing';
@@ -48,6 +50,7 @@ export function rowResults({ config, db }: { config: Config; db: Db }, row: RowA
     };
   };
   return {
+    xUid,
     async error(error: string, errorKind: RowErrorKind, paid?: JudgeCompletion): Promise<JudgeDatapointResult> {
       const charge = paid && chargeOf(paid);
       await upsert({ error, errorKind, ...charge?.usage });
@@ -65,6 +68,31 @@ export function rowResults({ config, db }: { config: Config; db: Db }, row: RowA
       return { xUid, score: parsed.score, spend: charge.spend };
     },
 
+    /**
+     * A row judged several times: its verdict with the rationale of the first sample that gave it (or why it has
+     * none), and what all its samples cost. Each sample is kept with the row.
+     */
+    async sampled(
+      samples: SampleRecord[],
+      outcome: { verdict: AggregatedVerdict; rationale: string | null } | { error: string; errorKind: RowErrorKind },
+      latencyMs: number,
+    ): Promise<JudgeDatapointResult> {
+      const { usage, spend } = samplesCharge(samples, latencyMs);
+      const kept = samples.map((x) => ({ score: x.score, rationale: x.rationale, ...(x.error && { error: x.error }) }));
+      if ('error' in outcome) {
+        await upsert({ ...outcome, ...usage, sampled: { confidence: null, expectedScore: null, samples: kept } });
+        return { xUid, error: outcome.error, errorKind: outcome.errorKind, spend };
+      }
+      const { verdict } = outcome;
+      await upsert({
+        score: verdict.score,
+        rationale: outcome.rationale,
+        ...usage,
+        sampled: { confidence: verdict.confidence, expectedScore: verdict.meanScore, samples: kept },
+      });
+      return { xUid, score: verdict.score, spend };
+    },
+
     /** An identical earlier request's answer, reused: no tokens, no cost, and where it came from. */
     async reused(cached: CachedAnswer): Promise<JudgeDatapointResult> {
       await upsert({
@@ -78,5 +106,25 @@ export function rowResults({ config, db }: { config: Config; db: Db }, row: RowA
       });
       return { xUid, score: cached.score, spend: { tokens: 0, costUsd: 0, cacheHit: true } };
     },
+  };
+}
+
+/** What a row's samples cost together: the row's usage columns, and the spend reported to the workflow. */
+function samplesCharge(samples: SampleRecord[], latencyMs: number) {
+  const sum = (values: (number | null)[]) => values.reduce<number>((a, v) => a + (v ?? 0), 0);
+  const promptTokens = sum(samples.map((x) => x.promptTokens));
+  const completionTokens = sum(samples.map((x) => x.completionTokens));
+  // A paid sample without a price makes the row's cost unknown, as a single unpriced answer does.
+  const costUsd = samples.some((x) => x.costUsd === null) ? null : sum(samples.map((x) => x.costUsd));
+  const cacheHit = samples.length > 0 && samples.every((x) => x.cacheHit);
+  return {
+    usage: {
+      promptTokens,
+      completionTokens,
+      latencyMs,
+      providerModel: samples.find((x) => x.providerModel)?.providerModel ?? null,
+      costUsd,
+    },
+    spend: { tokens: promptTokens + completionTokens, costUsd, ...(cacheHit && { cacheHit: true as const }) },
   };
 }

@@ -66,10 +66,14 @@ const modelSettingsSchema = z.strictObject({
   rpm: z.number().positive().optional(),
   tpm: z.number().positive().optional(),
   maxConcurrency: z.number().int().positive().optional(),
+  // Whether the provider takes `response_format: json_schema` (src/llm/answer-schema.ts); on unless set false.
+  structuredOutputs: z.boolean().optional(),
+  // How a row's samples are asked for: one request with `n` (the prompt paid once), or one request each.
+  sampling: z.enum(['n', 'requests']).optional(),
 });
 const MODELS_SHAPE =
   'expected model names separated by commas, or JSON such as {"gpt-4o-mini": {"rpm": 500, "tpm": 200000, ' +
-  '"maxConcurrency": 32, "baseUrl": "https://…/v1", "apiKeyEnv": "OPENAI_API_KEY"}}';
+  '"maxConcurrency": 32, "baseUrl": "https://…/v1", "apiKeyEnv": "OPENAI_API_KEY", "structuredOutputs": true}}';
 /** JUDGEFLOW_MODELS: `a,b` (names only) or a JSON object of model settings; unset or blank allows any model. */
 const modelsSetting = optionalString.transform((v, ctx): Record<string, ModelSettings> | undefined => {
   if (v === undefined) return undefined;

@@ -128,6 +128,26 @@ export class InvalidConcurrencyError extends ValidationError {
   }
 }
 
+/** A `samples` count that is not an integer from 1 to MAX_SAMPLES. */
+export class InvalidSamplesError extends ValidationError {
+  constructor(
+    readonly samples: unknown,
+    readonly max: number,
+  ) {
+    super(`samples must be an integer from 1 to ${max}, got ${show(samples)}`);
+  }
+}
+
+/** An `aggregation` that is not one of AGGREGATIONS. */
+export class InvalidAggregationError extends ValidationError {
+  constructor(
+    readonly aggregation: unknown,
+    readonly allowed: readonly string[],
+  ) {
+    super(`aggregation must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${show(aggregation)}`);
+  }
+}
+
 /** A budget that is not `{ maxCostUsd?, maxTokens? }` with a positive number and a positive integer. */
 export class InvalidBudgetError extends ValidationError {
   constructor(

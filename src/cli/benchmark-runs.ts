@@ -7,6 +7,7 @@ import type { Judgeflow } from '../sdk/Judgeflow';
 import { benchmarkExecutionRowCounts } from '../services/client/benchmark-executions';
 import { Cli, fields, noun, positiveInt, ratio, table, uid, uids, WAIT_HELP, type WaitOption } from './common';
 import { budgetOf, describeBenchmarkEstimate, withSpendOptions, type SpendOptions } from './spend-format';
+import { withSamplingOptions, type SamplingOptions } from './sampling-options';
 import { statusText } from './status-text';
 import { detachOnInterrupt, watchBenchmarkExecution } from './watch';
 
@@ -16,83 +17,93 @@ export function registerBenchmarkRunCommands(program: Command, cli: Cli): void {
   registerBenchmarkExecutionsCommand(program, cli);
 }
 
+type BenchmarkExecuteFlags = {
+  name?: string;
+  splits?: string[];
+  numRows?: number;
+  evaluator?: number[];
+  watch?: boolean;
+  sync?: boolean;
+  dryRun?: boolean;
+} & SpendOptions &
+  SamplingOptions &
+  WaitOption;
+
 /** `judgeflow benchmark execute` */
 function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
   withSpendOptions(
-    noun(program, 'benchmark')
-      .command('execute')
-      .description('run the prompt evaluators of a benchmark, every one or --evaluator (default splits: all but test)')
-      .argument('<benchmarkUid>', 'benchmark uid', uid)
-      .option('--name <name>', 'name of the execution')
-      .option('--splits <splits>', 'comma-separated splits', (v: string) => v.split(',').map((s) => s.trim()))
-      .option('--num-rows <n>', 'only the first n rows of each split', positiveInt)
-      .option('--evaluator <uid...>', 'only these of its prompt evaluators (default: every one)', uids),
+    withSamplingOptions(
+      noun(program, 'benchmark')
+        .command('execute')
+        .description(
+          'run the prompt evaluators of a benchmark, every one or --evaluator (default splits: all but test)',
+        )
+        .argument('<benchmarkUid>', 'benchmark uid', uid)
+        .option('--name <name>', 'name of the execution')
+        .option('--splits <splits>', 'comma-separated splits', (v: string) => v.split(',').map((s) => s.trim()))
+        .option('--num-rows <n>', 'only the first n rows of each split', positiveInt)
+        .option('--evaluator <uid...>', 'only these of its prompt evaluators (default: every one)', uids),
+    ),
     'the whole run (shared by its evaluator executions by rows)',
   )
     .option('--watch', 'follow it with a progress bar until it ends (Ctrl-C detaches)')
     .option('--sync', 'wait for the end')
     .option('--wait', WAIT_HELP)
-    .action(
-      (
-        benchmarkUid: number,
-        o: {
-          name?: string;
-          splits?: string[];
-          numRows?: number;
-          evaluator?: number[];
-          watch?: boolean;
-          sync?: boolean;
-          dryRun?: boolean;
-        } & SpendOptions &
-          WaitOption,
-      ) =>
-        cli.run(async (jf) => {
-          const b = await Benchmark.get(benchmarkUid, jf);
-          if (o.dryRun) {
-            const estimate = await b.estimate({ splits: o.splits, numRows: o.numRows, evaluatorUids: o.evaluator });
-            cli.output(estimate, () => describeBenchmarkEstimate(estimate));
-            return;
-          }
-          await cli.needWorker(jf, o);
-          const x = await b.execute({
-            name: o.name,
+    .action((benchmarkUid: number, o: BenchmarkExecuteFlags) =>
+      cli.run(async (jf) => {
+        const b = await Benchmark.get(benchmarkUid, jf);
+        if (o.dryRun) {
+          const estimate = await b.estimate({
             splits: o.splits,
             numRows: o.numRows,
             evaluatorUids: o.evaluator,
-            sync: o.sync,
-            budget: budgetOf(o),
-            cache: o.cache,
+            samples: o.samples,
           });
-          cli.note(`benchmark execution ${x.benchmarkExecutionUid} started: ${x.url}`);
-          if (o.watch) {
-            const outcome = await detachOnInterrupt((signal) => watchBenchmarkExecution(jf, x, { signal }));
-            if (outcome.detached) {
-              console.error(
-                `detached; benchmark execution ${x.benchmarkExecutionUid} keeps running. ` +
-                  `Report when done: npx judgeflow report ${x.benchmarkExecutionUid}`,
-              );
-              return;
-            }
+          cli.output(estimate, () => describeBenchmarkEstimate(estimate));
+          return;
+        }
+        await cli.needWorker(jf, o);
+        const x = await b.execute({
+          name: o.name,
+          splits: o.splits,
+          numRows: o.numRows,
+          evaluatorUids: o.evaluator,
+          sync: o.sync,
+          budget: budgetOf(o),
+          cache: o.cache,
+          samples: o.samples,
+          aggregation: o.aggregation,
+        });
+        cli.note(`benchmark execution ${x.benchmarkExecutionUid} started: ${x.url}`);
+        if (o.watch) {
+          const outcome = await detachOnInterrupt((signal) => watchBenchmarkExecution(jf, x, { signal }));
+          if (outcome.detached) {
+            console.error(
+              `detached; benchmark execution ${x.benchmarkExecutionUid} keeps running. ` +
+                `Report when done: npx judgeflow report ${x.benchmarkExecutionUid}`,
+            );
+            return;
           }
-          const described = await describeBenchmarkExecution(jf, x);
-          // Once it has ended (--watch, --sync), how far each evaluator agrees with the ground truth.
-          const agreement = described.status === 'running' ? undefined : await agreementOf(b, x);
-          cli.output({ ...described, agreement }, () =>
-            [
-              fields([
-                ['benchmark execution', `${x.benchmarkExecutionUid} "${x.name}"`],
-                ['status', statusText(described.status, described)],
-                ['splits', x.splits.join(', ')],
-                ['evaluators', x.evaluatorUids?.join(', ') ?? 'all'],
-                ['web UI', x.url],
-              ]),
-              ...(agreement ? ['agreement with ground truth', describeAgreement(agreement)] : []),
-              `  intervals, per label and slice: npx judgeflow benchmark agreement ${x.benchmarkExecutionUid}`,
-              `  report: npx judgeflow report ${x.benchmarkExecutionUid}`,
-              `  export: npx judgeflow export ${x.benchmarkExecutionUid} results.json`,
-            ].join('\n'),
-          );
-        }),
+        }
+        const described = await describeBenchmarkExecution(jf, x);
+        // Once it has ended (--watch, --sync), how far each evaluator agrees with the ground truth.
+        const agreement = described.status === 'running' ? undefined : await agreementOf(b, x);
+        cli.output({ ...described, agreement }, () =>
+          [
+            fields([
+              ['benchmark execution', `${x.benchmarkExecutionUid} "${x.name}"`],
+              ['status', statusText(described.status, described)],
+              ['splits', x.splits.join(', ')],
+              ['evaluators', x.evaluatorUids?.join(', ') ?? 'all'],
+              ['web UI', x.url],
+            ]),
+            ...(agreement ? ['agreement with ground truth', describeAgreement(agreement)] : []),
+            `  intervals, per label and slice: npx judgeflow benchmark agreement ${x.benchmarkExecutionUid}`,
+            `  report: npx judgeflow report ${x.benchmarkExecutionUid}`,
+            `  export: npx judgeflow export ${x.benchmarkExecutionUid} results.json`,
+          ].join('\n'),
+        );
+      }),
     );
 }
 

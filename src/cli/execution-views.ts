@@ -26,12 +26,17 @@ export function resultsTable(
 ): string {
   const truthOf = (xUid: string) => (Object.hasOwn(truth, xUid) ? truth[xUid] : undefined);
   const withTruth = Object.keys(results).some((xUid) => truthOf(xUid) !== undefined);
+  // Rows judged several times show how many of their samples agree.
+  const withConfidence = Object.values(results).some((r) => r.samples !== undefined);
+  const agreeing = (r: ExecutionResults[string]) =>
+    r.samples ? `${r.samples.filter((s) => s.score !== null && s.score === r.score).length}/${r.samples.length}` : '';
   const text = (s: string | null) => (width === undefined ? shorten(s) : (s ?? ''));
   const fitted = fitCells(
-    ['x_uid', 'score', ...(withTruth ? ['truth'] : []), 'rationale / error'],
+    ['x_uid', 'score', ...(withConfidence ? ['agree'] : []), ...(withTruth ? ['truth'] : []), 'rationale / error'],
     Object.entries(results).map(([xUid, r]) => [
       xUid,
       r.score,
+      ...(withConfidence ? [agreeing(r)] : []),
       ...(withTruth ? [truthOf(xUid)] : []),
       r.error !== undefined ? `[${r.errorKind ?? 'error'}] ${text(r.error)}` : text(r.rationale),
     ]),

@@ -55,6 +55,8 @@ function registerExecutionStatusCommand(program: Command, cli: Cli): void {
             budgetOf({ budgetUsd: x.budgetUsd ?? undefined, budgetTokens: x.budgetTokens ?? undefined }) ??
             {},
           cache: x.cache,
+          samples: x.samples,
+          aggregation: x.aggregation,
           url: e.executionUrl(executionUid),
         };
         cli.output(value, () =>
@@ -68,6 +70,7 @@ function registerExecutionStatusCommand(program: Command, cli: Cli): void {
             ['spend', describeSpend(usage)],
             ['budget', describeBudget(value.budget)],
             ['cache', x.cache ? 'on (identical requests reuse stored answers)' : 'off'],
+            ...(x.samples > 1 ? ([['samples', `${x.samples} per row, ${x.aggregation}`]] as [string, unknown][]) : []),
             ...(x.error ? ([['error', x.error]] as [string, unknown][]) : []),
             ['web UI', value.url],
           ]),

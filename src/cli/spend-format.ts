@@ -80,7 +80,7 @@ export function describeEstimate(x: ExecutionEstimate): string {
   return [
     fields([
       ['estimate', `evaluator ${x.evaluatorUid}, version ${x.versionName} (${x.model}), split ${x.split}`],
-      ['rows', x.rows],
+      ['rows', x.samples > 1 ? `${x.rows}, ${x.samples} samples each` : x.rows],
       ['tokens', `${x.totalTokens} (${x.inputTokens} input + ${x.outputTokens} output, ${x.tokenizer.encoding})`],
       ['cost', x.costUsd === null ? 'unknown (no price configured for the model)' : usd(x.costUsd)],
       ['time', x.seconds === null ? 'unknown' : `about ${x.seconds} s at concurrency ${x.concurrency}`],

@@ -2,6 +2,7 @@
 import type { Queryable } from './pool';
 import type { BenchmarkChild } from '../shared/benchmark-contract';
 import type { StoredExecutionStatus } from '../shared/execution-contract';
+import type { Aggregation, Sampling } from '../shared/sampling';
 
 export interface BenchmarkExecutionRecord {
   uid: number;
@@ -20,13 +21,15 @@ export interface BenchmarkExecutionRecord {
   budgetUsd: number | null;
   budgetTokens: number | null;
   cache: boolean;
+  samples: number;
+  aggregation: Aggregation;
   createdAt: Date;
   finishedAt: Date | null;
 }
 
 const selectBenchmarkExecution = `
   SELECT uid, benchmark_uid AS "benchmarkUid", name, created_by AS "createdBy", splits, num_rows AS "numRows",
-         concurrency, evaluator_uids AS "evaluatorUids", status, error, summary, budget_usd AS "budgetUsd", budget_tokens::float8 AS "budgetTokens", cache,
+         concurrency, evaluator_uids AS "evaluatorUids", status, error, summary, budget_usd AS "budgetUsd", budget_tokens::float8 AS "budgetTokens", cache, samples, aggregation,
          created_at AS "createdAt", finished_at AS "finishedAt"
     FROM benchmark_executions`;
 
@@ -43,14 +46,16 @@ export async function insertBenchmarkExecution(
     budgetUsd?: number;
     budgetTokens?: number;
     cache?: boolean;
+    sampling?: Sampling;
   },
 ): Promise<number> {
   // Default name: "Execution N", N counting this benchmark's executions.
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO benchmark_executions
-       (benchmark_uid, name, created_by, splits, num_rows, concurrency, budget_usd, budget_tokens, cache, evaluator_uids)
+       (benchmark_uid, name, created_by, splits, num_rows, concurrency, budget_usd, budget_tokens, cache, evaluator_uids,
+        samples, aggregation)
      VALUES ($1, coalesce($2, 'Execution ' || (SELECT count(*) + 1 FROM benchmark_executions WHERE benchmark_uid = $1)),
-             $3, $4, $5, $6, $7, $8, $9, $10)
+             $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      RETURNING uid`,
     [
       e.benchmarkUid,
@@ -63,6 +68,8 @@ export async function insertBenchmarkExecution(
       e.budgetTokens ?? null,
       e.cache ?? false,
       e.evaluatorUids ?? null,
+      e.sampling?.samples ?? 1,
+      e.sampling?.aggregation ?? 'majority',
     ],
   );
   return rows[0]!.uid;

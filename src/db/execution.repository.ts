@@ -2,6 +2,7 @@
 import type { Queryable } from './pool';
 import type { StoredExecutionStatus } from '../shared/execution-contract';
 import type { RowErrorKind } from '../shared/row-errors';
+import type { Aggregation, Sampling } from '../shared/sampling';
 
 export interface ExecutionRecord {
   uid: number;
@@ -23,6 +24,9 @@ export interface ExecutionRecord {
   budgetTokens: number | null;
   /** Whether it reuses cached answers of identical requests. */
   cache: boolean;
+  /** Judgements per row and how they aggregate (self-consistency). */
+  samples: number;
+  aggregation: Aggregation;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -33,7 +37,7 @@ const selectExecution = `
          e.benchmark_execution_uid AS "benchmarkExecutionUid", e.split,
          e.num_rows AS "numRows", e.concurrency, e.total_rows AS "totalRows", e.last_position AS "lastPosition",
          e.status, e.error, e.budget_usd AS "budgetUsd", e.budget_tokens::float8 AS "budgetTokens", e.cache,
-         e.created_at AS "createdAt", e.finished_at AS "finishedAt"
+         e.samples, e.aggregation, e.created_at AS "createdAt", e.finished_at AS "finishedAt"
     FROM evaluator_executions e JOIN prompt_versions v ON v.uid = e.prompt_version_uid`;
 
 export interface NewExecution {
@@ -46,6 +50,7 @@ export interface NewExecution {
   budgetUsd?: number;
   budgetTokens?: number;
   cache?: boolean;
+  sampling?: Sampling;
 }
 
 /** The rows an execution covers: the first `numRows` of the split in dataset order (all when not given). */
@@ -70,8 +75,8 @@ export async function insertExecution(
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO evaluator_executions
        (evaluator_uid, prompt_version_uid, benchmark_execution_uid, split, num_rows, concurrency, total_rows, last_position,
-        budget_usd, budget_tokens, cache)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING uid`,
+        budget_usd, budget_tokens, cache, samples, aggregation)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING uid`,
     [
       e.evaluatorUid,
       e.promptVersionUid,
@@ -84,6 +89,8 @@ export async function insertExecution(
       e.budgetUsd ?? null,
       e.budgetTokens ?? null,
       e.cache ?? false,
+      e.sampling?.samples ?? 1,
+      e.sampling?.aggregation ?? 'majority',
     ],
   );
   return rows[0]!.uid;
@@ -204,6 +211,15 @@ export interface RowResult {
   /** The earlier row whose paid answer this one reuses (request cache). */
   cacheSource?: { executionUid: number; xUid: string };
   attempts: number;
+  /** A row judged several times: the share of samples that agree with its score, their mean, and each sample. */
+  sampled?: { confidence: number | null; expectedScore: number | null; samples: RowSample[] };
+}
+
+/** One sample of a row as the row keeps it (for reads and exports; evaluator_samples holds the rest). */
+export interface RowSample {
+  score: number | null;
+  rationale: string | null;
+  error?: string;
 }
 
 /**
@@ -216,15 +232,17 @@ export async function upsertResult(q: Queryable, r: RowResult, cacheKey?: string
     `WITH result AS (
      INSERT INTO evaluator_results
        (execution_uid, x_uid, score, rationale, error, error_kind, prompt_tokens, completion_tokens, latency_ms, attempts,
-        provider_model, cost_usd, cache_hit, cache_source_execution_uid, cache_source_x_uid)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        provider_model, cost_usd, cache_hit, cache_source_execution_uid, cache_source_x_uid, confidence,
+        expected_score, samples)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19)
      ON CONFLICT (execution_uid, x_uid) DO UPDATE SET
        score = EXCLUDED.score, rationale = EXCLUDED.rationale, error = EXCLUDED.error, error_kind = EXCLUDED.error_kind,
        prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens,
        latency_ms = EXCLUDED.latency_ms, attempts = EXCLUDED.attempts, provider_model = EXCLUDED.provider_model,
        cost_usd = EXCLUDED.cost_usd, cache_hit = EXCLUDED.cache_hit,
        cache_source_execution_uid = EXCLUDED.cache_source_execution_uid,
-       cache_source_x_uid = EXCLUDED.cache_source_x_uid, updated_at = now())
+       cache_source_x_uid = EXCLUDED.cache_source_x_uid, confidence = EXCLUDED.confidence,
+       expected_score = EXCLUDED.expected_score, samples = EXCLUDED.samples, updated_at = now())
      INSERT INTO judge_cache
        (request_key, execution_uid, x_uid, score, rationale, provider_model, prompt_tokens, completion_tokens)
      SELECT $16::text, $1::int, $2::text, $3::int, $4::text, $11::text, $7::int, $8::int
@@ -247,6 +265,9 @@ export async function upsertResult(q: Queryable, r: RowResult, cacheKey?: string
       r.cacheSource?.executionUid ?? null,
       r.cacheSource?.xUid ?? null,
       cacheKey ?? null,
+      r.sampled?.confidence ?? null,
+      r.sampled?.expectedScore ?? null,
+      r.sampled ? JSON.stringify(r.sampled.samples) : null,
     ],
   );
 }
@@ -264,6 +285,10 @@ export interface StoredResult {
   cacheHit: boolean;
   cacheSourceExecutionUid: number | null;
   cacheSourceXUid: string | null;
+  /** Set when the row was judged several times. */
+  confidence: number | null;
+  expectedScore: number | null;
+  samples: RowSample[] | null;
 }
 
 /** What a stored row amounts to for the workflow's counters: its score or error, and what it spent. */
@@ -299,7 +324,8 @@ export async function listResults(q: Queryable, executionUid: number): Promise<S
     `SELECT r.x_uid AS "xUid", r.score, r.rationale, r.error, r.error_kind AS "errorKind",
             r.prompt_tokens AS "promptTokens", r.completion_tokens AS "completionTokens",
             r.provider_model AS "providerModel", r.cost_usd AS "costUsd", r.cache_hit AS "cacheHit",
-            r.cache_source_execution_uid AS "cacheSourceExecutionUid", r.cache_source_x_uid AS "cacheSourceXUid"
+            r.cache_source_execution_uid AS "cacheSourceExecutionUid", r.cache_source_x_uid AS "cacheSourceXUid",
+            r.confidence, r.expected_score AS "expectedScore", r.samples
        FROM evaluator_results r
        JOIN evaluator_executions e ON e.uid = r.execution_uid
        JOIN evaluators ev ON ev.uid = e.evaluator_uid
@@ -318,7 +344,8 @@ export async function versionHistory(
   promptVersionUid: number,
 ): Promise<{ rows: number; meanCompletionTokens: number | null; meanLatencyMs: number | null }> {
   const { rows } = await q.query<{ rows: number; meanCompletionTokens: number | null; meanLatencyMs: number | null }>(
-    `SELECT count(*)::int AS rows, avg(r.completion_tokens)::float8 AS "meanCompletionTokens",
+    // Per answer: a row judged several times paid for each of its samples' completions.
+    `SELECT count(*)::int AS rows, avg(r.completion_tokens::float8 / e.samples) AS "meanCompletionTokens",
             avg(r.latency_ms)::float8 AS "meanLatencyMs"
        FROM evaluator_results r JOIN evaluator_executions e ON e.uid = r.execution_uid
       WHERE e.prompt_version_uid = $1 AND r.score IS NOT NULL AND NOT r.cache_hit AND r.completion_tokens IS NOT NULL`,

@@ -12,7 +12,16 @@ import { exportRowSource, type ExportRowQuery } from './export.repository';
 import type { Db } from './pool';
 
 export type EvaluationField =
-  'score' | 'rationale' | 'agreement' | 'error' | 'promptTokens' | 'completionTokens' | 'costUsd' | 'cacheHit';
+  | 'score'
+  | 'rationale'
+  | 'agreement'
+  | 'error'
+  | 'confidence'
+  | 'samples'
+  | 'promptTokens'
+  | 'completionTokens'
+  | 'costUsd'
+  | 'cacheHit';
 
 /** One value of an exported datapoint, by what it reads. */
 export type ExportValue =
@@ -70,7 +79,7 @@ export function copyExportCsv(
   const forceQuote: string[] = [];
   const select = columns.map((value, i) => {
     const { expr, type } = sql.value(value);
-    if (type === 'text' || quoteAll) forceQuote.push(`c${i}`);
+    if (type === 'text' || type === 'json' || quoteAll) forceQuote.push(`c${i}`);
     return `${cellText(expr, type, dialect)} AS c${i}`;
   });
   const options = [
@@ -150,6 +159,7 @@ const literal = (v: string) => pg.escapeLiteral(v);
  */
 function cellText(expr: string, type: SqlType, dialect: CsvDialect): string {
   if (type === 'boolean') return booleanText(expr);
+  if (type === 'json') return `(${expr})::text`;
   if (type === 'text' && dialect.formulaGuard) {
     return `regexp_replace(${expr}, ${literal(FORMULA_GUARD_PATTERN)}, ${literal(FORMULA_GUARD_PREFIX)})`;
   }
@@ -158,7 +168,7 @@ function cellText(expr: string, type: SqlType, dialect: CsvDialect): string {
 
 const booleanText = (expr: string) => `CASE WHEN ${expr} THEN 'true' WHEN NOT ${expr} THEN 'false' END`;
 
-type SqlType = 'text' | 'integer' | 'float' | 'boolean' | 'text[]';
+type SqlType = 'text' | 'integer' | 'float' | 'boolean' | 'text[]' | 'json';
 
 const SQL_CAST: Record<SqlType, string> = {
   text: 'text',
@@ -166,6 +176,7 @@ const SQL_CAST: Record<SqlType, string> = {
   float: 'double precision',
   boolean: 'boolean',
   'text[]': 'text[]',
+  json: 'json',
 };
 
 const EVALUATION_TYPES: Record<EvaluationField, SqlType> = {
@@ -173,6 +184,8 @@ const EVALUATION_TYPES: Record<EvaluationField, SqlType> = {
   rationale: 'text',
   agreement: 'boolean',
   error: 'text',
+  confidence: 'float',
+  samples: 'json',
   promptTokens: 'integer',
   completionTokens: 'integer',
   costUsd: 'float',
@@ -212,8 +225,9 @@ class ExportSql {
   json(shape: JsonShape): string {
     if (!('object' in shape)) {
       const { expr, type } = this.value(shape);
-      // to_json escapes text, and writes a float that is not finite as a string; other types are their SQL text.
-      const text = type === 'integer' || type === 'boolean' ? `(${expr})::text` : `to_json(${expr})::text`;
+      // to_json escapes text, and writes a float that is not finite as a string; other types are their SQL text
+      // (a json value's is its text as stored).
+      const text = ['integer', 'boolean', 'json'].includes(type) ? `(${expr})::text` : `to_json(${expr})::text`;
       return `coalesce(${text}, 'null')`;
     }
     const pieces = shape.object.flatMap(([key, s], i) => [
@@ -240,6 +254,8 @@ class ExportSql {
         rationale: `r${j}.rationale`,
         agreement: `(r${j}.score = ${this.truth(criteriaUid)})`,
         error: `r${j}.error`,
+        confidence: `r${j}.confidence`,
+        samples: `r${j}.samples`,
         promptTokens: `r${j}.prompt_tokens`,
         completionTokens: `r${j}.completion_tokens`,
         costUsd: `r${j}.cost_usd`,

@@ -4,6 +4,7 @@
  */
 import Cursor from 'pg-cursor';
 import type { Db, Queryable } from './pool';
+import type { RowSample } from './execution.repository';
 
 export interface ExportRecord {
   uid: number;
@@ -164,6 +165,9 @@ export interface StoredResultColumns {
   score: number | null;
   rationale: string | null;
   error: string | null;
+  /** Set when the row was judged several times (self-consistency). */
+  confidence: number | null;
+  samples: RowSample[] | null;
   promptTokens: number | null;
   completionTokens: number | null;
   costUsd: number | null;
@@ -230,6 +234,8 @@ function exportRowsSql(query: ExportRowQuery): { text: string; values: unknown[]
       `r${j}.score AS s${j}`,
       `r${j}.rationale AS r${j}`,
       `r${j}.error AS e${j}`,
+      `r${j}.confidence AS cf${j}`,
+      `r${j}.samples AS sm${j}`,
       `r${j}.prompt_tokens AS pt${j}`,
       `r${j}.completion_tokens AS ct${j}`,
       `r${j}.cost_usd AS c${j}`,
@@ -269,6 +275,8 @@ export async function forEachExportRow(
               score: raw[`s${j}`] as number | null,
               rationale: raw[`r${j}`] as string | null,
               error: raw[`e${j}`] as string | null,
+              confidence: raw[`cf${j}`] as number | null,
+              samples: raw[`sm${j}`] as RowSample[] | null,
               promptTokens: raw[`pt${j}`] as number | null,
               completionTokens: raw[`ct${j}`] as number | null,
               costUsd: raw[`c${j}`] as number | null,

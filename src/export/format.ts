@@ -4,12 +4,15 @@
  * JSON (one streaming pass, so the summary comes last):
  *   { format, format_version, benchmark, execution, criteria, evaluators, slices,
  *     datapoints: [{ x_uid, split, slices: [names], evaluations: { <evaluator key>: { evaluator_uid, score,
- *                    rationale, agreement, error, prompt_tokens, completion_tokens, cost_usd, cache_hit } } }],
+ *                    rationale, agreement, error, confidence, samples, prompt_tokens, completion_tokens, cost_usd,
+ *                    cache_hit } } }],
  *     summary: { datapoints, evaluators: [{ evaluator_uid, key, overall, by_slice }] } }
  *   As the reference says, user columns and ground truth are CSV-only.
  * CSV: x_uid, split, the user columns in dataset order, `ground_truth.<criteria>` per criteria,
- *   `<evaluator key>.score|.rationale|.agreement|.error|.prompt_tokens|.completion_tokens|.cost_usd|.cache_hit`
- *   per evaluator, then `slice.<name>` per slice (true/false).
+ *   `<evaluator key>.score|.rationale|.agreement|.error|.confidence|.samples|.prompt_tokens|.completion_tokens|
+ *   .cost_usd|.cache_hit` per evaluator, then `slice.<name>` per slice (true/false).
+ * confidence and samples are set for an execution that judged each row several times: the share of samples that
+ *   gave the score, and the samples `[{score, rationale}]` in order (in CSV, their JSON text).
  *   A user column whose name equals a generated column is written as `user.<name>`.
  * Missing values: null in JSON, an empty unquoted cell in CSV (an empty string is written quoted, `""`).
  * CSV text cells (x_uid, split, user columns, rationale, error) are always quoted; a user column value that is not
@@ -24,6 +27,7 @@ import type {
   ExportSourceRecord,
 } from '../db/export.repository';
 import type { AgreementSummary } from '../metrics/agreement';
+import type { RowSample } from '../db/execution.repository';
 
 export const EXPORT_FORMAT = 'judgeflow.benchmark_execution_export';
 export const EXPORT_FORMAT_VERSION = 1;
@@ -54,6 +58,9 @@ export interface ExportEvaluation {
   rationale: string | null;
   error: string | null;
   agreement: boolean | null;
+  /** With several samples per row: the share that gave the score, and each sample (else null). */
+  confidence: number | null;
+  samples: RowSample[] | null;
   /** As the provider reported them (0 for a cache hit); cost null when the model has no price. */
   promptTokens: number | null;
   completionTokens: number | null;
@@ -107,6 +114,8 @@ const EVALUATION_KEYS: [key: string, field: EvaluationField][] = [
   ['rationale', 'rationale'],
   ['agreement', 'agreement'],
   ['error', 'error'],
+  ['confidence', 'confidence'],
+  ['samples', 'samples'],
   ['prompt_tokens', 'promptTokens'],
   ['completion_tokens', 'completionTokens'],
   ['cost_usd', 'costUsd'],
@@ -148,8 +157,10 @@ export function csvValue(source: ExportValue, row: ExportRow): unknown {
       }
       case 'groundTruth':
         return row.groundTruth.get(source.criteriaUid);
-      case 'evaluation':
-        return row.evaluations.get(source.evaluatorUid)?.[source.field];
+      case 'evaluation': {
+        const v = row.evaluations.get(source.evaluatorUid)?.[source.field];
+        return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
+      }
       case 'inSlice':
         return row.slices.includes(source.name);
       case 'sliceNames':

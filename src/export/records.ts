@@ -71,7 +71,9 @@ export function exportRowMapping(header: ExportHeader): {
     });
     // An evaluator's executions cover different splits: at most one has a result for this datapoint.
     const evaluations: ExportRow['evaluations'] = new Map();
-    record.results.forEach(({ score, rationale, error, promptTokens, completionTokens, costUsd, cacheHit }, j) => {
+    record.results.forEach((result, j) => {
+      const { score, rationale, error, confidence, samples, promptTokens, completionTokens, costUsd, cacheHit } =
+        result;
       if (score === null && error === null) return;
       const { evaluatorUid, criteriaUid } = executions[j]!;
       evaluations.set(evaluatorUid, {
@@ -79,6 +81,8 @@ export function exportRowMapping(header: ExportHeader): {
         rationale,
         error,
         agreement: agrees(score, groundTruth.get(criteriaUid)),
+        confidence,
+        samples,
         promptTokens,
         completionTokens,
         costUsd,

@@ -20,7 +20,15 @@ export interface JudgeRequest {
   signal?: AbortSignal;
 }
 
+/** One answer of a completion (a request with `n` gets several). */
+export interface JudgeChoice {
+  content: string;
+  refusal: string | null;
+  finishReason: string | null;
+}
+
 export interface JudgeCompletion {
+  /** The first choice's answer (content, refusal, finish reason). */
   content: string;
   /** The provider's refusal message (structured outputs), when it refused. */
   refusal: string | null;
@@ -33,6 +41,8 @@ export interface JudgeCompletion {
   latencyMs: number;
   /** What the provider's `x-ratelimit-*` headers said of its limits, when it sent them. */
   limits?: ProviderLimits;
+  /** Every choice, in the provider's order (one unless the request asked for `n`). */
+  choices: JudgeChoice[];
 }
 
 export interface JudgeClient {
@@ -60,7 +70,15 @@ export function createJudgeClient(options: JudgeClientOptions = {}): JudgeClient
       } as OpenAI.ChatCompletionCreateParamsNonStreaming;
       const { data: completion, response } = await openai.chat.completions.create(body, { signal }).withResponse();
       const choice = completion.choices[0];
+      const choices = [...completion.choices]
+        .sort((a, b) => a.index - b.index)
+        .map((c) => ({
+          content: c.message.content ?? '',
+          refusal: c.message.refusal ?? null,
+          finishReason: c.finish_reason,
+        }));
       return {
+        choices,
         content: choice?.message.content ?? '',
         refusal: choice?.message.refusal ?? null,
         finishReason: choice?.finish_reason ?? null,

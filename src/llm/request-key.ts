@@ -21,3 +21,12 @@ export function requestKey(request: {
   })!;
   return createHash('sha256').update(canonical).digest('hex');
 }
+
+/**
+ * The cache key of sample `index` of a request judged several times: sample 0 is the request's own key (a single
+ * answer to it is a valid first sample), and each further sample has a key of its own, so a cached answer is reused
+ * for one sample only, never repeated as if the judge had said it n times.
+ */
+export function sampleRequestKey(key: string, index: number): string {
+  return index === 0 ? key : createHash('sha256').update(`${key}#sample-${index}`).digest('hex');
+}

@@ -80,7 +80,13 @@ export class Benchmark {
 
   /** What a benchmark execution with these options would cost: each evaluator × split estimated, and the sums. */
   estimate(
-    options: { splits?: string[]; numRows?: number; concurrency?: number; evaluatorUids?: number[] } = {},
+    options: {
+      splits?: string[];
+      numRows?: number;
+      concurrency?: number;
+      evaluatorUids?: number[];
+      samples?: number;
+    } = {},
   ): Promise<BenchmarkEstimate> {
     return estimateBenchmarkExecution(this.#client, this.benchmarkUid, options);
   }

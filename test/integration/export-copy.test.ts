@@ -158,13 +158,28 @@ describe.each([csvDialects[0]!, csvDialects[5]!, csvDialects.at(-1)!])(
   },
 );
 
+/** The samples of a row judged three times, one unusable. */
+const SAMPLES = [
+  { score: 1, rationale: 'yes\r\nindeed' },
+  { score: null, rationale: null, error: 'not "JSON", at all' },
+  { score: 1, rationale: 'yes, ="x"' },
+];
+
 /** Every kind of stored result, ground truth and slice membership, and user values of every JSON type. */
 const datapoints: SeededDatapoint[] = [
   {
     xUid: 'scored',
     data: { text: 'line\nbreak "quoted" \\ 日本語 🚀', number: 1.5, flag: true },
     truth: 1,
-    result: { score: 1, rationale: 'yes\r\nindeed', promptTokens: 120, completionTokens: 7, costUsd: 0.000125 },
+    result: {
+      score: 1,
+      rationale: 'yes\r\nindeed',
+      promptTokens: 120,
+      completionTokens: 7,
+      costUsd: 0.000125,
+      confidence: 2 / 3,
+      samples: SAMPLES,
+    },
     slices: ['hard', 'long'],
   },
   {
@@ -208,6 +223,8 @@ describe('an export of every kind of result', () => {
           rationale: 'yes\r\nindeed',
           agreement: true,
           error: null,
+          confidence: 2 / 3,
+          samples: SAMPLES,
           prompt_tokens: 120,
           completion_tokens: 7,
           cost_usd: 0.000125,
@@ -223,6 +240,8 @@ describe('an export of every kind of result', () => {
           rationale: 'no',
           agreement: false,
           error: null,
+          confidence: null,
+          samples: null,
           prompt_tokens: 0,
           completion_tokens: 0,
           cost_usd: 0,
@@ -238,6 +257,8 @@ describe('an export of every kind of result', () => {
           rationale: null,
           agreement: null,
           error: 'the model refused',
+          confidence: null,
+          samples: null,
           prompt_tokens: null,
           completion_tokens: null,
           cost_usd: null,
@@ -253,6 +274,8 @@ describe('an export of every kind of result', () => {
           rationale: null,
           agreement: null,
           error: null,
+          confidence: null,
+          samples: null,
           prompt_tokens: null,
           completion_tokens: null,
           cost_usd: null,
@@ -284,6 +307,8 @@ describe('an export of every kind of result', () => {
           'judge.rationale': 'yes\r\nindeed',
           'judge.agreement': 'true',
           'judge.error': '',
+          'judge.confidence': String(2 / 3),
+          'judge.samples': JSON.stringify(SAMPLES),
           'judge.prompt_tokens': '120',
           'judge.completion_tokens': '7',
           'judge.cost_usd': '0.000125',
@@ -303,6 +328,8 @@ describe('an export of every kind of result', () => {
           'judge.rationale': 'no',
           'judge.agreement': 'false',
           'judge.error': '',
+          'judge.confidence': '',
+          'judge.samples': '',
           'judge.prompt_tokens': '0',
           'judge.completion_tokens': '0',
           'judge.cost_usd': '0',
@@ -322,6 +349,8 @@ describe('an export of every kind of result', () => {
           'judge.rationale': '',
           'judge.agreement': '',
           'judge.error': 'the model refused',
+          'judge.confidence': '',
+          'judge.samples': '',
           'judge.prompt_tokens': '',
           'judge.completion_tokens': '',
           'judge.cost_usd': '',
@@ -341,6 +370,8 @@ describe('an export of every kind of result', () => {
           'judge.rationale': '',
           'judge.agreement': '',
           'judge.error': '',
+          'judge.confidence': '',
+          'judge.samples': '',
           'judge.prompt_tokens': '',
           'judge.completion_tokens': '',
           'judge.cost_usd': '',

@@ -13,6 +13,9 @@ export interface SeededResult {
   completionTokens?: number | null;
   costUsd?: number | null;
   cacheHit?: boolean;
+  /** A row judged several times. */
+  confidence?: number;
+  samples?: { score: number | null; rationale: string | null; error?: string }[];
 }
 
 export interface SeededDatapoint {
@@ -114,11 +117,15 @@ export async function seedScoredExecution(
     const column = <T>(f: (r: (typeof scored)[number]) => T) => scored.map(f);
     await q.query(
       `INSERT INTO evaluator_results (execution_uid, x_uid, score, rationale, error, error_kind, prompt_tokens,
-                                      completion_tokens, cost_usd, cache_hit, cache_source_execution_uid)
+                                      completion_tokens, cost_usd, cache_hit, cache_source_execution_uid,
+                                      confidence, samples)
        SELECT $1, r.x_uid, r.score, r.rationale, r.error, CASE WHEN r.error IS NOT NULL THEN 'provider' END,
-              r.prompt_tokens, r.completion_tokens, r.cost_usd, r.cache_hit, CASE WHEN r.cache_hit THEN $1::int END
-         FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::float8[], $9::bool[])
-           AS r(x_uid, score, rationale, error, prompt_tokens, completion_tokens, cost_usd, cache_hit)`,
+              r.prompt_tokens, r.completion_tokens, r.cost_usd, r.cache_hit, CASE WHEN r.cache_hit THEN $1::int END,
+              r.confidence, r.samples
+         FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::float8[], $9::bool[],
+                     $10::float8[], $11::json[])
+           AS r(x_uid, score, rationale, error, prompt_tokens, completion_tokens, cost_usd, cache_hit, confidence,
+                samples)`,
       [
         evaluatorExecution,
         column((r) => r.xUid),
@@ -129,6 +136,8 @@ export async function seedScoredExecution(
         column((r) => r.completionTokens ?? null),
         column((r) => r.costUsd ?? null),
         column((r) => r.cacheHit ?? false),
+        column((r) => r.confidence ?? null),
+        column((r) => (r.samples ? JSON.stringify(r.samples) : null)),
       ],
     );
     return { benchmarkExecutionUid: execution, evaluatorUid: evaluator, criteriaUid: criteria };

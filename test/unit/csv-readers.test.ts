@@ -61,6 +61,8 @@ const evaluation = {
   rationale: '',
   error: null,
   agreement: null,
+  confidence: null,
+  samples: null,
   promptTokens: 3,
   completionTokens: 1,
   costUsd: null,

@@ -50,6 +50,14 @@ const rows: ExportRow[] = values.map((v, i) => ({
               rationale: v,
               error: null,
               agreement: i % 3 === 0 ? null : true,
+              confidence: i === 3 ? 0.5 : null,
+              samples:
+                i === 3
+                  ? [
+                      { score: 1, rationale: v },
+                      { score: 0, rationale: 'no, "really"' },
+                    ]
+                  : null,
               promptTokens: 100 + i,
               completionTokens: 20,
               costUsd: i % 4 === 0 ? null : 0.0001 * i,
@@ -105,6 +113,8 @@ describe('CSV export', () => {
       'judge.rationale',
       'judge.agreement',
       'judge.error',
+      'judge.confidence',
+      'judge.samples',
       'judge.prompt_tokens',
       'judge.completion_tokens',
       'judge.cost_usd',
@@ -137,11 +147,21 @@ describe('CSV export', () => {
         expect(rec[6]).toBe(i === 1 ? '' : String(i % 2)); // judge.score, empty when not run
         expect(rec[5]).toBe(i % 3 === 0 ? '' : String(i % 2)); // ground truth, empty when missing
         expect(rec[8]).toBe(i === 1 || i % 3 === 0 ? '' : 'true');
-        expect(rec[10]).toBe(i === 1 ? '' : String(100 + i)); // judge.prompt_tokens
-        expect(rec[11]).toBe(i === 1 ? '' : '20'); // judge.completion_tokens
-        expect(rec[12]).toBe(i === 1 || i % 4 === 0 ? '' : String(0.0001 * i)); // judge.cost_usd, empty when unknown
-        expect(rec[13]).toBe(i === 1 ? '' : String(i === 2)); // judge.cache_hit
-        expect(rec[14]).toBe(i % 2 ? 'true' : 'false');
+        expect(rec[10]).toBe(i === 3 ? '0.5' : ''); // judge.confidence, with samples only
+        // judge.samples: their JSON text
+        expect(rec[11]).toBe(
+          i === 3
+            ? JSON.stringify([
+                { score: 1, rationale: values[i] },
+                { score: 0, rationale: 'no, "really"' },
+              ])
+            : '',
+        );
+        expect(rec[12]).toBe(i === 1 ? '' : String(100 + i)); // judge.prompt_tokens
+        expect(rec[13]).toBe(i === 1 ? '' : '20'); // judge.completion_tokens
+        expect(rec[14]).toBe(i === 1 || i % 4 === 0 ? '' : String(0.0001 * i)); // judge.cost_usd, empty when unknown
+        expect(rec[15]).toBe(i === 1 ? '' : String(i === 2)); // judge.cache_hit
+        expect(rec[16]).toBe(i % 2 ? 'true' : 'false');
       });
     });
   }

@@ -12,7 +12,7 @@ import { splitExtent } from '../../db/execution.repository';
 import { costUsd } from '../../llm/pricing';
 import type { StorageContext } from '../common/context';
 import { selectPromptEvaluators } from '../common/evaluator-execution-records';
-import { checkNumRows, resolveConcurrency } from '../common/execute-options';
+import { checkNumRows, promptsPerRow, resolveConcurrency, resolveSampling } from '../common/execute-options';
 import { resolvePromptVersion } from '../common/prompt-versions';
 import { estimateRows } from '../common/row-estimates';
 import { resolveBenchmarkSplits } from '../common/benchmark-splits';
@@ -23,6 +23,8 @@ export interface ExecutionEstimate {
   versionName: string;
   model: string;
   rows: number;
+  /** Judgements per row. */
+  samples: number;
   /** Rows whose prompts were rendered and counted (all of them, up to ESTIMATE_SAMPLE_ROWS). */
   countedRows: number;
   inputTokens: number;
@@ -44,6 +46,8 @@ export interface EstimateOptions {
   numRows?: number;
   versionName?: string;
   concurrency?: number;
+  /** Judgements per row (see ExecuteOptions.samples): output tokens grow with them, prompts with one request each. */
+  samples?: number;
 }
 
 export async function estimateEvaluatorExecution(
@@ -53,6 +57,7 @@ export async function estimateEvaluatorExecution(
 ): Promise<ExecutionEstimate> {
   checkNumRows(options.numRows);
   const concurrency = resolveConcurrency(ctx.config, options.concurrency);
+  const { samples } = resolveSampling({ samples: options.samples });
   const benchmark = await findBenchmark(ctx.db, evaluator.benchmarkUid);
   if (!benchmark) throw new NotFoundError('benchmark', evaluator.benchmarkUid);
   const version = await resolvePromptVersion(ctx.db, evaluator.promptWorkflowUid, options.versionName);
@@ -60,12 +65,14 @@ export async function estimateEvaluatorExecution(
   if (totalRows === 0)
     throw new UnknownSplitError(options.split, Object.keys(await countBySplit(ctx.db, benchmark.datasetUid)));
   const criteria = (await findCriteria(ctx.db, evaluator.criteriaUid))!;
+  const requestsPerRow = promptsPerRow(ctx.config, version.modelName, samples);
   const perRow = await estimateRows(ctx.db, ctx.config.spend.prices, {
     datasetUid: benchmark.datasetUid,
     split: options.split,
     rows: totalRows,
     version,
     criteria,
+    sampling: { samples, promptsPerRow: requestsPerRow },
   });
   const scale = totalRows / perRow.countedRows;
   const inputTokens = Math.round(perRow.inputTokens * scale);
@@ -78,7 +85,10 @@ export async function estimateEvaluatorExecution(
     notes.push(`no price is configured for model "${version.modelName}" (JUDGEFLOW_MODEL_PRICES): cost unknown`);
   // The model's rate limit shared by all workers (JUDGEFLOW_MODELS) sets a floor under the time, whatever the latency.
   const { rpm, tpm } = ctx.config.modelConfigs[version.modelName] ?? {};
-  const limitSeconds = Math.max(rpm ? (totalRows * 60) / rpm : 0, tpm ? ((inputTokens + outputTokens) * 60) / tpm : 0);
+  const limitSeconds = Math.max(
+    rpm ? (totalRows * requestsPerRow * 60) / rpm : 0,
+    tpm ? ((inputTokens + outputTokens) * 60) / tpm : 0,
+  );
   const latencySeconds = perRow.meanLatencyMs === null ? null : (totalRows * perRow.meanLatencyMs) / concurrency / 1000;
   const seconds =
     latencySeconds === null && limitSeconds === 0 ? null : Math.round(Math.max(latencySeconds ?? 0, limitSeconds));
@@ -99,6 +109,7 @@ export async function estimateEvaluatorExecution(
     versionName: version.name,
     model: version.modelName,
     rows: totalRows,
+    samples,
     countedRows: perRow.countedRows,
     inputTokens,
     outputTokens,
@@ -129,7 +140,7 @@ export interface BenchmarkEstimate {
 export async function estimateBenchmarkExecution(
   ctx: StorageContext,
   benchmarkUid: number,
-  options: { splits?: string[]; numRows?: number; concurrency?: number; evaluatorUids?: number[] },
+  options: { splits?: string[]; numRows?: number; concurrency?: number; evaluatorUids?: number[]; samples?: number },
 ): Promise<BenchmarkEstimate> {
   const benchmark = await findBenchmark(ctx.db, benchmarkUid);
   if (!benchmark) throw new NotFoundError('benchmark', benchmarkUid);
@@ -139,7 +150,12 @@ export async function estimateBenchmarkExecution(
   for (const e of evaluators)
     for (const split of splits)
       executions.push(
-        await estimateEvaluatorExecution(ctx, e, { split, numRows: options.numRows, concurrency: options.concurrency }),
+        await estimateEvaluatorExecution(ctx, e, {
+          split,
+          numRows: options.numRows,
+          concurrency: options.concurrency,
+          samples: options.samples,
+        }),
       );
   const sum = (f: (x: ExecutionEstimate) => number) => executions.reduce((n, x) => n + f(x), 0);
   return {

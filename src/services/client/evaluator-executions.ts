@@ -12,6 +12,7 @@ import {
   listExecutions,
   listResults,
   type ExecutionRecord,
+  type RowSample,
 } from '../../db/execution.repository';
 import {
   EXECUTION_WORKFLOW_TASK_TIMEOUT,
@@ -25,7 +26,8 @@ import { evaluatorExecutionWorkflowId, workflowUrl } from '../../shared/workflow
 import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-workflow';
 import type { InstanceContext, StorageContext } from '../common/context';
 import { createEvaluatorExecution, type EvaluatorRef } from '../common/evaluator-execution-records';
-import { checkNumRows, resolveBudget, resolveConcurrency } from '../common/execute-options';
+import { checkNumRows, resolveBudget, resolveConcurrency, resolveSampling } from '../common/execute-options';
+import type { Aggregation } from '../../shared/sampling';
 import { resolvePromptVersion } from '../common/prompt-versions';
 import type { ServiceContext } from './context';
 import { reconcileStatus, signalCancel, type ReconciledStatus } from './execution-status';
@@ -51,6 +53,12 @@ export interface ExecuteOptions {
   budget?: Budget;
   /** Reuse the stored answer of an identical earlier request instead of calling the model (default JUDGEFLOW_CACHE). */
   cache?: boolean;
+  /**
+   * Judgements per row (default 1, at most MAX_SAMPLES = 20): with several, the row's verdict aggregates them
+   * (`aggregation`, default `majority`) and has a confidence, the share of samples that agree (docs/judging.md).
+   */
+  samples?: number;
+  aggregation?: Aggregation;
   /** Test hook: rows per workflow run before continue-as-new. */
   pageSize?: number;
 }
@@ -73,6 +81,13 @@ export interface ExecutionResult {
   costUsd?: number | null;
   /** The earlier row whose paid answer this one reused (request cache). */
   cachedFrom?: { executionUid: number; xUid: string };
+  /**
+   * A row judged several times (`samples`): the share of its samples that gave its score, their mean score, and each
+   * sample in order (an unusable one with its error).
+   */
+  confidence?: number | null;
+  expectedScore?: number | null;
+  samples?: RowSample[];
 }
 export type ExecutionResults = Record<string, ExecutionResult>;
 
@@ -101,6 +116,7 @@ export async function startEvaluatorExecution(
   if (!benchmark) throw new NotFoundError('benchmark', evaluator.benchmarkUid);
   const version = await resolvePromptVersion(ctx.db, evaluator.promptWorkflowUid, options.versionName);
   const budget = resolveBudget(ctx.config, options.budget, version.modelName);
+  const sampling = resolveSampling(options);
   const created = await createEvaluatorExecution(ctx.db, ctx.config, {
     evaluator,
     datasetUid: benchmark.datasetUid,
@@ -110,6 +126,7 @@ export async function startEvaluatorExecution(
     concurrency,
     budget,
     cache: options.cache ?? ctx.config.spend.cache,
+    sampling,
   });
   if (!created) throw new UnknownSplitError(split, Object.keys(await countBySplit(ctx.db, benchmark.datasetUid)));
   const { executionUid } = created;
@@ -207,6 +224,7 @@ async function readResults(ctx: ServiceContext, executionUid: number): Promise<E
       },
       costUsd: r.costUsd,
       ...(r.cacheHit && { cachedFrom: { executionUid: r.cacheSourceExecutionUid!, xUid: r.cacheSourceXUid! } }),
+      ...(r.samples && { confidence: r.confidence, expectedScore: r.expectedScore, samples: r.samples }),
     };
     results[r.xUid] =
       r.error === null

@@ -13,6 +13,7 @@ import { countBySplit } from '../../db/dataset.repository';
 import type { Config } from '../../config';
 import type { Queryable } from '../../db/pool';
 import type { Budget } from '../../shared/execution-contract';
+import type { Aggregation } from '../../shared/sampling';
 import type { StorageContext } from './context';
 
 /** A StorageContext, or the same inside a transaction (a scheduled run records its execution in one). */
@@ -21,7 +22,7 @@ export interface QueryContext {
   readonly db: Queryable;
 }
 import { selectPromptEvaluators } from './evaluator-execution-records';
-import { checkModelAllowed, checkNumRows, resolveBudget, resolveConcurrency } from './execute-options';
+import { checkModelAllowed, checkNumRows, resolveBudget, resolveConcurrency, resolveSampling } from './execute-options';
 import { resolvePromptVersion } from './prompt-versions';
 import { resolveBenchmarkSplits } from './benchmark-splits';
 
@@ -44,6 +45,9 @@ export interface BenchmarkExecuteOptions {
   budget?: Budget;
   /** Reuse stored answers of identical requests (default JUDGEFLOW_CACHE). */
   cache?: boolean;
+  /** Judgements per row for every evaluator (default 1, at most MAX_SAMPLES), and how they aggregate. */
+  samples?: number;
+  aggregation?: Aggregation;
   /** Wait for the end before returning. */
   sync?: boolean;
   /** Test hook: rows per workflow run before continue-as-new. */
@@ -69,7 +73,8 @@ export async function planBenchmarkExecutionRecord(
     checkModelAllowed(ctx.config, modelName);
     budget = resolveBudget(ctx.config, options.budget, modelName);
   }
-  return { concurrency, evaluators, splits, budget, cache: options.cache ?? ctx.config.spend.cache };
+  const sampling = resolveSampling(options);
+  return { concurrency, evaluators, splits, budget, sampling, cache: options.cache ?? ctx.config.spend.cache };
 }
 
 /** Checks the options and records the execution (status running, no workflow yet); `createdBy` defaults to the user. */
@@ -91,6 +96,7 @@ export async function recordBenchmarkExecution(
     budgetUsd: plan.budget.maxCostUsd,
     budgetTokens: plan.budget.maxTokens,
     cache: plan.cache,
+    sampling: plan.sampling,
   });
   return { uid, ...plan };
 }

@@ -8,6 +8,7 @@ import { insertExecution, splitExtent } from '../../db/execution.repository';
 import { listEvaluators, type EvaluatorSummary, type PromptVersionRecord } from '../../db/evaluator.repository';
 import type { Queryable } from '../../db/pool';
 import type { Budget } from '../../shared/execution-contract';
+import type { Sampling } from '../../shared/sampling';
 import { EvaluatorNotInBenchmarkError, NoEvaluatorsError, ValidationError, show } from '../../errors';
 import { checkModelAllowed } from './execute-options';
 
@@ -29,6 +30,7 @@ export interface NewEvaluatorExecution {
   benchmarkExecutionUid?: number;
   budget?: Budget;
   cache?: boolean;
+  sampling?: Sampling;
 }
 
 export interface CreatedEvaluatorExecution {
@@ -61,6 +63,7 @@ export async function createEvaluatorExecution(
     budgetUsd: e.budget?.maxCostUsd,
     budgetTokens: e.budget?.maxTokens,
     cache: e.cache,
+    sampling: e.sampling,
     ...extent,
   });
   return { executionUid, promptVersionName: version.name, modelName: version.modelName, totalRows: extent.totalRows };

@@ -3,7 +3,9 @@ import type { Config } from '../../config';
 import {
   BudgetNeedsPriceError,
   InvalidBudgetError,
+  InvalidAggregationError,
   InvalidConcurrencyError,
+  InvalidSamplesError,
   InvalidNumRowsError,
   MAX_UID,
   ModelNotConfiguredError,
@@ -11,6 +13,7 @@ import {
 import { priceOf } from '../../llm/pricing';
 import { budgetProblem } from '../../shared/budget';
 import type { Budget } from '../../shared/execution-contract';
+import { AGGREGATIONS, MAX_SAMPLES, type Aggregation, type Sampling } from '../../shared/sampling';
 
 export function checkNumRows(numRows: unknown): asserts numRows is number | undefined {
   if (
@@ -78,4 +81,24 @@ export function resolveBudget(config: Config, budget: unknown, modelName: string
     ...(maxCostUsd !== undefined && { maxCostUsd }),
     ...(maxTokens !== undefined && { maxTokens }),
   };
+}
+
+/** How a model's samples are asked for: one request with `n` (the default), or one request each (JUDGEFLOW_MODELS). */
+export function samplingModeOf(config: Config, modelName: string): 'n' | 'requests' {
+  return config.modelConfigs[modelName]?.sampling ?? 'n';
+}
+
+/** How many times a row's prompt is sent for its samples (for estimates and budgets). */
+export function promptsPerRow(config: Config, modelName: string, samples: number): number {
+  return samples > 1 && samplingModeOf(config, modelName) === 'requests' ? samples : 1;
+}
+
+/** Samples per row (default 1, at most MAX_SAMPLES) and how they aggregate (default majority), checked. */
+export function resolveSampling(options: { samples?: unknown; aggregation?: unknown }): Sampling {
+  const samples = options.samples ?? 1;
+  if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES)
+    throw new InvalidSamplesError(samples, MAX_SAMPLES);
+  const aggregation = options.aggregation ?? 'majority';
+  if (!AGGREGATIONS.includes(aggregation as Aggregation)) throw new InvalidAggregationError(aggregation, AGGREGATIONS);
+  return { samples, aggregation: aggregation as Aggregation };
 }

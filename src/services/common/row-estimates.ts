@@ -27,8 +27,11 @@ export async function estimateRows(
     criteria: JudgeCriteriaSpec;
     /** The model's tokenizer unless given. */
     counter?: TokenCounter;
+    /** Judgements per row, and how often the prompt is sent for them (once with `n`, else once per sample). */
+    sampling?: { samples: number; promptsPerRow: number };
   },
 ) {
+  const { samples, promptsPerRow } = p.sampling ?? { samples: 1, promptsPerRow: 1 };
   const counter = p.counter ?? (await tokenCounterFor(p.version.modelName));
   const renderSystem = p.version.systemPrompt ? compileTemplate(p.version.systemPrompt) : undefined;
   const renderUser = p.version.userPrompt ? compileTemplate(p.version.userPrompt) : undefined;
@@ -36,7 +39,7 @@ export async function estimateRows(
     split: p.split,
     limit: Math.min(p.rows, ESTIMATE_SAMPLE_ROWS),
   });
-  let inputTokens = 0;
+  let promptTokens = 0;
   let unrenderable = 0;
   for (const row of sample) {
     try {
@@ -45,14 +48,14 @@ export async function estimateRows(
         userPrompt: renderUser?.(row.data),
         criteria: p.criteria,
       });
-      inputTokens += counter.countMessages(messages);
+      promptTokens += counter.countMessages(messages);
     } catch {
       unrenderable += 1;
     }
   }
   const history = await versionHistory(q, p.version.uid);
   const maxTokens = outputTokenCap(p.version.fmHyperparameters);
-  const [outputTokensPerRow, outputTokensFrom] =
+  const [outputTokensPerSample, outputTokensFrom] =
     history.meanCompletionTokens !== null
       ? ([history.meanCompletionTokens, 'past executions'] as const)
       : maxTokens !== undefined
@@ -64,13 +67,21 @@ export async function estimateRows(
       `model "${p.version.modelName}" has no known tokenizer: counted with ${counter.encoding}, an approximation`,
     );
   if (unrenderable) notes.push(`${unrenderable} row(s) cannot be rendered and will be row errors (not counted)`);
+  const per = samples > 1 ? 'answer' : 'row';
   notes.push(
     outputTokensFrom === 'past executions'
-      ? `output: ${Math.round(outputTokensPerRow)} tokens per row, the mean of ${history.rows} past rows of this version`
+      ? `output: ${Math.round(outputTokensPerSample)} tokens per ${per}, the mean of ${history.rows} past rows of this version`
       : outputTokensFrom === 'max_tokens'
-        ? `output: max_tokens (${outputTokensPerRow}) per row, an upper bound`
-        : `output: ${DEFAULT_OUTPUT_TOKENS} tokens per row assumed (no past execution of this version, no max_tokens)`,
+        ? `output: max_tokens (${outputTokensPerSample}) per ${per}, an upper bound`
+        : `output: ${DEFAULT_OUTPUT_TOKENS} tokens per ${per} assumed (no past execution of this version, no max_tokens)`,
   );
+  if (samples > 1)
+    notes.push(
+      `${samples} samples per row: ${samples} answers, the prompt sent ` +
+        (promptsPerRow === 1 ? 'once (one request with n)' : `${promptsPerRow} times (one request per sample)`),
+    );
+  const inputTokens = promptTokens * promptsPerRow;
+  const outputTokensPerRow = outputTokensPerSample * samples;
   const countedRows = Math.max(1, sample.length);
   const inputPerRow = inputTokens / countedRows;
   return {

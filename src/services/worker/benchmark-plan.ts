@@ -47,6 +47,7 @@ export async function planBenchmarkExecution(
           concurrency: be.concurrency,
           benchmarkExecutionUid,
           cache: be.cache,
+          sampling: { samples: be.samples, aggregation: be.aggregation },
         });
         if (!created) continue;
         const { executionUid, totalRows } = created;

@@ -7,7 +7,7 @@ import { findEvaluator } from '../../db/evaluator.repository';
 import { roughTokenCounter } from '../../llm/tokens';
 import type { ExecutionPlan } from '../../shared/execution-contract';
 import type { StorageContext } from '../common/context';
-import { concurrencyCeiling, effectiveConcurrency } from '../common/execute-options';
+import { concurrencyCeiling, effectiveConcurrency, promptsPerRow } from '../common/execute-options';
 import { resolvePromptVersion } from '../common/prompt-versions';
 import { estimateRows } from '../common/row-estimates';
 
@@ -63,6 +63,10 @@ async function estimateExecutionRow(
     version,
     criteria,
     ...(rough && { counter: roughTokenCounter() }),
+    sampling: {
+      samples: execution.samples,
+      promptsPerRow: promptsPerRow(ctx.config, version.modelName, execution.samples),
+    },
   });
   return estimate.perRow;
 }
