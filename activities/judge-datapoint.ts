@@ -22,18 +22,16 @@ import { parseJudgeCompletion } from '../src/llm/parse-answer';
 import { LLM_FATAL } from '../src/llm/provider-errors';
 import { requestKey } from '../src/llm/request-key';
 import { workerModelProblem } from '../src/services/worker/model-access';
-import {
-  ANSWER_MAX_ATTEMPTS,
-  type JudgeDatapointParams,
-  type JudgeDatapointResult,
-} from '../src/shared/execution-contract';
+import { type JudgeDatapointParams, type JudgeDatapointResult } from '../src/shared/execution-contract';
 import { DATABASE_UNAVAILABLE_FAILURE, ROW_CANCELLED_FAILURE, type DeferralDetails } from '../src/shared/row-errors';
 import { retryWhileDatabaseUnavailable } from './database-retry';
 import { createJudgeInputs } from './judge-inputs';
+import { judgeByLogprobs } from './judge-logprobs';
 import { judgeSamples } from './judge-samples';
 import { callModel, type CallContext } from './model-call';
 import { RowStops } from './row-stops';
 import { rowResults } from './row-results';
+import { retryOrRowError } from './unusable-answer';
 import { createSharedRateLimit, type ModelCall } from './shared-rate-limit';
 import { createStoredOutcomes } from './stored-outcomes';
 
@@ -148,7 +146,9 @@ async function judge(
   // The request cache: an identical request (endpoint, model, messages, every hyper-parameter) answered before.
   const key = requestKey(call);
   const callContext: CallContext = { config, sharedLimit, activity, signal, attempt, rateLimitedForMs };
-  if (ctx.samples > 1) return judgeSamples({ config, db, results, ctx, client, call, key, callContext });
+  const judged = { config, db, results, ctx, client, call, key, callContext };
+  if (ctx.scoring === 'logprobs') return judgeByLogprobs(judged);
+  if (ctx.samples > 1) return judgeSamples(judged);
   if (ctx.cache) {
     const cached = await retryWhileDatabaseUnavailable(activity, () => findCachedAnswer(db, key));
     if (cached) return results.reused(cached);
@@ -162,8 +162,7 @@ async function judge(
     parsed = parseJudgeCompletion(answer, ctx.criteria);
   } catch (err) {
     if (!(err instanceof UnusableAnswerError)) throw err;
-    if (attempt < ANSWER_MAX_ATTEMPTS) throw ApplicationFailure.retryable(err.message, 'UnusableAnswer');
-    return results.error(`${err.message} (after ${attempt} attempts)`, err.kind, answer);
+    return retryOrRowError(results, attempt, err, answer);
   }
   // The result, and the request cache's answer for this request when it has none yet, in one round trip.
   return results.scored(answer, parsed, key);

@@ -147,8 +147,8 @@ async function askFor(
     .find(Boolean);
 }
 
-/** The samples one completion answered, for the first of `indexes`; the call's usage goes with its first sample. */
-function samplesOf(
+/** The samples one completion answered, for `indexes` in order; the call's usage goes with its first sample. */
+export function samplesOf(
   row: SampledRow,
   answer: JudgeCompletion,
   indexes: number[],

@@ -10,6 +10,7 @@ import type { CachedAnswer } from '../src/db/judge-cache.repository';
 import { upsertResult } from '../src/db/execution.repository';
 import type { SampleRecord } from '../src/db/sample.repository';
 import type { AggregatedVerdict } from '../src/metrics/sample-aggregation';
+import type { DistributionVerdict } from '../src/metrics/score-distribution';
 import type { Db } from '../src/db/pool';
 import type { JudgeCompletion } from '../src/llm/judge';
 import { costUsd } from '../src/llm/pricing';
@@ -35,20 +36,7 @@ export function rowResults({ config, db }: { config: Config; db: Db }, row: RowA
     retryWhileDatabaseUnavailable(activity, () =>
       upsertResult(db, { executionUid, xUid, attempts: attempt, ...values }, key),
     );
-  /** What an answer cost: the columns stored with the row, and the spend reported to the workflow. */
-  const chargeOf = (answer: JudgeCompletion) => {
-    const cost = costUsd(config.spend.prices, row.modelName, answer.promptTokens, answer.completionTokens);
-    return {
-      usage: {
-        promptTokens: answer.promptTokens,
-        completionTokens: answer.completionTokens,
-        latencyMs: answer.latencyMs,
-        providerModel: answer.model,
-        costUsd: cost,
-      },
-      spend: { tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0), costUsd: cost },
-    };
-  };
+  const chargeOf = (answer: JudgeCompletion) => answerCharge(config, row.modelName, answer);
   return {
     xUid,
     async error(error: string, errorKind: RowErrorKind, paid?: JudgeCompletion): Promise<JudgeDatapointResult> {
@@ -93,6 +81,31 @@ export function rowResults({ config, db }: { config: Config; db: Db }, row: RowA
       return { xUid, score: verdict.score, spend };
     },
 
+    /**
+     * A row scored by logprobs: the verdict from the distribution over the label scores, with the answer's rationale
+     * (which argues for the answered score, when that is not the verdict).
+     */
+    async distributed(
+      paid: JudgeCompletion,
+      rationale: string | null,
+      verdict: DistributionVerdict,
+      distribution: { score: number; p: number }[],
+    ): Promise<JudgeDatapointResult> {
+      const charge = chargeOf(paid);
+      await upsert({
+        score: verdict.score,
+        rationale,
+        ...charge.usage,
+        distributed: {
+          confidence: verdict.confidence,
+          expectedScore: verdict.meanScore,
+          distribution: Object.fromEntries(distribution.map((d) => [String(d.score), d.p])),
+          entropyBits: verdict.entropyBits,
+        },
+      });
+      return { xUid, score: verdict.score, spend: charge.spend };
+    },
+
     /** An identical earlier request's answer, reused: no tokens, no cost, and where it came from. */
     async reused(cached: CachedAnswer): Promise<JudgeDatapointResult> {
       await upsert({
@@ -106,6 +119,21 @@ export function rowResults({ config, db }: { config: Config; db: Db }, row: RowA
       });
       return { xUid, score: cached.score, spend: { tokens: 0, costUsd: 0, cacheHit: true } };
     },
+  };
+}
+
+/** What an answer cost: the columns stored with the row, and the spend reported to the workflow. */
+function answerCharge(config: Config, modelName: string, answer: JudgeCompletion) {
+  const cost = costUsd(config.spend.prices, modelName, answer.promptTokens, answer.completionTokens);
+  return {
+    usage: {
+      promptTokens: answer.promptTokens,
+      completionTokens: answer.completionTokens,
+      latencyMs: answer.latencyMs,
+      providerModel: answer.model,
+      costUsd: cost,
+    },
+    spend: { tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0), costUsd: cost },
   };
 }
 

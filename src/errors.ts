@@ -148,6 +148,17 @@ export class InvalidAggregationError extends ValidationError {
   }
 }
 
+/** A `scoring` or `fallback` that is not one of the allowed values. */
+export class InvalidScoringError extends ValidationError {
+  constructor(
+    readonly option: 'scoring' | 'fallback',
+    readonly value: unknown,
+    readonly allowed: readonly string[],
+  ) {
+    super(`${option} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${show(value)}`);
+  }
+}
+
 /** A budget that is not `{ maxCostUsd?, maxTokens? }` with a positive number and a positive integer. */
 export class InvalidBudgetError extends ValidationError {
   constructor(

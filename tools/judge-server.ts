@@ -23,6 +23,9 @@
  *                                   `[[truth=N]]` is answered N with probability 0.7, else another label
  *   local-judge:accuracy=0.7:seed=a its errors drawn from seed `a` (default: the model name), shared by every judge
  *                                   with that seed
+ *   local-judge:logprobs=none       no logprobs even when asked (as reasoning models); otherwise a request with
+ *                                   `logprobs` gets them, the score token's alternatives being the judge's
+ *                                   probabilities over the labels (simulated-judge.ts)
  * Switches combine: `local-judge:latency=50:malformed`. A request's `n` gets n choices (usage counts the prompt
  * once), each a sample of its own; the answer faults (malformed, out-of-range, empty, refusal) count choices.
  */
@@ -31,7 +34,7 @@ import type { AddressInfo } from 'node:net';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { LABELS_HEADING } from '../src/llm/messages';
 import { tokenCounterFor, type TokenCounter } from '../src/llm/tokens';
-import { simulatedScore, type SimulatedJudge } from './simulated-judge';
+import { simulatedDistribution, simulatedScore, type SimulatedJudge } from './simulated-judge';
 
 export interface FaultSchedule {
   /** The first N requests (since configured) get the fault. */
@@ -106,6 +109,8 @@ interface ChatRequest {
   model?: string;
   n?: number;
   temperature?: number;
+  logprobs?: boolean;
+  top_logprobs?: number;
   messages?: { role: string; content?: unknown }[];
   response_format?: { type?: string; json_schema?: { schema?: JsonSchema } };
 }
@@ -208,7 +213,11 @@ function completionReply(
       const score = outOfRange ? Math.max(...allowed) + 1000 : (simulated ?? localJudgeScore(userText, allowed));
       content = JSON.stringify(answerFor(body, score, userText));
     }
-    return { index, content, refusal };
+    const logprobs =
+      body.logprobs && switches.get('logprobs') !== 'none' && !refusal
+        ? { content: tokenLogprobs(content, judge, userText, allowed, body.top_logprobs ?? 0), refusal: null }
+        : null;
+    return { index, content, refusal, logprobs };
   });
   const promptTokens = usage.countMessages((body.messages ?? []) as ChatCompletionMessageParam[]);
   const completionTokens = choices.reduce((sum, c) => sum + usage.countText(c.content || (c.refusal ?? '')), 0);
@@ -230,7 +239,7 @@ function completionReply(
         index: c.index,
         message: { role: 'assistant', content: c.refusal ? null : c.content, refusal: c.refusal },
         finish_reason: 'stop',
-        logprobs: null,
+        logprobs: c.logprobs,
       })),
       usage: {
         prompt_tokens: promptTokens,
@@ -239,6 +248,44 @@ function completionReply(
       },
     },
   };
+}
+
+/**
+ * The answer's tokens with logprobs, as OpenAI returns them: words, digit runs, spaces and punctuation runs as tokens,
+ * each certain but the score value, whose alternatives are the label scores with the judge's probabilities (a
+ * simulated judge's, else all on the deterministic score) and a little mass on a token that is no score.
+ */
+function tokenLogprobs(
+  content: string,
+  judge: SimulatedJudge | undefined,
+  userText: string,
+  allowed: number[],
+  top: number,
+) {
+  const tokens = content.match(/\d+|[A-Za-z]+|\s+|[^A-Za-z\d\s]+/g) ?? [];
+  const scoreAt = /"score"\s*:\s*/.exec(content);
+  const offset = scoreAt ? scoreAt.index + scoreAt[0].length : -1;
+  let start = 0;
+  return tokens.map((token) => {
+    const at = start;
+    start += token.length;
+    const bytes = [...Buffer.from(token)];
+    if (at !== offset || !/^\d+$/.test(token)) {
+      return { token, logprob: 0, bytes, top_logprobs: top ? [{ token, logprob: 0, bytes }] : [] };
+    }
+    const answered = Number(token);
+    const distribution =
+      (judge && simulatedDistribution(judge, userText, allowed)) ??
+      new Map(allowed.map((s) => [s, s === answered ? 1 : 0]));
+    const alternatives = [...distribution]
+      .filter(([, p]) => p > 0)
+      .map(([s, p]) => ({ token: String(s), logprob: Math.log(p * 0.999), bytes: [...Buffer.from(String(s))] }))
+      .concat([{ token: '"', logprob: Math.log(0.001), bytes: [34] }])
+      .sort((a, b) => b.logprob - a.logprob)
+      .slice(0, top);
+    const own = Math.log((distribution.get(answered) ?? 0.0001) * 0.999);
+    return { token, logprob: own, bytes, top_logprobs: alternatives };
+  });
 }
 
 /** The simulated judge a model name asks for (`accuracy=…`, `seed=…`), if any. */

@@ -45,6 +45,23 @@ export function simulatedScore(
   return others[Math.floor(unitDraw(judge.errorSeed, userText, draw, 'error') * others.length)]!;
 }
 
+/**
+ * The probability of each allowed score that `simulatedScore` draws from: `accuracy` on the truth, the rest shared
+ * equally by the other labels. Undefined when the text carries no allowed truth.
+ */
+export function simulatedDistribution(
+  judge: SimulatedJudge,
+  userText: string,
+  allowed: number[],
+): Map<number, number> | undefined {
+  const truth = truthOf(userText);
+  if (truth === undefined || !allowed.includes(truth)) return undefined;
+  const others = allowed.length - 1;
+  return new Map(
+    allowed.map((s) => [s, others === 0 ? 1 : s === truth ? judge.accuracy : (1 - judge.accuracy) / others]),
+  );
+}
+
 /** A uniform number in [0, 1) from the parts: FNV-1a, then murmur3's finaliser so near inputs spread. */
 export function unitDraw(...parts: (string | number)[]): number {
   const text = parts.join('\u0000');

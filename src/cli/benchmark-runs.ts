@@ -7,7 +7,7 @@ import type { Judgeflow } from '../sdk/Judgeflow';
 import { benchmarkExecutionRowCounts } from '../services/client/benchmark-executions';
 import { Cli, fields, noun, positiveInt, ratio, table, uid, uids, WAIT_HELP, type WaitOption } from './common';
 import { budgetOf, describeBenchmarkEstimate, withSpendOptions, type SpendOptions } from './spend-format';
-import { withSamplingOptions, type SamplingOptions } from './sampling-options';
+import { samplingOf, withSamplingOptions, type SamplingOptions } from './sampling-options';
 import { statusText } from './status-text';
 import { detachOnInterrupt, watchBenchmarkExecution } from './watch';
 
@@ -71,8 +71,7 @@ function registerBenchmarkExecuteCommand(program: Command, cli: Cli): void {
           sync: o.sync,
           budget: budgetOf(o),
           cache: o.cache,
-          samples: o.samples,
-          aggregation: o.aggregation,
+          ...samplingOf(o),
         });
         cli.note(`benchmark execution ${x.benchmarkExecutionUid} started: ${x.url}`);
         if (o.watch) {

@@ -4,7 +4,7 @@ import { PromptEvaluator } from '../sdk/PromptEvaluator';
 import { Cli, noun, positiveInt, table, uid, WAIT_HELP, type WaitOption } from './common';
 import { follow, groundTruthOf, resultsTable } from './execution-views';
 import { budgetOf, describeEstimate, withSpendOptions, type SpendOptions } from './spend-format';
-import { withSamplingOptions, type SamplingOptions } from './sampling-options';
+import { samplingOf, withSamplingOptions, type SamplingOptions } from './sampling-options';
 import { rowCountsOf, statusText } from './status-text';
 
 /** `evaluator execute|executions`. */
@@ -65,8 +65,7 @@ function registerEvaluatorExecuteCommand(program: Command, cli: Cli): void {
           concurrency: o.concurrency,
           budget: budgetOf(o),
           cache: o.cache,
-          samples: o.samples,
-          aggregation: o.aggregation,
+          ...samplingOf(o),
         });
         cli.note(`execution ${executionUid} started: ${e.executionUrl(executionUid)}`);
         if (o.watch) {

@@ -7,6 +7,7 @@ import { countWorkers } from '../services/client/worker-presence';
 import { Cli, fields, noun, uid, WAIT_HELP, type WaitOption } from './common';
 import { executionEvaluator, follow, groundTruthOf, resultsTable } from './execution-views';
 import { budgetOf, describeBudget, describeSpend, usageOf } from './spend-format';
+import { verdictMethod } from '../shared/sampling';
 import { rowCountsOf, statusText } from './status-text';
 
 /** `execution status|results|progress|watch|cancel`. */
@@ -57,6 +58,8 @@ function registerExecutionStatusCommand(program: Command, cli: Cli): void {
           cache: x.cache,
           samples: x.samples,
           aggregation: x.aggregation,
+          scoring: x.scoring,
+          fallback: x.scoringFallback,
           url: e.executionUrl(executionUid),
         };
         cli.output(value, () =>
@@ -70,7 +73,7 @@ function registerExecutionStatusCommand(program: Command, cli: Cli): void {
             ['spend', describeSpend(usage)],
             ['budget', describeBudget(value.budget)],
             ['cache', x.cache ? 'on (identical requests reuse stored answers)' : 'off'],
-            ...(x.samples > 1 ? ([['samples', `${x.samples} per row, ${x.aggregation}`]] as [string, unknown][]) : []),
+            ['verdict', verdictMethod(x)],
             ...(x.error ? ([['error', x.error]] as [string, unknown][]) : []),
             ['web UI', value.url],
           ]),

@@ -2,7 +2,7 @@
 import type { Queryable } from './pool';
 import type { StoredExecutionStatus } from '../shared/execution-contract';
 import type { RowErrorKind } from '../shared/row-errors';
-import type { Aggregation, Sampling } from '../shared/sampling';
+import type { Aggregation, Sampling, Scoring, ScoringFallback } from '../shared/sampling';
 
 export interface ExecutionRecord {
   uid: number;
@@ -27,6 +27,9 @@ export interface ExecutionRecord {
   /** Judgements per row and how they aggregate (self-consistency). */
   samples: number;
   aggregation: Aggregation;
+  /** How a row is scored: its answer, or the logprobs over the labels (with the fallback when there are none). */
+  scoring: Scoring;
+  scoringFallback: ScoringFallback | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -37,7 +40,7 @@ const selectExecution = `
          e.benchmark_execution_uid AS "benchmarkExecutionUid", e.split,
          e.num_rows AS "numRows", e.concurrency, e.total_rows AS "totalRows", e.last_position AS "lastPosition",
          e.status, e.error, e.budget_usd AS "budgetUsd", e.budget_tokens::float8 AS "budgetTokens", e.cache,
-         e.samples, e.aggregation, e.created_at AS "createdAt", e.finished_at AS "finishedAt"
+         e.samples, e.aggregation, e.scoring, e.scoring_fallback AS "scoringFallback", e.created_at AS "createdAt", e.finished_at AS "finishedAt"
     FROM evaluator_executions e JOIN prompt_versions v ON v.uid = e.prompt_version_uid`;
 
 export interface NewExecution {
@@ -75,8 +78,8 @@ export async function insertExecution(
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO evaluator_executions
        (evaluator_uid, prompt_version_uid, benchmark_execution_uid, split, num_rows, concurrency, total_rows, last_position,
-        budget_usd, budget_tokens, cache, samples, aggregation)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING uid`,
+        budget_usd, budget_tokens, cache, samples, aggregation, scoring, scoring_fallback)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING uid`,
     [
       e.evaluatorUid,
       e.promptVersionUid,
@@ -91,6 +94,8 @@ export async function insertExecution(
       e.cache ?? false,
       e.sampling?.samples ?? 1,
       e.sampling?.aggregation ?? 'majority',
+      e.sampling?.scoring ?? 'answer',
+      e.sampling?.scoringFallback ?? null,
     ],
   );
   return rows[0]!.uid;
@@ -213,7 +218,12 @@ export interface RowResult {
   attempts: number;
   /** A row judged several times: the share of samples that agree with its score, their mean, and each sample. */
   sampled?: { confidence: number | null; expectedScore: number | null; samples: RowSample[] };
+  /** A row scored by logprobs: the probability of its score, the expected score, the distribution, its entropy. */
+  distributed?: { confidence: number; expectedScore: number; distribution: ScoreDistribution; entropyBits: number };
 }
+
+/** Probability per label score, keyed by the score (`{"0": 0.2, "1": 0.8}`). */
+export type ScoreDistribution = Record<string, number>;
 
 /** One sample of a row as the row keeps it (for reads and exports; evaluator_samples holds the rest). */
 export interface RowSample {
@@ -233,8 +243,8 @@ export async function upsertResult(q: Queryable, r: RowResult, cacheKey?: string
      INSERT INTO evaluator_results
        (execution_uid, x_uid, score, rationale, error, error_kind, prompt_tokens, completion_tokens, latency_ms, attempts,
         provider_model, cost_usd, cache_hit, cache_source_execution_uid, cache_source_x_uid, confidence,
-        expected_score, samples)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19)
+        expected_score, samples, distribution, entropy)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19, $20, $21)
      ON CONFLICT (execution_uid, x_uid) DO UPDATE SET
        score = EXCLUDED.score, rationale = EXCLUDED.rationale, error = EXCLUDED.error, error_kind = EXCLUDED.error_kind,
        prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens,
@@ -242,7 +252,8 @@ export async function upsertResult(q: Queryable, r: RowResult, cacheKey?: string
        cost_usd = EXCLUDED.cost_usd, cache_hit = EXCLUDED.cache_hit,
        cache_source_execution_uid = EXCLUDED.cache_source_execution_uid,
        cache_source_x_uid = EXCLUDED.cache_source_x_uid, confidence = EXCLUDED.confidence,
-       expected_score = EXCLUDED.expected_score, samples = EXCLUDED.samples, updated_at = now())
+       expected_score = EXCLUDED.expected_score, samples = EXCLUDED.samples,
+       distribution = EXCLUDED.distribution, entropy = EXCLUDED.entropy, updated_at = now())
      INSERT INTO judge_cache
        (request_key, execution_uid, x_uid, score, rationale, provider_model, prompt_tokens, completion_tokens)
      SELECT $16::text, $1::int, $2::text, $3::int, $4::text, $11::text, $7::int, $8::int
@@ -265,9 +276,11 @@ export async function upsertResult(q: Queryable, r: RowResult, cacheKey?: string
       r.cacheSource?.executionUid ?? null,
       r.cacheSource?.xUid ?? null,
       cacheKey ?? null,
-      r.sampled?.confidence ?? null,
-      r.sampled?.expectedScore ?? null,
+      r.sampled?.confidence ?? r.distributed?.confidence ?? null,
+      r.sampled?.expectedScore ?? r.distributed?.expectedScore ?? null,
       r.sampled ? JSON.stringify(r.sampled.samples) : null,
+      r.distributed ? JSON.stringify(r.distributed.distribution) : null,
+      r.distributed?.entropyBits ?? null,
     ],
   );
 }
@@ -289,6 +302,9 @@ export interface StoredResult {
   confidence: number | null;
   expectedScore: number | null;
   samples: RowSample[] | null;
+  /** Set when the row was scored by logprobs. */
+  distribution: ScoreDistribution | null;
+  entropy: number | null;
 }
 
 /** What a stored row amounts to for the workflow's counters: its score or error, and what it spent. */
@@ -325,7 +341,7 @@ export async function listResults(q: Queryable, executionUid: number): Promise<S
             r.prompt_tokens AS "promptTokens", r.completion_tokens AS "completionTokens",
             r.provider_model AS "providerModel", r.cost_usd AS "costUsd", r.cache_hit AS "cacheHit",
             r.cache_source_execution_uid AS "cacheSourceExecutionUid", r.cache_source_x_uid AS "cacheSourceXUid",
-            r.confidence, r.expected_score AS "expectedScore", r.samples
+            r.confidence, r.expected_score AS "expectedScore", r.samples, r.distribution, r.entropy
        FROM evaluator_results r
        JOIN evaluator_executions e ON e.uid = r.execution_uid
        JOIN evaluators ev ON ev.uid = e.evaluator_uid

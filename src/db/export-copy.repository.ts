@@ -17,7 +17,10 @@ export type EvaluationField =
   | 'agreement'
   | 'error'
   | 'confidence'
+  | 'expectedScore'
   | 'samples'
+  | 'distribution'
+  | 'entropy'
   | 'promptTokens'
   | 'completionTokens'
   | 'costUsd'
@@ -185,7 +188,10 @@ const EVALUATION_TYPES: Record<EvaluationField, SqlType> = {
   agreement: 'boolean',
   error: 'text',
   confidence: 'float',
+  expectedScore: 'float',
   samples: 'json',
+  distribution: 'json',
+  entropy: 'float',
   promptTokens: 'integer',
   completionTokens: 'integer',
   costUsd: 'float',
@@ -255,7 +261,10 @@ class ExportSql {
         agreement: `(r${j}.score = ${this.truth(criteriaUid)})`,
         error: `r${j}.error`,
         confidence: `r${j}.confidence`,
+        expectedScore: `r${j}.expected_score`,
         samples: `r${j}.samples`,
+        distribution: `r${j}.distribution`,
+        entropy: `r${j}.entropy`,
         promptTokens: `r${j}.prompt_tokens`,
         completionTokens: `r${j}.completion_tokens`,
         costUsd: `r${j}.cost_usd`,

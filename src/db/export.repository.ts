@@ -4,7 +4,8 @@
  */
 import Cursor from 'pg-cursor';
 import type { Db, Queryable } from './pool';
-import type { RowSample } from './execution.repository';
+import type { RowSample, ScoreDistribution } from './execution.repository';
+import type { Aggregation, Scoring, ScoringFallback } from '../shared/sampling';
 
 export interface ExportRecord {
   uid: number;
@@ -96,6 +97,10 @@ export interface ExportEvaluatorRecord {
     promptVersionName: string;
     modelName: string;
     totalRows: number;
+    samples: number;
+    aggregation: Aggregation;
+    scoring: Scoring;
+    scoringFallback: ScoringFallback | null;
   }[];
 }
 
@@ -135,7 +140,9 @@ export async function loadExportSource(q: Queryable, benchmarkExecutionUid: numb
     `SELECT ev.uid AS "evaluatorUid", ev.name, ev.criteria_uid AS "criteriaUid", c.name AS "criteriaName",
             coalesce((SELECT json_agg(json_build_object('executionUid', e.uid, 'split', e.split, 'status', e.status,
                                                         'promptVersionName', v.name, 'modelName', v.model_name,
-                                                        'totalRows', e.total_rows) ORDER BY e.uid)
+                                                        'totalRows', e.total_rows, 'samples', e.samples,
+                                                        'aggregation', e.aggregation, 'scoring', e.scoring,
+                                                        'scoringFallback', e.scoring_fallback) ORDER BY e.uid)
                         FROM evaluator_executions e JOIN prompt_versions v ON v.uid = e.prompt_version_uid
                        WHERE e.evaluator_uid = ev.uid AND e.benchmark_execution_uid = $2), '[]') AS executions
        FROM evaluators ev JOIN criteria c ON c.uid = ev.criteria_uid
@@ -167,7 +174,11 @@ export interface StoredResultColumns {
   error: string | null;
   /** Set when the row was judged several times (self-consistency). */
   confidence: number | null;
+  expectedScore: number | null;
   samples: RowSample[] | null;
+  /** Set when the row was scored by logprobs. */
+  distribution: ScoreDistribution | null;
+  entropy: number | null;
   promptTokens: number | null;
   completionTokens: number | null;
   costUsd: number | null;
@@ -235,7 +246,10 @@ function exportRowsSql(query: ExportRowQuery): { text: string; values: unknown[]
       `r${j}.rationale AS r${j}`,
       `r${j}.error AS e${j}`,
       `r${j}.confidence AS cf${j}`,
+      `r${j}.expected_score AS ex${j}`,
       `r${j}.samples AS sm${j}`,
+      `r${j}.distribution AS di${j}`,
+      `r${j}.entropy AS en${j}`,
       `r${j}.prompt_tokens AS pt${j}`,
       `r${j}.completion_tokens AS ct${j}`,
       `r${j}.cost_usd AS c${j}`,
@@ -276,7 +290,10 @@ export async function forEachExportRow(
               rationale: raw[`r${j}`] as string | null,
               error: raw[`e${j}`] as string | null,
               confidence: raw[`cf${j}`] as number | null,
+              expectedScore: raw[`ex${j}`] as number | null,
               samples: raw[`sm${j}`] as RowSample[] | null,
+              distribution: raw[`di${j}`] as ScoreDistribution | null,
+              entropy: raw[`en${j}`] as number | null,
               promptTokens: raw[`pt${j}`] as number | null,
               completionTokens: raw[`ct${j}`] as number | null,
               costUsd: raw[`c${j}`] as number | null,

@@ -1,6 +1,6 @@
 /** Reads a judge activity needs: the execution's prompt version and criteria, and rows by dataset position. */
 import type { Queryable } from './pool';
-import type { Aggregation } from '../shared/sampling';
+import type { Aggregation, Scoring, ScoringFallback } from '../shared/sampling';
 
 export interface JudgeCriteria {
   uid: number;
@@ -18,6 +18,8 @@ export interface JudgeContext {
   /** Judgements per row and how they aggregate. */
   samples: number;
   aggregation: Aggregation;
+  scoring: Scoring;
+  scoringFallback: ScoringFallback | null;
   version: {
     systemPrompt: string | null;
     userPrompt: string | null;
@@ -29,7 +31,8 @@ export interface JudgeContext {
 
 export async function loadJudgeContext(q: Queryable, executionUid: number): Promise<JudgeContext | undefined> {
   const { rows } = await q.query<JudgeContext>(
-    `SELECT e.uid AS "executionUid", b.dataset_uid AS "datasetUid", e.cache, e.samples, e.aggregation,
+    `SELECT e.uid AS "executionUid", b.dataset_uid AS "datasetUid", e.cache, e.samples, e.aggregation, e.scoring,
+            e.scoring_fallback AS "scoringFallback",
             json_build_object('systemPrompt', v.system_prompt, 'userPrompt', v.user_prompt,
                               'modelName', v.model_name, 'fmHyperparameters', v.fm_hyperparameters) AS version,
             json_build_object('uid', c.uid, 'name', c.name, 'description', c.description,

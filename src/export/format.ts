@@ -4,15 +4,16 @@
  * JSON (one streaming pass, so the summary comes last):
  *   { format, format_version, benchmark, execution, criteria, evaluators, slices,
  *     datapoints: [{ x_uid, split, slices: [names], evaluations: { <evaluator key>: { evaluator_uid, score,
- *                    rationale, agreement, error, confidence, samples, prompt_tokens, completion_tokens, cost_usd,
- *                    cache_hit } } }],
+ *                    rationale, agreement, error, confidence, expected_score, samples, distribution, entropy,
+ *                    prompt_tokens, completion_tokens, cost_usd, cache_hit } } }],
  *     summary: { datapoints, evaluators: [{ evaluator_uid, key, overall, by_slice }] } }
  *   As the reference says, user columns and ground truth are CSV-only.
  * CSV: x_uid, split, the user columns in dataset order, `ground_truth.<criteria>` per criteria,
- *   `<evaluator key>.score|.rationale|.agreement|.error|.confidence|.samples|.prompt_tokens|.completion_tokens|
- *   .cost_usd|.cache_hit` per evaluator, then `slice.<name>` per slice (true/false).
- * confidence and samples are set for an execution that judged each row several times: the share of samples that
- *   gave the score, and the samples `[{score, rationale}]` in order (in CSV, their JSON text).
+ *   `<evaluator key>.score|.rationale|.agreement|.error|.confidence|.expected_score|.samples|.distribution|.entropy|
+ *   .prompt_tokens|.completion_tokens|.cost_usd|.cache_hit` per evaluator, then `slice.<name>` per slice.
+ * confidence, expected_score and samples are set for a row judged several times (the share of samples that gave the
+ *   score, their mean, and the samples `[{score, rationale}]` in order); confidence, expected_score, distribution
+ *   (`{"<score>": p}`) and entropy (bits) for a row scored by logprobs. In CSV the JSON values are their text.
  *   A user column whose name equals a generated column is written as `user.<name>`.
  * Missing values: null in JSON, an empty unquoted cell in CSV (an empty string is written quoted, `""`).
  * CSV text cells (x_uid, split, user columns, rationale, error) are always quoted; a user column value that is not
@@ -27,7 +28,8 @@ import type {
   ExportSourceRecord,
 } from '../db/export.repository';
 import type { AgreementSummary } from '../metrics/agreement';
-import type { RowSample } from '../db/execution.repository';
+import type { RowSample, ScoreDistribution } from '../db/execution.repository';
+import { verdictMethod } from '../shared/sampling';
 
 export const EXPORT_FORMAT = 'judgeflow.benchmark_execution_export';
 export const EXPORT_FORMAT_VERSION = 1;
@@ -58,9 +60,13 @@ export interface ExportEvaluation {
   rationale: string | null;
   error: string | null;
   agreement: boolean | null;
-  /** With several samples per row: the share that gave the score, and each sample (else null). */
+  /** With several samples per row: the share that gave the score, their mean, and each sample (else null). */
   confidence: number | null;
+  expectedScore: number | null;
   samples: RowSample[] | null;
+  /** Scored by logprobs: the probability per label score and its entropy in bits (else null). */
+  distribution: ScoreDistribution | null;
+  entropy: number | null;
   /** As the provider reported them (0 for a cache hit); cost null when the model has no price. */
   promptTokens: number | null;
   completionTokens: number | null;
@@ -115,7 +121,10 @@ const EVALUATION_KEYS: [key: string, field: EvaluationField][] = [
   ['agreement', 'agreement'],
   ['error', 'error'],
   ['confidence', 'confidence'],
+  ['expected_score', 'expectedScore'],
   ['samples', 'samples'],
+  ['distribution', 'distribution'],
+  ['entropy', 'entropy'],
   ['prompt_tokens', 'promptTokens'],
   ['completion_tokens', 'completionTokens'],
   ['cost_usd', 'costUsd'],
@@ -246,6 +255,10 @@ export function jsonHead(header: ExportHeader) {
         prompt_version_name: x.promptVersionName,
         model_name: x.modelName,
         total_rows: x.totalRows,
+        samples: x.samples,
+        aggregation: x.aggregation,
+        scoring: x.scoring,
+        verdict: verdictMethod(x),
       })),
     })),
     slices: header.slices.map((s) => ({ slice_uid: s.sliceUid, name: s.name, description: s.description })),

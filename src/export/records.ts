@@ -72,8 +72,8 @@ export function exportRowMapping(header: ExportHeader): {
     // An evaluator's executions cover different splits: at most one has a result for this datapoint.
     const evaluations: ExportRow['evaluations'] = new Map();
     record.results.forEach((result, j) => {
-      const { score, rationale, error, confidence, samples, promptTokens, completionTokens, costUsd, cacheHit } =
-        result;
+      const { score, rationale, error, promptTokens, completionTokens, costUsd, cacheHit } = result;
+      const { confidence, expectedScore, samples, distribution, entropy } = result;
       if (score === null && error === null) return;
       const { evaluatorUid, criteriaUid } = executions[j]!;
       evaluations.set(evaluatorUid, {
@@ -82,7 +82,10 @@ export function exportRowMapping(header: ExportHeader): {
         error,
         agreement: agrees(score, groundTruth.get(criteriaUid)),
         confidence,
+        expectedScore,
         samples,
+        distribution,
+        entropy,
         promptTokens,
         completionTokens,
         costUsd,

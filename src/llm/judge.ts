@@ -25,6 +25,15 @@ export interface JudgeChoice {
   content: string;
   refusal: string | null;
   finishReason: string | null;
+  /** The content's tokens with their logprobs, when the request asked for `logprobs` and the model gave them. */
+  logprobs?: TokenLogprob[] | null;
+}
+
+/** One token of an answer: its text, logprob, and the most likely alternatives at its position (`top_logprobs`). */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  topLogprobs: { token: string; logprob: number }[];
 }
 
 export interface JudgeCompletion {
@@ -76,6 +85,12 @@ export function createJudgeClient(options: JudgeClientOptions = {}): JudgeClient
           content: c.message.content ?? '',
           refusal: c.message.refusal ?? null,
           finishReason: c.finish_reason,
+          logprobs:
+            c.logprobs?.content?.map((t) => ({
+              token: t.token,
+              logprob: t.logprob,
+              topLogprobs: t.top_logprobs.map((a) => ({ token: a.token, logprob: a.logprob })),
+            })) ?? null,
         }));
       return {
         choices,

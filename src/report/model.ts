@@ -23,6 +23,8 @@ export interface ReportEvaluatorRun {
   promptVersionName: string;
   modelName: string;
   totalRows: number;
+  /** How its scores were made: one answer, samples and their aggregation, or logprobs (shared/sampling.ts). */
+  verdict: string;
   /** Rows finished, scored or errored; `rowErrors` of them errored. */
   rowsJudged: number;
   rowErrors: number;

@@ -241,7 +241,7 @@ function sliceBlock(e: ReportEvaluator, slices: [string, AgreementSummary][]): s
 function runsTable(e: ReportEvaluator): string {
   const rows = e.runs.map((run) => {
     const rate = run.seconds && run.seconds > 0 ? `${(run.rowsJudged / run.seconds).toFixed(1)} rows/s` : '';
-    return `<tr><td>${safeLink(run.url, String(run.executionUid))}</td><td>${h(run.split)}</td><td>${h(run.promptVersionName)}</td><td>${h(run.modelName)}</td><td>${badge(run.status, run.rowErrors, run.rowsJudged)}</td><td>${run.rowsJudged} / ${run.totalRows}</td><td>${h(duration(run.seconds))}</td><td>${rate}</td></tr>`;
+    return `<tr><td>${safeLink(run.url, String(run.executionUid))}</td><td>${h(run.split)}</td><td>${h(run.promptVersionName)}</td><td>${h(run.modelName)}</td><td>${h(run.verdict)}</td><td>${badge(run.status, run.rowErrors, run.rowsJudged)}</td><td>${run.rowsJudged} / ${run.totalRows}</td><td>${h(duration(run.seconds))}</td><td>${rate}</td></tr>`;
   });
   const total = (e.promptTokens ?? 0) + (e.completionTokens ?? 0);
   const tokens =
@@ -253,7 +253,7 @@ function runsTable(e: ReportEvaluator): string {
     e.costUsd === null ? ' · cost: unknown (no price configured for the model)' : ` · cost $${e.costUsd.toFixed(4)}`;
   const cached = e.cacheHits > 0 ? ` · ${e.cacheHits} answers from the request cache (free)` : '';
   return `<h3>Runs and timing</h3>
-<div class="table-wrap"><table class="runs"><thead><tr><th>execution (Temporal)</th><th>split</th><th>version</th><th>model</th><th>status</th><th>rows</th><th>took</th><th>rate</th></tr></thead>
+<div class="table-wrap"><table class="runs"><thead><tr><th>execution (Temporal)</th><th>split</th><th>version</th><th>model</th><th>verdict</th><th>status</th><th>rows</th><th>took</th><th>rate</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></div>
 <p class="muted" data-usage-evaluator="${e.evaluatorUid}">${h(tokens + latency + cost + cached)}</p>`;
 }

@@ -14,9 +14,46 @@ export const MAX_SAMPLES = 20;
 export const AGGREGATIONS = ['majority', 'median', 'mean'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
+/**
+ * `answer`: the score the judge answers. `logprobs`: the judge's probability over the label scores, read from the
+ * token logprobs of its answer; the verdict is the distribution's argmax (`majority`), median or nearest label to its
+ * mean (docs/judging.md).
+ */
+export const SCORINGS = ['answer', 'logprobs'] as const;
+export type Scoring = (typeof SCORINGS)[number];
+
+/** What logprob scoring does when the model returns no logprobs: fail the execution (null), or sample. */
+export const SCORING_FALLBACKS = ['samples'] as const;
+export type ScoringFallback = (typeof SCORING_FALLBACKS)[number];
+
+/** Samples a logprob-scored row falls back to when its model returns no logprobs and `samples` is 1. */
+export const FALLBACK_SAMPLES = 5;
+
+/** How an execution makes each row's verdict. */
 export interface Sampling {
   samples: number;
   aggregation: Aggregation;
+  scoring: Scoring;
+  scoringFallback: ScoringFallback | null;
 }
 
-export const SINGLE_SAMPLE: Sampling = { samples: 1, aggregation: 'majority' };
+/** How the scores of an execution were made, in words (reports, exports, the CLI). */
+export function verdictMethod(s: Sampling): string {
+  if (s.scoring === 'logprobs') {
+    const rule = {
+      majority: 'the most probable label',
+      median: "the distribution's median",
+      mean: 'the label nearest the expected score',
+    }[s.aggregation];
+    const fallback = s.scoringFallback ? `, or ${Math.max(s.samples, FALLBACK_SAMPLES)} samples without logprobs` : '';
+    return `logprobs: ${rule}${fallback}`;
+  }
+  return s.samples > 1 ? `${s.samples} samples, ${s.aggregation}` : 'one answer';
+}
+
+export const SINGLE_SAMPLE: Sampling = {
+  samples: 1,
+  aggregation: 'majority',
+  scoring: 'answer',
+  scoringFallback: null,
+};

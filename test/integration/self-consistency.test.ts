@@ -264,7 +264,7 @@ describe('self-consistency', () => {
     expect(run.stdout).toMatch(/\b[23]\/3\b/);
     const uid = Number(/execution (\d+) started/.exec(run.stderr)?.[1] ?? NaN);
     const status = await cli('execution', 'status', String(uid));
-    expect(status.stdout).toMatch(/samples:\s+3 per row, majority/);
+    expect(status.stdout).toMatch(/verdict:\s+3 samples, majority/);
 
     const tooMany = await cli('evaluator', 'execute', String(f.evaluatorUid), '--split', 'test', '--samples', '21');
     expect(tooMany.code).not.toBe(0);

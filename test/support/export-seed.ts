@@ -15,7 +15,11 @@ export interface SeededResult {
   cacheHit?: boolean;
   /** A row judged several times. */
   confidence?: number;
+  expectedScore?: number;
   samples?: { score: number | null; rationale: string | null; error?: string }[];
+  /** A row scored by logprobs. */
+  distribution?: Record<string, number>;
+  entropy?: number;
 }
 
 export interface SeededDatapoint {
@@ -118,14 +122,14 @@ export async function seedScoredExecution(
     await q.query(
       `INSERT INTO evaluator_results (execution_uid, x_uid, score, rationale, error, error_kind, prompt_tokens,
                                       completion_tokens, cost_usd, cache_hit, cache_source_execution_uid,
-                                      confidence, samples)
+                                      confidence, expected_score, samples, distribution, entropy)
        SELECT $1, r.x_uid, r.score, r.rationale, r.error, CASE WHEN r.error IS NOT NULL THEN 'provider' END,
               r.prompt_tokens, r.completion_tokens, r.cost_usd, r.cache_hit, CASE WHEN r.cache_hit THEN $1::int END,
-              r.confidence, r.samples
+              r.confidence, r.expected_score, r.samples, r.distribution, r.entropy
          FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::float8[], $9::bool[],
-                     $10::float8[], $11::json[])
+                     $10::float8[], $11::float8[], $12::json[], $13::json[], $14::float8[])
            AS r(x_uid, score, rationale, error, prompt_tokens, completion_tokens, cost_usd, cache_hit, confidence,
-                samples)`,
+                expected_score, samples, distribution, entropy)`,
       [
         evaluatorExecution,
         column((r) => r.xUid),
@@ -137,7 +141,10 @@ export async function seedScoredExecution(
         column((r) => r.costUsd ?? null),
         column((r) => r.cacheHit ?? false),
         column((r) => r.confidence ?? null),
+        column((r) => r.expectedScore ?? null),
         column((r) => (r.samples ? JSON.stringify(r.samples) : null)),
+        column((r) => (r.distribution ? JSON.stringify(r.distribution) : null)),
+        column((r) => r.entropy ?? null),
       ],
     );
     return { benchmarkExecutionUid: execution, evaluatorUid: evaluator, criteriaUid: criteria };

@@ -51,6 +51,9 @@ const rows: ExportRow[] = values.map((v, i) => ({
               error: null,
               agreement: i % 3 === 0 ? null : true,
               confidence: i === 3 ? 0.5 : null,
+              expectedScore: i === 3 ? 0.5 : null,
+              distribution: i === 5 ? { '0': 0.25, '1': 0.75 } : null,
+              entropy: i === 5 ? 0.8112781244591328 : null,
               samples:
                 i === 3
                   ? [
@@ -114,7 +117,10 @@ describe('CSV export', () => {
       'judge.agreement',
       'judge.error',
       'judge.confidence',
+      'judge.expected_score',
       'judge.samples',
+      'judge.distribution',
+      'judge.entropy',
       'judge.prompt_tokens',
       'judge.completion_tokens',
       'judge.cost_usd',
@@ -148,8 +154,9 @@ describe('CSV export', () => {
         expect(rec[5]).toBe(i % 3 === 0 ? '' : String(i % 2)); // ground truth, empty when missing
         expect(rec[8]).toBe(i === 1 || i % 3 === 0 ? '' : 'true');
         expect(rec[10]).toBe(i === 3 ? '0.5' : ''); // judge.confidence, with samples only
-        // judge.samples: their JSON text
-        expect(rec[11]).toBe(
+        expect(rec[11]).toBe(i === 3 ? '0.5' : ''); // judge.expected_score
+        // judge.samples and judge.distribution: their JSON text
+        expect(rec[12]).toBe(
           i === 3
             ? JSON.stringify([
                 { score: 1, rationale: values[i] },
@@ -157,11 +164,13 @@ describe('CSV export', () => {
               ])
             : '',
         );
-        expect(rec[12]).toBe(i === 1 ? '' : String(100 + i)); // judge.prompt_tokens
-        expect(rec[13]).toBe(i === 1 ? '' : '20'); // judge.completion_tokens
-        expect(rec[14]).toBe(i === 1 || i % 4 === 0 ? '' : String(0.0001 * i)); // judge.cost_usd, empty when unknown
-        expect(rec[15]).toBe(i === 1 ? '' : String(i === 2)); // judge.cache_hit
-        expect(rec[16]).toBe(i % 2 ? 'true' : 'false');
+        expect(rec[13]).toBe(i === 5 ? '{"0":0.25,"1":0.75}' : '');
+        expect(rec[14]).toBe(i === 5 ? '0.8112781244591328' : ''); // judge.entropy
+        expect(rec[15]).toBe(i === 1 ? '' : String(100 + i)); // judge.prompt_tokens
+        expect(rec[16]).toBe(i === 1 ? '' : '20'); // judge.completion_tokens
+        expect(rec[17]).toBe(i === 1 || i % 4 === 0 ? '' : String(0.0001 * i)); // judge.cost_usd, empty when unknown
+        expect(rec[18]).toBe(i === 1 ? '' : String(i === 2)); // judge.cache_hit
+        expect(rec[19]).toBe(i % 2 ? 'true' : 'false');
       });
     });
   }

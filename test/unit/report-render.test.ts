@@ -24,6 +24,7 @@ function report(o: { uiUrl?: string; rows?: number; rowErrors?: number; status?:
         status,
         promptVersionName: 'v1',
         modelName: 'local-judge',
+        verdict: 'logprobs: the most probable label',
         totalRows: rows,
         rowsJudged: rows,
         rowErrors,
@@ -70,6 +71,10 @@ const badges = (html: string) =>
   [...html.matchAll(/<span class="badge ([^"]+)">([^<]+)<\/span>/g)].map((m) => [m[1], m[2]]);
 
 describe('the report page', () => {
+  it("names how each run's scores were made, beside its model", () => {
+    expect(report()).toMatch(/<td>local-judge<\/td><td>logprobs: the most probable label<\/td>/);
+  });
+
   it("pins its one inline script by SHA-256 in the CSP, and allows no other ('unsafe-inline')", () => {
     const html = report();
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/

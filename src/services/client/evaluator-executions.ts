@@ -13,6 +13,7 @@ import {
   listResults,
   type ExecutionRecord,
   type RowSample,
+  type ScoreDistribution,
 } from '../../db/execution.repository';
 import {
   EXECUTION_WORKFLOW_TASK_TIMEOUT,
@@ -27,7 +28,7 @@ import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-
 import type { InstanceContext, StorageContext } from '../common/context';
 import { createEvaluatorExecution, type EvaluatorRef } from '../common/evaluator-execution-records';
 import { checkNumRows, resolveBudget, resolveConcurrency, resolveSampling } from '../common/execute-options';
-import type { Aggregation } from '../../shared/sampling';
+import type { Aggregation, Scoring, ScoringFallback } from '../../shared/sampling';
 import { resolvePromptVersion } from '../common/prompt-versions';
 import type { ServiceContext } from './context';
 import { reconcileStatus, signalCancel, type ReconciledStatus } from './execution-status';
@@ -59,6 +60,13 @@ export interface ExecuteOptions {
    */
   samples?: number;
   aggregation?: Aggregation;
+  /**
+   * `logprobs`: score each row by the judge's probability over the label scores (the answer's token logprobs)
+   * instead of its one answer; a model without logprobs fails the execution at its first row unless `fallback` is
+   * `samples` (docs/judging.md). Default `answer`.
+   */
+  scoring?: Scoring;
+  fallback?: ScoringFallback;
   /** Test hook: rows per workflow run before continue-as-new. */
   pageSize?: number;
 }
@@ -88,6 +96,9 @@ export interface ExecutionResult {
   confidence?: number | null;
   expectedScore?: number | null;
   samples?: RowSample[];
+  /** A row scored by logprobs: the probability per label score (`{"1": 0.1, …}`) and its entropy in bits. */
+  distribution?: ScoreDistribution;
+  entropy?: number;
 }
 export type ExecutionResults = Record<string, ExecutionResult>;
 
@@ -225,6 +236,12 @@ async function readResults(ctx: ServiceContext, executionUid: number): Promise<E
       costUsd: r.costUsd,
       ...(r.cacheHit && { cachedFrom: { executionUid: r.cacheSourceExecutionUid!, xUid: r.cacheSourceXUid! } }),
       ...(r.samples && { confidence: r.confidence, expectedScore: r.expectedScore, samples: r.samples }),
+      ...(r.distribution && {
+        confidence: r.confidence,
+        expectedScore: r.expectedScore,
+        distribution: r.distribution,
+        entropy: r.entropy!,
+      }),
     };
     results[r.xUid] =
       r.error === null

@@ -3,10 +3,15 @@
  * (`judgeflow report A B`), read from PostgreSQL into the plain data that report/render-html.ts draws.
  * Needs no Temporal: a report of an execution whose workflow Temporal has forgotten still works.
  */
-import { loadExportSource } from '../../db/export.repository';
+import { loadExportSource, type ExportEvaluatorRecord } from '../../db/export.repository';
 import { listChangedVerdicts, listReportExecutionStats, listReportRows } from '../../db/report.repository';
 import { AgreementAccumulator } from '../../metrics/agreement';
-import type { BenchmarkExecutionReport, ComparisonReport, ReportEvaluator } from '../../report/model';
+import type {
+  BenchmarkExecutionReport,
+  ComparisonReport,
+  ReportEvaluator,
+  ReportEvaluatorRun,
+} from '../../report/model';
 import { benchmarkExecutionUrl, requireBenchmarkExecution } from './benchmark-executions';
 import { summarizeBenchmarkExecution } from '../common/benchmark-summary';
 import type { InstanceContext, StorageContext } from '../common/context';
@@ -14,11 +19,31 @@ import { evaluatorExecutionUrl } from './evaluator-executions';
 import { compareBenchmarkExecutions } from '../common/comparison';
 import { listBenchmarkExecutionGates } from '../common/gates';
 import type { RowErrorKind } from '../../shared/row-errors';
+import { verdictMethod } from '../../shared/sampling';
 
 /** Rows listed in a report's datapoint (or changed-verdict) table; the header says how many more there are. */
 export const REPORT_ROW_LIMIT = 2_000;
 
 const secondsBetween = (from: Date, to: Date | null) => (to ? (to.getTime() - from.getTime()) / 1000 : null);
+
+type ExecutionStats = Awaited<ReturnType<typeof listReportExecutionStats>>[number];
+
+/** One evaluator execution of the report: how its scores were made, how far it got, how long it took. */
+function reportRun(
+  ctx: StorageContext & InstanceContext,
+  evaluatorUid: number,
+  x: ExportEvaluatorRecord['executions'][number],
+  s: ExecutionStats | undefined,
+): ReportEvaluatorRun {
+  return {
+    ...x,
+    verdict: verdictMethod(x),
+    rowsJudged: s?.rows ?? 0,
+    rowErrors: s?.errors ?? 0,
+    seconds: s ? secondsBetween(s.createdAt, s.finishedAt) : null,
+    url: evaluatorExecutionUrl(ctx, evaluatorUid, x.executionUid),
+  };
+}
 
 export async function buildBenchmarkExecutionReport(
   ctx: StorageContext & InstanceContext,
@@ -53,16 +78,14 @@ export async function buildBenchmarkExecutionReport(
         name: e.name,
         criteriaName: e.criteriaName,
         labels,
-        runs: e.executions.map((x) => {
-          const s = own.find((o) => o.executionUid === x.executionUid);
-          return {
-            ...x,
-            rowsJudged: s?.rows ?? 0,
-            rowErrors: s?.errors ?? 0,
-            seconds: s ? secondsBetween(s.createdAt, s.finishedAt) : null,
-            url: evaluatorExecutionUrl(ctx, e.evaluatorUid, x.executionUid),
-          };
-        }),
+        runs: e.executions.map((x) =>
+          reportRun(
+            ctx,
+            e.evaluatorUid,
+            x,
+            own.find((o) => o.executionUid === x.executionUid),
+          ),
+        ),
         overall: agreement?.overall ?? empty,
         bySlice: agreement?.bySlice ?? {},
         errorsByKind,

@@ -6,6 +6,7 @@ import {
   InvalidAggregationError,
   InvalidConcurrencyError,
   InvalidSamplesError,
+  InvalidScoringError,
   InvalidNumRowsError,
   MAX_UID,
   ModelNotConfiguredError,
@@ -13,7 +14,16 @@ import {
 import { priceOf } from '../../llm/pricing';
 import { budgetProblem } from '../../shared/budget';
 import type { Budget } from '../../shared/execution-contract';
-import { AGGREGATIONS, MAX_SAMPLES, type Aggregation, type Sampling } from '../../shared/sampling';
+import {
+  AGGREGATIONS,
+  MAX_SAMPLES,
+  SCORING_FALLBACKS,
+  SCORINGS,
+  type Aggregation,
+  type Sampling,
+  type Scoring,
+  type ScoringFallback,
+} from '../../shared/sampling';
 
 export function checkNumRows(numRows: unknown): asserts numRows is number | undefined {
   if (
@@ -93,12 +103,30 @@ export function promptsPerRow(config: Config, modelName: string, samples: number
   return samples > 1 && samplingModeOf(config, modelName) === 'requests' ? samples : 1;
 }
 
-/** Samples per row (default 1, at most MAX_SAMPLES) and how they aggregate (default majority), checked. */
-export function resolveSampling(options: { samples?: unknown; aggregation?: unknown }): Sampling {
+/**
+ * Samples per row (default 1, at most MAX_SAMPLES), how they aggregate (default majority), the scoring (default
+ * answer) and its fallback (default none), checked.
+ */
+export function resolveSampling(options: {
+  samples?: unknown;
+  aggregation?: unknown;
+  scoring?: unknown;
+  fallback?: unknown;
+}): Sampling {
   const samples = options.samples ?? 1;
   if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES)
     throw new InvalidSamplesError(samples, MAX_SAMPLES);
   const aggregation = options.aggregation ?? 'majority';
   if (!AGGREGATIONS.includes(aggregation as Aggregation)) throw new InvalidAggregationError(aggregation, AGGREGATIONS);
-  return { samples, aggregation: aggregation as Aggregation };
+  const scoring = options.scoring ?? 'answer';
+  if (!SCORINGS.includes(scoring as Scoring)) throw new InvalidScoringError('scoring', scoring, SCORINGS);
+  const fallback = options.fallback ?? null;
+  if (fallback !== null && !SCORING_FALLBACKS.includes(fallback as ScoringFallback))
+    throw new InvalidScoringError('fallback', fallback, SCORING_FALLBACKS);
+  return {
+    samples,
+    aggregation: aggregation as Aggregation,
+    scoring: scoring as Scoring,
+    scoringFallback: fallback as ScoringFallback | null,
+  };
 }

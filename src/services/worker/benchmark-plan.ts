@@ -47,7 +47,12 @@ export async function planBenchmarkExecution(
           concurrency: be.concurrency,
           benchmarkExecutionUid,
           cache: be.cache,
-          sampling: { samples: be.samples, aggregation: be.aggregation },
+          sampling: {
+            samples: be.samples,
+            aggregation: be.aggregation,
+            scoring: be.scoring,
+            scoringFallback: be.scoringFallback,
+          },
         });
         if (!created) continue;
         const { executionUid, totalRows } = created;
