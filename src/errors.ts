@@ -230,6 +230,9 @@ export class EvaluatorNotInBenchmarkError extends ValidationError {
   }
 }
 
+/** A jury that cannot be formed: fewer than two jurors, a juror not in the benchmark, jurors of different criteria. */
+export class InvalidJuryError extends ValidationError {}
+
 // --- definitions ---
 
 /** A column name (template variable, slice filter) that the dataset does not have. */

@@ -10,6 +10,7 @@ import { registerLiveControlCommands } from './live-control';
 import { registerOutputCommands } from './outputs';
 import { applyHelp } from './help';
 import { registerAgreementCommand } from './agreement';
+import { registerJuryCommand } from './jury';
 import { registerGateCommand } from './gate';
 import { registerScheduleCommands } from './schedules';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerLiveControlCommands(program, cli);
   registerBenchmarkRunCommands(program, cli);
   registerAgreementCommand(program, cli);
+  registerJuryCommand(program, cli);
   registerOutputCommands(program, cli);
   registerGateCommand(program, cli);
   registerScheduleCommands(program, cli);

@@ -12,6 +12,7 @@ import {
 } from '../services/client/benchmark-executions';
 import { exportBenchmarkExecution, type ExportOptions } from '../services/client/exports';
 import { benchmarkExecutionAgreement } from '../services/client/agreement';
+import { benchmarkExecutionJury, type JuryOptions, type JuryReport } from '../services/client/jury';
 import { compareBenchmarkExecutions, type BenchmarkComparison } from '../services/common/comparison';
 import {
   gateBenchmarkExecution,
@@ -94,6 +95,16 @@ export class BenchmarkExecution {
    */
   agreement(options: AgreementOptions = {}): Promise<BenchmarkSummary> {
     return benchmarkExecutionAgreement(this.#client, this.benchmarkExecutionUid, options);
+  }
+
+  /**
+   * A jury of `evaluatorUids` (evaluators of one criteria that ran here): its verdict per datapoint by `rule`
+   * (majority, median, mean, or weighted by each juror's log-odds of being right on the `weightsFrom` split), each
+   * juror's and the jury's agreement with ground truth, Fleiss' κ and Krippendorff's α between the jurors, their
+   * error correlations and the effective number of independent votes (docs/judging.md, "Juries").
+   */
+  jury(options: JuryOptions): Promise<JuryReport> {
+    return benchmarkExecutionJury(this.#client, this.benchmarkExecutionUid, options);
   }
 
   /**
