@@ -16,6 +16,7 @@ import { findCachedAnswer } from '../src/db/judge-cache.repository';
 import { UnusableAnswerError } from '../src/llm/answer-errors';
 import { requestHyperparameters } from '../src/llm/answer-schema';
 import type { JudgeClient } from '../src/llm/judge';
+import { orderLabels } from '../src/llm/label-order';
 import { buildJudgeMessages } from '../src/llm/messages';
 import { modelClients } from '../src/llm/model-clients';
 import { parseJudgeCompletion } from '../src/llm/parse-answer';
@@ -118,14 +119,17 @@ async function judge(
   const ctx = await inputs.context(executionUid);
   const data = await inputs.row(ctx.datasetUid, xUid, position);
   const { modelName } = ctx.version;
-  const results = rowResults({ config, db }, { activity, executionUid, xUid, attempt, modelName });
+  // The labels in the order this row lists them (order-bias control), stored with its result.
+  const shown = { ...ctx.criteria, labels: orderLabels(ctx.criteria.labels, ctx.labelOrder, xUid) };
+  const labelOrder = shown.labels.map((l) => l.score);
+  const results = rowResults({ config, db }, { activity, executionUid, xUid, attempt, modelName, labelOrder });
 
   let messages;
   try {
     messages = buildJudgeMessages({
       systemPrompt: ctx.renderSystem?.(data),
       userPrompt: ctx.renderUser?.(data),
-      criteria: ctx.criteria,
+      criteria: shown,
     });
   } catch (err) {
     // The row itself cannot be rendered (e.g. a missing column value): retrying will not help.
@@ -137,6 +141,7 @@ async function judge(
   if (modelProblem) throw ApplicationFailure.create({ message: modelProblem, type: LLM_FATAL, nonRetryable: true });
 
   const client = clientFor(modelName);
+  // The schema keeps the criteria's order: providers constrain decoding with it; the judge reads the listed labels.
   const fmHyperparameters = requestHyperparameters(
     ctx.version.fmHyperparameters,
     ctx.criteria,

@@ -25,6 +25,8 @@ export interface RowAttempt {
   /** The row's attempt across deferrals. */
   attempt: number;
   modelName: string;
+  /** The label scores in the order the judge saw them. */
+  labelOrder: number[];
 }
 
 export function rowResults({ config, db }: { config: Config; db: Db }, row: RowAttempt) {
@@ -34,7 +36,7 @@ export function rowResults({ config, db }: { config: Config; db: Db }, row: RowA
     key?: string,
   ) =>
     retryWhileDatabaseUnavailable(activity, () =>
-      upsertResult(db, { executionUid, xUid, attempts: attempt, ...values }, key),
+      upsertResult(db, { executionUid, xUid, attempts: attempt, labelOrder: row.labelOrder, ...values }, key),
     );
   const chargeOf = (answer: JudgeCompletion) => answerCharge(config, row.modelName, answer);
   return {

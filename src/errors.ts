@@ -148,10 +148,10 @@ export class InvalidAggregationError extends ValidationError {
   }
 }
 
-/** A `scoring` or `fallback` that is not one of the allowed values. */
-export class InvalidScoringError extends ValidationError {
+/** A `scoring`, `fallback` or `labelOrder` that is not one of the allowed values. */
+export class InvalidJudgingOptionError extends ValidationError {
   constructor(
-    readonly option: 'scoring' | 'fallback',
+    readonly option: 'scoring' | 'fallback' | 'labelOrder',
     readonly value: unknown,
     readonly allowed: readonly string[],
   ) {

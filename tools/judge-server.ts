@@ -23,6 +23,7 @@
  *                                   `[[truth=N]]` is answered N with probability 0.7, else another label
  *   local-judge:accuracy=0.7:seed=a its errors drawn from seed `a` (default: the model name), shared by every judge
  *                                   with that seed
+ *   local-judge:accuracy=0.7:bias=0.3  and with probability 0.3 the label the instruction lists first (position bias)
  *   local-judge:logprobs=none       no logprobs even when asked (as reasoning models); otherwise a request with
  *                                   `logprobs` gets them, the score token's alternatives being the judge's
  *                                   probabilities over the labels (simulated-judge.ts)
@@ -208,8 +209,8 @@ function completionReply(
       refusal = "I'm sorry, but I can't help with grading this.";
     } else {
       const outOfRange = switches.has('out-of-range') || due(behaviour.outOfRange);
-      const simulated =
-        judge && simulatedScore(judge, userText, allowed, firstDraw + (body.temperature === 0 ? 0 : index));
+      const draw = firstDraw + (body.temperature === 0 ? 0 : index);
+      const simulated = judge && simulatedScore(judge, userText, allowed, draw, listedScores(body)?.[0]);
       const score = outOfRange ? Math.max(...allowed) + 1000 : (simulated ?? localJudgeScore(userText, allowed));
       content = JSON.stringify(answerFor(body, score, userText));
     }
@@ -291,7 +292,11 @@ function tokenLogprobs(
 /** The simulated judge a model name asks for (`accuracy=…`, `seed=…`), if any. */
 function simulatedJudgeOf(model: string, switches: Map<string, string | undefined>): SimulatedJudge | undefined {
   if (!switches.has('accuracy')) return undefined;
-  return { accuracy: Number(switches.get('accuracy')), errorSeed: switches.get('seed') ?? model };
+  return {
+    accuracy: Number(switches.get('accuracy')),
+    positionBias: switches.has('bias') ? Number(switches.get('bias')) : undefined,
+    errorSeed: switches.get('seed') ?? model,
+  };
 }
 
 export async function startJudgeServer(
@@ -501,6 +506,11 @@ function allowedScores(body: ChatRequest): number[] {
   const fromSchema = body.response_format?.json_schema?.schema?.properties?.score?.enum;
   if (Array.isArray(fromSchema) && fromSchema.every((s) => typeof s === 'number') && fromSchema.length)
     return fromSchema;
+  return listedScores(body) ?? [0, 1];
+}
+
+/** The label scores in the order the judging instruction lists them, if it lists any. */
+function listedScores(body: ChatRequest): number[] | undefined {
   const system = (body.messages ?? [])
     .filter((m) => m.role === 'system')
     .map((m) => textOf(m.content))
@@ -518,7 +528,7 @@ function allowedScores(body: ChatRequest): number[] {
     }
     if (scores.length) return scores;
   }
-  return [0, 1];
+  return undefined;
 }
 
 /** The answer object: the judge shape, or the minimal object a custom json_schema requires, plus score/rationale. */

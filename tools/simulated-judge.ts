@@ -10,6 +10,8 @@
 export interface SimulatedJudge {
   /** The probability that one sample names the truth (0..1). */
   accuracy: number;
+  /** The probability that it answers the first-listed label whatever the truth (position bias, 0..1). */
+  positionBias?: number;
   /** Judges with the same seed share their draws: their errors coincide. */
   errorSeed: string;
 }
@@ -28,17 +30,26 @@ export function truthMarker(score: number): string {
 }
 
 /**
- * Sample `draw`'s score for a datapoint: the truth with probability `accuracy`, else another allowed score, each
- * equally likely. Undefined when the text carries no truth, or its truth is not an allowed score.
+ * Sample `draw`'s score for a datapoint: with probability `positionBias` the first-listed label, else the truth with
+ * probability `accuracy`, else another allowed score, each equally likely. Undefined when the text carries no truth,
+ * or its truth is not an allowed score.
  */
 export function simulatedScore(
   judge: SimulatedJudge,
   userText: string,
   allowed: number[],
   draw: number,
+  firstListed?: number,
 ): number | undefined {
   const truth = truthOf(userText);
   if (truth === undefined || !allowed.includes(truth)) return undefined;
+  // The bias draw depends on the datapoint, not on the order: the same row is biased under every order.
+  if (
+    judge.positionBias &&
+    firstListed !== undefined &&
+    unitDraw(judge.errorSeed, userText, draw, 'bias') < judge.positionBias
+  )
+    return firstListed;
   if (unitDraw(judge.errorSeed, userText, draw, 'correct') < judge.accuracy) return truth;
   const others = allowed.filter((s) => s !== truth);
   if (!others.length) return truth;

@@ -16,6 +16,7 @@ export const EXAMPLES: Record<string, string> = {
   'benchmark executions': 'benchmark executions 1',
   'benchmark agreement': 'benchmark agreement 1 --seed 7',
   'benchmark jury': 'benchmark jury 1 --evaluator 1 2 3 --rule weighted --weights-from dev',
+  bias: 'bias 1 --split dev --num-rows 200',
   'criteria create':
     'criteria create --benchmark 1 --name helpfulness --label "unhelpful=0:does not answer" --label "helpful=1"',
   'criteria list': 'criteria list --benchmark 1',

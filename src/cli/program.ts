@@ -11,6 +11,7 @@ import { registerOutputCommands } from './outputs';
 import { applyHelp } from './help';
 import { registerAgreementCommand } from './agreement';
 import { registerJuryCommand } from './jury';
+import { registerBiasCommand } from './bias';
 import { registerGateCommand } from './gate';
 import { registerScheduleCommands } from './schedules';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerBenchmarkRunCommands(program, cli);
   registerAgreementCommand(program, cli);
   registerJuryCommand(program, cli);
+  registerBiasCommand(program, cli);
   registerOutputCommands(program, cli);
   registerGateCommand(program, cli);
   registerScheduleCommands(program, cli);

@@ -2,7 +2,7 @@
 import type { Queryable } from './pool';
 import type { BenchmarkChild } from '../shared/benchmark-contract';
 import type { StoredExecutionStatus } from '../shared/execution-contract';
-import type { Aggregation, Sampling, Scoring, ScoringFallback } from '../shared/sampling';
+import type { Aggregation, LabelOrder, Sampling, Scoring, ScoringFallback } from '../shared/sampling';
 
 export interface BenchmarkExecutionRecord {
   uid: number;
@@ -26,13 +26,15 @@ export interface BenchmarkExecutionRecord {
   /** How a row is scored: its answer, or the logprobs over the labels (with the fallback when there are none). */
   scoring: Scoring;
   scoringFallback: ScoringFallback | null;
+  /** How each row's labels were listed to the judge. */
+  labelOrder: LabelOrder;
   createdAt: Date;
   finishedAt: Date | null;
 }
 
 const selectBenchmarkExecution = `
   SELECT uid, benchmark_uid AS "benchmarkUid", name, created_by AS "createdBy", splits, num_rows AS "numRows",
-         concurrency, evaluator_uids AS "evaluatorUids", status, error, summary, budget_usd AS "budgetUsd", budget_tokens::float8 AS "budgetTokens", cache, samples, aggregation, scoring, scoring_fallback AS "scoringFallback",
+         concurrency, evaluator_uids AS "evaluatorUids", status, error, summary, budget_usd AS "budgetUsd", budget_tokens::float8 AS "budgetTokens", cache, samples, aggregation, scoring, scoring_fallback AS "scoringFallback", label_order AS "labelOrder",
          created_at AS "createdAt", finished_at AS "finishedAt"
     FROM benchmark_executions`;
 
@@ -56,9 +58,9 @@ export async function insertBenchmarkExecution(
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO benchmark_executions
        (benchmark_uid, name, created_by, splits, num_rows, concurrency, budget_usd, budget_tokens, cache, evaluator_uids,
-        samples, aggregation, scoring, scoring_fallback)
+        samples, aggregation, scoring, scoring_fallback, label_order)
      VALUES ($1, coalesce($2, 'Execution ' || (SELECT count(*) + 1 FROM benchmark_executions WHERE benchmark_uid = $1)),
-             $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+             $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      RETURNING uid`,
     [
       e.benchmarkUid,
@@ -75,6 +77,7 @@ export async function insertBenchmarkExecution(
       e.sampling?.aggregation ?? 'majority',
       e.sampling?.scoring ?? 'answer',
       e.sampling?.scoringFallback ?? null,
+      e.sampling?.labelOrder ?? 'shuffled',
     ],
   );
   return rows[0]!.uid;

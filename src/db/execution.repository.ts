@@ -2,7 +2,7 @@
 import type { Queryable } from './pool';
 import type { StoredExecutionStatus } from '../shared/execution-contract';
 import type { RowErrorKind } from '../shared/row-errors';
-import type { Aggregation, Sampling, Scoring, ScoringFallback } from '../shared/sampling';
+import type { Aggregation, LabelOrder, Sampling, Scoring, ScoringFallback } from '../shared/sampling';
 
 export interface ExecutionRecord {
   uid: number;
@@ -30,6 +30,8 @@ export interface ExecutionRecord {
   /** How a row is scored: its answer, or the logprobs over the labels (with the fallback when there are none). */
   scoring: Scoring;
   scoringFallback: ScoringFallback | null;
+  /** How each row's labels were listed to the judge. */
+  labelOrder: LabelOrder;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -40,7 +42,8 @@ const selectExecution = `
          e.benchmark_execution_uid AS "benchmarkExecutionUid", e.split,
          e.num_rows AS "numRows", e.concurrency, e.total_rows AS "totalRows", e.last_position AS "lastPosition",
          e.status, e.error, e.budget_usd AS "budgetUsd", e.budget_tokens::float8 AS "budgetTokens", e.cache,
-         e.samples, e.aggregation, e.scoring, e.scoring_fallback AS "scoringFallback", e.created_at AS "createdAt", e.finished_at AS "finishedAt"
+         e.samples, e.aggregation, e.scoring, e.scoring_fallback AS "scoringFallback",
+         e.label_order AS "labelOrder", e.created_at AS "createdAt", e.finished_at AS "finishedAt"
     FROM evaluator_executions e JOIN prompt_versions v ON v.uid = e.prompt_version_uid`;
 
 export interface NewExecution {
@@ -78,8 +81,8 @@ export async function insertExecution(
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO evaluator_executions
        (evaluator_uid, prompt_version_uid, benchmark_execution_uid, split, num_rows, concurrency, total_rows, last_position,
-        budget_usd, budget_tokens, cache, samples, aggregation, scoring, scoring_fallback)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING uid`,
+        budget_usd, budget_tokens, cache, samples, aggregation, scoring, scoring_fallback, label_order)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING uid`,
     [
       e.evaluatorUid,
       e.promptVersionUid,
@@ -96,6 +99,7 @@ export async function insertExecution(
       e.sampling?.aggregation ?? 'majority',
       e.sampling?.scoring ?? 'answer',
       e.sampling?.scoringFallback ?? null,
+      e.sampling?.labelOrder ?? 'shuffled',
     ],
   );
   return rows[0]!.uid;
@@ -220,6 +224,8 @@ export interface RowResult {
   sampled?: { confidence: number | null; expectedScore: number | null; samples: RowSample[] };
   /** A row scored by logprobs: the probability of its score, the expected score, the distribution, its entropy. */
   distributed?: { confidence: number; expectedScore: number; distribution: ScoreDistribution; entropyBits: number };
+  /** The label scores in the order the judge saw them. */
+  labelOrder?: number[];
 }
 
 /** Probability per label score, keyed by the score (`{"0": 0.2, "1": 0.8}`). */
@@ -243,8 +249,8 @@ export async function upsertResult(q: Queryable, r: RowResult, cacheKey?: string
      INSERT INTO evaluator_results
        (execution_uid, x_uid, score, rationale, error, error_kind, prompt_tokens, completion_tokens, latency_ms, attempts,
         provider_model, cost_usd, cache_hit, cache_source_execution_uid, cache_source_x_uid, confidence,
-        expected_score, samples, distribution, entropy)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19, $20, $21)
+        expected_score, samples, distribution, entropy, label_order)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19, $20, $21, $22)
      ON CONFLICT (execution_uid, x_uid) DO UPDATE SET
        score = EXCLUDED.score, rationale = EXCLUDED.rationale, error = EXCLUDED.error, error_kind = EXCLUDED.error_kind,
        prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens,
@@ -253,7 +259,8 @@ export async function upsertResult(q: Queryable, r: RowResult, cacheKey?: string
        cache_source_execution_uid = EXCLUDED.cache_source_execution_uid,
        cache_source_x_uid = EXCLUDED.cache_source_x_uid, confidence = EXCLUDED.confidence,
        expected_score = EXCLUDED.expected_score, samples = EXCLUDED.samples,
-       distribution = EXCLUDED.distribution, entropy = EXCLUDED.entropy, updated_at = now())
+       distribution = EXCLUDED.distribution, entropy = EXCLUDED.entropy, label_order = EXCLUDED.label_order,
+       updated_at = now())
      INSERT INTO judge_cache
        (request_key, execution_uid, x_uid, score, rationale, provider_model, prompt_tokens, completion_tokens)
      SELECT $16::text, $1::int, $2::text, $3::int, $4::text, $11::text, $7::int, $8::int
@@ -281,6 +288,7 @@ export async function upsertResult(q: Queryable, r: RowResult, cacheKey?: string
       r.sampled ? JSON.stringify(r.sampled.samples) : null,
       r.distributed ? JSON.stringify(r.distributed.distribution) : null,
       r.distributed?.entropyBits ?? null,
+      r.labelOrder ?? null,
     ],
   );
 }

@@ -5,7 +5,7 @@
 import Cursor from 'pg-cursor';
 import type { Db, Queryable } from './pool';
 import type { RowSample, ScoreDistribution } from './execution.repository';
-import type { Aggregation, Scoring, ScoringFallback } from '../shared/sampling';
+import type { Aggregation, LabelOrder, Scoring, ScoringFallback } from '../shared/sampling';
 
 export interface ExportRecord {
   uid: number;
@@ -101,6 +101,7 @@ export interface ExportEvaluatorRecord {
     aggregation: Aggregation;
     scoring: Scoring;
     scoringFallback: ScoringFallback | null;
+    labelOrder: LabelOrder;
   }[];
 }
 
@@ -142,7 +143,8 @@ export async function loadExportSource(q: Queryable, benchmarkExecutionUid: numb
                                                         'promptVersionName', v.name, 'modelName', v.model_name,
                                                         'totalRows', e.total_rows, 'samples', e.samples,
                                                         'aggregation', e.aggregation, 'scoring', e.scoring,
-                                                        'scoringFallback', e.scoring_fallback) ORDER BY e.uid)
+                                                        'scoringFallback', e.scoring_fallback,
+                                                        'labelOrder', e.label_order) ORDER BY e.uid)
                         FROM evaluator_executions e JOIN prompt_versions v ON v.uid = e.prompt_version_uid
                        WHERE e.evaluator_uid = ev.uid AND e.benchmark_execution_uid = $2), '[]') AS executions
        FROM evaluators ev JOIN criteria c ON c.uid = ev.criteria_uid

@@ -1,6 +1,6 @@
 /** Reads a judge activity needs: the execution's prompt version and criteria, and rows by dataset position. */
 import type { Queryable } from './pool';
-import type { Aggregation, Scoring, ScoringFallback } from '../shared/sampling';
+import type { Aggregation, LabelOrder, Scoring, ScoringFallback } from '../shared/sampling';
 
 export interface JudgeCriteria {
   uid: number;
@@ -20,6 +20,7 @@ export interface JudgeContext {
   aggregation: Aggregation;
   scoring: Scoring;
   scoringFallback: ScoringFallback | null;
+  labelOrder: LabelOrder;
   version: {
     systemPrompt: string | null;
     userPrompt: string | null;
@@ -32,7 +33,7 @@ export interface JudgeContext {
 export async function loadJudgeContext(q: Queryable, executionUid: number): Promise<JudgeContext | undefined> {
   const { rows } = await q.query<JudgeContext>(
     `SELECT e.uid AS "executionUid", b.dataset_uid AS "datasetUid", e.cache, e.samples, e.aggregation, e.scoring,
-            e.scoring_fallback AS "scoringFallback",
+            e.scoring_fallback AS "scoringFallback", e.label_order AS "labelOrder",
             json_build_object('systemPrompt', v.system_prompt, 'userPrompt', v.user_prompt,
                               'modelName', v.model_name, 'fmHyperparameters', v.fm_hyperparameters) AS version,
             json_build_object('uid', c.uid, 'name', c.name, 'description', c.description,

@@ -258,6 +258,7 @@ export function jsonHead(header: ExportHeader) {
         samples: x.samples,
         aggregation: x.aggregation,
         scoring: x.scoring,
+        label_order: x.labelOrder,
         verdict: verdictMethod(x),
       })),
     })),

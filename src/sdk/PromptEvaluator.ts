@@ -30,6 +30,7 @@ import {
 } from '../services/client/prompt-evaluators';
 import type { Budget, ExecutionProgress, ExecutionStatus } from '../shared/execution-contract';
 import { controlEvaluatorExecution } from '../services/client/execution-control';
+import { measureVerdictFlips, type VerdictFlipOptions, type VerdictFlipReport } from '../services/client/verdict-flips';
 import { estimateEvaluatorExecution, type EstimateOptions, type ExecutionEstimate } from '../services/client/estimates';
 
 export type {
@@ -88,6 +89,15 @@ export class PromptEvaluator {
   /** Executes the evaluator against a dataset split; returns the execution uid. */
   execute(options: ExecuteOptions): Promise<number> {
     return startEvaluatorExecution(this.#client, this, options);
+  }
+
+  /**
+   * Runs the evaluator twice over `split` (the first `numRows`) — its labels listed in the criteria's order and
+   * reversed, or the two prompt `versions` — and reports how far the verdicts move: the flip rate with Wilson's 95 %
+   * interval, the mean score shift, and for label order the shift toward the first-listed label (docs/judging.md).
+   */
+  measureBias(options: VerdictFlipOptions): Promise<VerdictFlipReport> {
+    return measureVerdictFlips(this.#client, this, options);
   }
 
   /** `[status, results so far]`; status is running, completed, failed, cancelled or unknown. */

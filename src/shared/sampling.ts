@@ -29,16 +29,30 @@ export type ScoringFallback = (typeof SCORING_FALLBACKS)[number];
 /** Samples a logprob-scored row falls back to when its model returns no logprobs and `samples` is 1. */
 export const FALLBACK_SAMPLES = 5;
 
+/**
+ * The order a row's labels are listed to the judge: `shuffled` per row by a seed from its x_uid (the default: a
+ * judge's preference for the first-listed label then averages out instead of favouring one label), `fixed` as the
+ * criteria lists them, `reversed` (with `fixed`, what measuring the bias compares).
+ */
+export const LABEL_ORDERS = ['shuffled', 'fixed', 'reversed'] as const;
+export type LabelOrder = (typeof LABEL_ORDERS)[number];
+
 /** How an execution makes each row's verdict. */
 export interface Sampling {
   samples: number;
   aggregation: Aggregation;
   scoring: Scoring;
   scoringFallback: ScoringFallback | null;
+  labelOrder: LabelOrder;
 }
 
 /** How the scores of an execution were made, in words (reports, exports, the CLI). */
 export function verdictMethod(s: Sampling): string {
+  const order = { shuffled: 'labels shuffled per row', fixed: 'labels in order', reversed: 'labels reversed' };
+  return `${scoringMethod(s)}; ${order[s.labelOrder]}`;
+}
+
+function scoringMethod(s: Sampling): string {
   if (s.scoring === 'logprobs') {
     const rule = {
       majority: 'the most probable label',
@@ -50,10 +64,3 @@ export function verdictMethod(s: Sampling): string {
   }
   return s.samples > 1 ? `${s.samples} samples, ${s.aggregation}` : 'one answer';
 }
-
-export const SINGLE_SAMPLE: Sampling = {
-  samples: 1,
-  aggregation: 'majority',
-  scoring: 'answer',
-  scoringFallback: null,
-};

@@ -5,7 +5,7 @@
  * execution at once with the reason — or, with `fallback: 'samples'`, keeps its paid answer as the first sample.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidScoringError, type Judgeflow } from '../../src';
+import { InvalidJudgingOptionError, type Judgeflow } from '../../src';
 import type { JudgeServer } from '../../tools/judge-server';
 import { truthMarker } from '../../tools/simulated-judge';
 import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
@@ -135,7 +135,7 @@ describe('logprob scoring', () => {
     ]);
     expect(rows[0]!.error).toMatch(/integers 0 to 999: criteria "helpfulness" has the score -1/);
     await expect(f.evaluator.execute({ split: 'test', scoring: 'top' as 'answer' })).rejects.toThrow(
-      new InvalidScoringError('scoring', 'top', ['answer', 'logprobs']),
+      new InvalidJudgingOptionError('scoring', 'top', ['answer', 'logprobs']),
     );
     await expect(f.evaluator.execute({ split: 'test', fallback: 'answer' as 'samples' })).rejects.toThrow(
       /fallback must be one of "samples", got "answer"/,

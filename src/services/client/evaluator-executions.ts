@@ -28,7 +28,7 @@ import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-
 import type { InstanceContext, StorageContext } from '../common/context';
 import { createEvaluatorExecution, type EvaluatorRef } from '../common/evaluator-execution-records';
 import { checkNumRows, resolveBudget, resolveConcurrency, resolveSampling } from '../common/execute-options';
-import type { Aggregation, Scoring, ScoringFallback } from '../../shared/sampling';
+import type { Aggregation, LabelOrder, Scoring, ScoringFallback } from '../../shared/sampling';
 import { resolvePromptVersion } from '../common/prompt-versions';
 import type { ServiceContext } from './context';
 import { reconcileStatus, signalCancel, type ReconciledStatus } from './execution-status';
@@ -67,6 +67,11 @@ export interface ExecuteOptions {
    */
   scoring?: Scoring;
   fallback?: ScoringFallback;
+  /**
+   * How each row's labels are listed to the judge: `shuffled` per row by a seed from its x_uid (default), `fixed` as
+   * the criteria lists them, or `reversed`. The order each row saw is stored with it.
+   */
+  labelOrder?: LabelOrder;
   /** Test hook: rows per workflow run before continue-as-new. */
   pageSize?: number;
 }

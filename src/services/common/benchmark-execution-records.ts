@@ -13,7 +13,7 @@ import { countBySplit } from '../../db/dataset.repository';
 import type { Config } from '../../config';
 import type { Queryable } from '../../db/pool';
 import type { Budget } from '../../shared/execution-contract';
-import type { Aggregation, Scoring, ScoringFallback } from '../../shared/sampling';
+import type { Aggregation, LabelOrder, Scoring, ScoringFallback } from '../../shared/sampling';
 import type { StorageContext } from './context';
 
 /** A StorageContext, or the same inside a transaction (a scheduled run records its execution in one). */
@@ -51,6 +51,8 @@ export interface BenchmarkExecuteOptions {
   /** How every evaluator scores a row (see ExecuteOptions.scoring), and what it does without logprobs. */
   scoring?: Scoring;
   fallback?: ScoringFallback;
+  /** How every evaluator lists a row's labels (see ExecuteOptions.labelOrder). */
+  labelOrder?: LabelOrder;
   /** Wait for the end before returning. */
   sync?: boolean;
   /** Test hook: rows per workflow run before continue-as-new. */

@@ -6,7 +6,7 @@ import {
   InvalidAggregationError,
   InvalidConcurrencyError,
   InvalidSamplesError,
-  InvalidScoringError,
+  InvalidJudgingOptionError,
   InvalidNumRowsError,
   MAX_UID,
   ModelNotConfiguredError,
@@ -16,10 +16,12 @@ import { budgetProblem } from '../../shared/budget';
 import type { Budget } from '../../shared/execution-contract';
 import {
   AGGREGATIONS,
+  LABEL_ORDERS,
   MAX_SAMPLES,
   SCORING_FALLBACKS,
   SCORINGS,
   type Aggregation,
+  type LabelOrder,
   type Sampling,
   type Scoring,
   type ScoringFallback,
@@ -112,6 +114,7 @@ export function resolveSampling(options: {
   aggregation?: unknown;
   scoring?: unknown;
   fallback?: unknown;
+  labelOrder?: unknown;
 }): Sampling {
   const samples = options.samples ?? 1;
   if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES)
@@ -119,14 +122,18 @@ export function resolveSampling(options: {
   const aggregation = options.aggregation ?? 'majority';
   if (!AGGREGATIONS.includes(aggregation as Aggregation)) throw new InvalidAggregationError(aggregation, AGGREGATIONS);
   const scoring = options.scoring ?? 'answer';
-  if (!SCORINGS.includes(scoring as Scoring)) throw new InvalidScoringError('scoring', scoring, SCORINGS);
+  if (!SCORINGS.includes(scoring as Scoring)) throw new InvalidJudgingOptionError('scoring', scoring, SCORINGS);
   const fallback = options.fallback ?? null;
   if (fallback !== null && !SCORING_FALLBACKS.includes(fallback as ScoringFallback))
-    throw new InvalidScoringError('fallback', fallback, SCORING_FALLBACKS);
+    throw new InvalidJudgingOptionError('fallback', fallback, SCORING_FALLBACKS);
+  const labelOrder = options.labelOrder ?? 'shuffled';
+  if (!LABEL_ORDERS.includes(labelOrder as LabelOrder))
+    throw new InvalidJudgingOptionError('labelOrder', labelOrder, LABEL_ORDERS);
   return {
     samples,
     aggregation: aggregation as Aggregation,
     scoring: scoring as Scoring,
     scoringFallback: fallback as ScoringFallback | null,
+    labelOrder: labelOrder as LabelOrder,
   };
 }

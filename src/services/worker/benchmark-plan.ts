@@ -52,6 +52,7 @@ export async function planBenchmarkExecution(
             aggregation: be.aggregation,
             scoring: be.scoring,
             scoringFallback: be.scoringFallback,
+            labelOrder: be.labelOrder,
           },
         });
         if (!created) continue;
