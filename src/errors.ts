@@ -128,6 +128,9 @@ export class InvalidConcurrencyError extends ValidationError {
   }
 }
 
+/** `xUids` that are not a list of x_uids of the split. */
+export class InvalidXUidsError extends ValidationError {}
+
 /** A `samples` count that is not an integer from 1 to MAX_SAMPLES. */
 export class InvalidSamplesError extends ValidationError {
   constructor(

@@ -64,6 +64,7 @@ export type { BenchmarkProgress } from './shared/benchmark-contract';
 export type { AgreementOptions, AgreementSummary, ConfusionMatrix, IntervalKey } from './metrics/agreement';
 export type { BenchmarkSummary, EvaluatorAgreement } from './metrics/benchmark-summary';
 export type { JuryOptions, JuryReport, JurorReport } from './services/client/jury';
+export type { EscalationOptions, EscalationReport } from './services/client/escalation';
 export type { VerdictFlipOptions, VerdictFlipReport, VerdictFlipRun } from './services/client/verdict-flips';
 export { JURY_RULES, type JuryRule } from './metrics/jury';
 export type { BootstrapMethod, Interval } from './metrics/bootstrap';

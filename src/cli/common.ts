@@ -131,6 +131,7 @@ const NOUNS = {
   execution: 'follow, read, control and cancel one evaluator execution',
   connector: 'credentials for private s3:// and gs:// export destinations',
   schedule: 'run a benchmark on a schedule and gate every run',
+  review: 'rows flagged for human review (by escalation)',
 } as const;
 
 /** The `noun` command of `judgeflow noun verb`, created on first use so several modules can add verbs to it. */

@@ -17,6 +17,8 @@ export const EXAMPLES: Record<string, string> = {
   'benchmark agreement': 'benchmark agreement 1 --seed 7',
   'benchmark jury': 'benchmark jury 1 --evaluator 1 2 3 --rule weighted --weights-from dev',
   bias: 'bias 1 --split dev --num-rows 200',
+  'benchmark escalate': 'benchmark escalate 1 --from 1 --to 2 --target-accuracy 0.9 --calibration-split dev',
+  'review list': 'review list 3',
   'criteria create':
     'criteria create --benchmark 1 --name helpfulness --label "unhelpful=0:does not answer" --label "helpful=1"',
   'criteria list': 'criteria list --benchmark 1',

@@ -12,6 +12,7 @@ import { applyHelp } from './help';
 import { registerAgreementCommand } from './agreement';
 import { registerJuryCommand } from './jury';
 import { registerBiasCommand } from './bias';
+import { registerEscalationCommands } from './escalation';
 import { registerGateCommand } from './gate';
 import { registerScheduleCommands } from './schedules';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerAgreementCommand(program, cli);
   registerJuryCommand(program, cli);
   registerBiasCommand(program, cli);
+  registerEscalationCommands(program, cli);
   registerOutputCommands(program, cli);
   registerGateCommand(program, cli);
   registerScheduleCommands(program, cli);

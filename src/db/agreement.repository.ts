@@ -50,6 +50,7 @@ const agreementRowsSql = `
     JOIN evaluators ev ON ev.uid = e.evaluator_uid
     JOIN benchmarks b ON b.uid = ev.benchmark_uid
     JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.split = e.split AND d.position <= e.last_position
+     AND (e.x_uids IS NULL OR d.x_uid = ANY(e.x_uids))
     LEFT JOIN evaluator_results r ON r.execution_uid = e.uid AND r.x_uid = d.x_uid
     LEFT JOIN ground_truth g ON g.criteria_uid = ev.criteria_uid AND g.x_uid = d.x_uid
    WHERE e.benchmark_execution_uid = $1

@@ -57,6 +57,8 @@ export interface NewExecution {
   budgetTokens?: number;
   cache?: boolean;
   sampling?: Sampling;
+  /** Only these datapoints of the split (all when not given). */
+  xUids?: string[];
 }
 
 /** The rows an execution covers: the first `numRows` of the split in dataset order (all when not given). */
@@ -65,13 +67,33 @@ export async function splitExtent(
   datasetUid: number,
   split: string,
   numRows: number | undefined,
+  xUids?: string[],
 ): Promise<{ totalRows: number; lastPosition: number | null }> {
   const { rows } = await q.query<{ total: number; last: number | null }>(
     `SELECT count(*)::int AS total, max(position) AS last FROM (
-       SELECT position FROM datapoints WHERE dataset_uid = $1 AND split = $2 ORDER BY position LIMIT $3) r`,
-    [datasetUid, split, numRows ?? null],
+       SELECT position FROM datapoints
+        WHERE dataset_uid = $1 AND split = $2 AND ($4::text[] IS NULL OR x_uid = ANY($4::text[]))
+        ORDER BY position LIMIT $3) r`,
+    [datasetUid, split, numRows ?? null, xUids ?? null],
   );
   return { totalRows: rows[0]?.total ?? 0, lastPosition: rows[0]?.last ?? null };
+}
+
+/** Which of `xUids` are not datapoints of the split (at most `limit` of them, in the order given). */
+export async function xUidsNotInSplit(
+  q: Queryable,
+  datasetUid: number,
+  split: string,
+  xUids: string[],
+  limit = 5,
+): Promise<{ missing: string[]; count: number }> {
+  const { rows } = await q.query<{ missing: string[] | null; count: number }>(
+    `SELECT (array_agg(x ORDER BY i))[1:$4] AS missing, count(*)::int AS count
+       FROM unnest($3::text[]) WITH ORDINALITY AS u(x, i)
+      WHERE NOT EXISTS (SELECT 1 FROM datapoints d WHERE d.dataset_uid = $1 AND d.split = $2 AND d.x_uid = u.x)`,
+    [datasetUid, split, xUids, limit],
+  );
+  return { missing: rows[0]?.missing ?? [], count: rows[0]?.count ?? 0 };
 }
 
 export async function insertExecution(
@@ -81,8 +103,8 @@ export async function insertExecution(
   const { rows } = await q.query<{ uid: number }>(
     `INSERT INTO evaluator_executions
        (evaluator_uid, prompt_version_uid, benchmark_execution_uid, split, num_rows, concurrency, total_rows, last_position,
-        budget_usd, budget_tokens, cache, samples, aggregation, scoring, scoring_fallback, label_order)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING uid`,
+        budget_usd, budget_tokens, cache, samples, aggregation, scoring, scoring_fallback, label_order, x_uids)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING uid`,
     [
       e.evaluatorUid,
       e.promptVersionUid,
@@ -100,6 +122,7 @@ export async function insertExecution(
       e.sampling?.scoring ?? 'answer',
       e.sampling?.scoringFallback ?? null,
       e.sampling?.labelOrder ?? 'shuffled',
+      e.xUids ?? null,
     ],
   );
   return rows[0]!.uid;
@@ -196,6 +219,7 @@ export async function datapointPage(
        JOIN benchmarks b ON b.uid = ev.benchmark_uid
        JOIN datapoints d ON d.dataset_uid = b.dataset_uid AND d.split = e.split
       WHERE e.uid = $1 AND d.position > $2 AND d.position <= e.last_position
+        AND (e.x_uids IS NULL OR d.x_uid = ANY(e.x_uids))
       ORDER BY d.position LIMIT $3`,
     [executionUid, afterPosition, limit + 1],
   );

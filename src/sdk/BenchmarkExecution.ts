@@ -13,6 +13,11 @@ import {
 import { exportBenchmarkExecution, type ExportOptions } from '../services/client/exports';
 import { benchmarkExecutionAgreement } from '../services/client/agreement';
 import { benchmarkExecutionJury, type JuryOptions, type JuryReport } from '../services/client/jury';
+import {
+  escalateBenchmarkExecution,
+  type EscalationOptions,
+  type EscalationReport,
+} from '../services/client/escalation';
 import { compareBenchmarkExecutions, type BenchmarkComparison } from '../services/common/comparison';
 import {
   gateBenchmarkExecution,
@@ -105,6 +110,15 @@ export class BenchmarkExecution {
    */
   jury(options: JuryOptions): Promise<JuryReport> {
     return benchmarkExecutionJury(this.#client, this.benchmarkExecutionUid, options);
+  }
+
+  /**
+   * A cascade: the rows evaluator `from` judged below a confidence threshold (given, or chosen on `calibrationSplit`
+   * to reach `targetAccuracy`) are judged again by evaluator `to`, and flagged for review where the two disagree if
+   * asked; reports the share escalated, agreement before and after, and each stage's cost (docs/judging.md).
+   */
+  escalate(options: EscalationOptions): Promise<EscalationReport> {
+    return escalateBenchmarkExecution(this.#client, this.benchmarkExecutionUid, options);
   }
 
   /**

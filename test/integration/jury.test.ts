@@ -5,10 +5,9 @@
  * split let a strong juror outvote two weak ones. The command line prints the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Benchmark, BenchmarkExecution, InvalidJuryError, type Judgeflow, type JuryReport } from '../../src';
-import { truthMarker } from '../../tools/simulated-judge';
+import { BenchmarkExecution, InvalidJuryError, type Judgeflow, type JuryReport } from '../../src';
 import { runCli } from '../support/cli';
-import { uniqueName } from '../support/context';
+import { labelledBenchmark } from '../support/labelled-benchmark';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
 
 let stack: JudgedClient;
@@ -23,70 +22,12 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/**
- * A benchmark over `rows` datapoints (the first `devRows` in split dev, the rest test), binary ground truth
- * position % 2 carried in each datapoint for the simulated judges, and one evaluator per model, all of one criteria.
- */
-async function juryBenchmark(rows: number, devRows: number, models: string[]) {
-  return jf.db.withTransaction(async (c) => {
-    const one = async (sql: string, values: unknown[]) => (await c.query<{ uid: number }>(sql, values)).rows[0]!.uid;
-    const dataset = await one(`INSERT INTO datasets (name, columns) VALUES ($1, '["response"]') RETURNING uid`, [
-      uniqueName('jury'),
-    ]);
-    await c.query(
-      `INSERT INTO datapoints (dataset_uid, x_uid, split, position, data)
-       SELECT $1, 'row-' || i, CASE WHEN i < $3 THEN 'dev' ELSE 'test' END, i,
-              jsonb_build_object('response', 'answer ' || i || ' ' || CASE WHEN i % 2 = 0 THEN $4 ELSE $5 END)
-         FROM generate_series(0, $2::int - 1) AS i`,
-      [dataset, rows, devRows, truthMarker(0), truthMarker(1)],
-    );
-    const benchmark = await one(`INSERT INTO benchmarks (name, dataset_uid) VALUES ($1, $2) RETURNING uid`, [
-      uniqueName('jury'),
-      dataset,
-    ]);
-    const criteria = await one(`INSERT INTO criteria (benchmark_uid, name) VALUES ($1, 'correct') RETURNING uid`, [
-      benchmark,
-    ]);
-    await c.query(
-      `INSERT INTO criteria_labels (criteria_uid, name, score, position) VALUES ($1, 'no', 0, 0), ($1, 'yes', 1, 1)`,
-      [criteria],
-    );
-    await c.query(
-      `INSERT INTO ground_truth (criteria_uid, dataset_uid, x_uid, score)
-       SELECT $1, $2, 'row-' || i, i % 2 FROM generate_series(0, $3::int - 1) AS i`,
-      [criteria, dataset, rows],
-    );
-    const evaluators: number[] = [];
-    for (const [i, model] of models.entries()) {
-      const workflow = await one(`INSERT INTO prompt_workflows DEFAULT VALUES RETURNING uid`, []);
-      await c.query(
-        `INSERT INTO prompt_versions (prompt_workflow_uid, name, user_prompt, model_name) VALUES ($1, 'v1', '{{response}}', $2)`,
-        [workflow, model],
-      );
-      evaluators.push(
-        await one(
-          `INSERT INTO evaluators (type, benchmark_uid, criteria_uid, name, prompt_workflow_uid)
-           VALUES ('prompt', $1, $2, $3, $4) RETURNING uid`,
-          [benchmark, criteria, `juror ${i + 1}`, workflow],
-        ),
-      );
-    }
-    return { benchmark, evaluators };
-  });
-}
-
-async function runJury(rows: number, devRows: number, models: string[]) {
-  const { benchmark, evaluators } = await juryBenchmark(rows, devRows, models);
-  const splits = devRows > 0 ? ['dev', 'test'] : ['test'];
-  const x = await (await Benchmark.get(benchmark, jf)).execute({ splits, sync: true, concurrency: 16 });
-  return { x, evaluators };
-}
-
 const accuracyOf = (r: JuryReport) => ({ jury: r.jury.accuracy!, jurors: r.jurors.map((j) => j.agreement.accuracy!) });
 
 describe('juries', () => {
   it('three independent 70 % jurors: the majority is right about 78 % of the time, and they count as 3 votes', async () => {
-    const { x, evaluators } = await runJury(
+    const { x, evaluators } = await labelledBenchmark(
+      jf,
       400,
       0,
       ['a', 'b', 'c'].map((s) => `local-judge:accuracy=0.7:seed=${s}`),
@@ -106,7 +47,8 @@ describe('juries', () => {
   });
 
   it('three jurors whose errors coincide are one vote: no better than each', async () => {
-    const { x, evaluators } = await runJury(
+    const { x, evaluators } = await labelledBenchmark(
+      jf,
       200,
       0,
       ['m1', 'm2', 'm3'].map((m) => `local-judge:accuracy=0.7:seed=same:${m}`),
@@ -125,7 +67,7 @@ describe('juries', () => {
       'local-judge:accuracy=0.6:seed=w1',
       'local-judge:accuracy=0.6:seed=w2',
     ];
-    const { x, evaluators } = await runJury(600, 200, models);
+    const { x, evaluators } = await labelledBenchmark(jf, 600, 200, models);
     const plain = await x.jury({ evaluatorUids: evaluators });
     const weighted = await x.jury({ evaluatorUids: evaluators, rule: 'weighted', weightsFrom: 'dev' });
     expect(weighted.jury.compared).toBe(400);
@@ -137,7 +79,7 @@ describe('juries', () => {
   });
 
   it('refuses a jury it cannot form, naming what is wrong', async () => {
-    const { x, evaluators } = await runJury(4, 0, ['local-judge', 'local-judge:latency=1']);
+    const { x, evaluators } = await labelledBenchmark(jf, 4, 0, ['local-judge', 'local-judge:latency=1']);
     await expect(x.jury({ evaluatorUids: [evaluators[0]!] })).rejects.toThrow(/at least two distinct evaluators/);
     await expect(x.jury({ evaluatorUids: [evaluators[0]!, 999_999] })).rejects.toThrow(
       /evaluator 999999 is not an evaluator of benchmark \d+; its evaluators: \d+, \d+/,
@@ -152,7 +94,8 @@ describe('juries', () => {
   });
 
   it('from the command line: benchmark jury prints each juror, the jury and the independent votes', async () => {
-    const { x, evaluators } = await runJury(
+    const { x, evaluators } = await labelledBenchmark(
+      jf,
       60,
       0,
       ['p', 'q', 'r'].map((s) => `local-judge:accuracy=0.7:seed=cli-${s}`),

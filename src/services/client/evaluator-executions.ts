@@ -2,7 +2,7 @@
  * Evaluator executions, each client-side use case once: start (validate, record and run its workflow), read
  * status and results, list, live progress, cancel. The SDK and the CLI call these.
  */
-import { JudgeflowError, NotFoundError, UnknownSplitError } from '../../errors';
+import { InvalidXUidsError, JudgeflowError, NotFoundError, UnknownSplitError, show } from '../../errors';
 import { findBenchmark } from '../../db/benchmark.repository';
 import { countBySplit } from '../../db/dataset.repository';
 import {
@@ -11,6 +11,7 @@ import {
   finishExecution,
   listExecutions,
   listResults,
+  xUidsNotInSplit,
   type ExecutionRecord,
   type RowSample,
   type ScoreDistribution,
@@ -27,7 +28,13 @@ import { evaluatorExecutionWorkflowId, workflowUrl } from '../../shared/workflow
 import { startWorkflow, workflowHandle as handleOf } from '../../temporal/start-workflow';
 import type { InstanceContext, StorageContext } from '../common/context';
 import { createEvaluatorExecution, type EvaluatorRef } from '../common/evaluator-execution-records';
-import { checkNumRows, resolveBudget, resolveConcurrency, resolveSampling } from '../common/execute-options';
+import {
+  checkNumRows,
+  checkXUids,
+  resolveBudget,
+  resolveConcurrency,
+  resolveSampling,
+} from '../common/execute-options';
 import type { Aggregation, LabelOrder, Scoring, ScoringFallback } from '../../shared/sampling';
 import { resolvePromptVersion } from '../common/prompt-versions';
 import type { ServiceContext } from './context';
@@ -72,6 +79,8 @@ export interface ExecuteOptions {
    * the criteria lists them, or `reversed`. The order each row saw is stored with it.
    */
   labelOrder?: LabelOrder;
+  /** Only these datapoints of the split, by x_uid (e.g. the rows to escalate); every row when not given. */
+  xUids?: string[];
   /** Test hook: rows per workflow run before continue-as-new. */
   pageSize?: number;
 }
@@ -133,6 +142,15 @@ export async function startEvaluatorExecution(
   const version = await resolvePromptVersion(ctx.db, evaluator.promptWorkflowUid, options.versionName);
   const budget = resolveBudget(ctx.config, options.budget, version.modelName);
   const sampling = resolveSampling(options);
+  checkXUids(options.xUids);
+  if (options.xUids) {
+    const { missing, count } = await xUidsNotInSplit(ctx.db, benchmark.datasetUid, split, options.xUids);
+    if (count > 0)
+      throw new InvalidXUidsError(
+        `${count} of the xUids are not datapoints of split ${show(split)}: ${missing.map((x) => show(x)).join(', ')}` +
+          (count > missing.length ? ', …' : ''),
+      );
+  }
   const created = await createEvaluatorExecution(ctx.db, ctx.config, {
     evaluator,
     datasetUid: benchmark.datasetUid,
@@ -143,6 +161,7 @@ export async function startEvaluatorExecution(
     budget,
     cache: options.cache ?? ctx.config.spend.cache,
     sampling,
+    xUids: options.xUids,
   });
   if (!created) throw new UnknownSplitError(split, Object.keys(await countBySplit(ctx.db, benchmark.datasetUid)));
   const { executionUid } = created;

@@ -140,7 +140,8 @@ export async function benchmarkExecutionJury(
   };
 }
 
-async function resolveJurors(ctx: StorageContext, benchmarkUid: number, evaluatorUids: unknown) {
+/** `evaluatorUids` as evaluators of the benchmark that judge one criteria (InvalidJuryError otherwise). */
+export async function resolveJurors(ctx: StorageContext, benchmarkUid: number, evaluatorUids: unknown) {
   if (!Array.isArray(evaluatorUids) || new Set(evaluatorUids).size < 2)
     throw new InvalidJuryError(`a jury needs at least two distinct evaluators, got ${show(evaluatorUids)}`);
   const evaluators = await listEvaluators(ctx.db, benchmarkUid);

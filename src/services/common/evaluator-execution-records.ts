@@ -31,6 +31,8 @@ export interface NewEvaluatorExecution {
   budget?: Budget;
   cache?: boolean;
   sampling?: Sampling;
+  /** Only these datapoints of the split. */
+  xUids?: string[];
 }
 
 export interface CreatedEvaluatorExecution {
@@ -51,7 +53,7 @@ export async function createEvaluatorExecution(
 ): Promise<CreatedEvaluatorExecution | null> {
   const { version } = e;
   checkModelAllowed(config, version.modelName);
-  const extent = await splitExtent(q, e.datasetUid, e.split, e.numRows);
+  const extent = await splitExtent(q, e.datasetUid, e.split, e.numRows, e.xUids);
   if (extent.totalRows === 0) return null;
   const executionUid = await insertExecution(q, {
     evaluatorUid: e.evaluator.evaluatorUid,
@@ -64,6 +66,7 @@ export async function createEvaluatorExecution(
     budgetTokens: e.budget?.maxTokens,
     cache: e.cache,
     sampling: e.sampling,
+    xUids: e.xUids,
     ...extent,
   });
   return { executionUid, promptVersionName: version.name, modelName: version.modelName, totalRows: extent.totalRows };

@@ -6,6 +6,8 @@ import {
   InvalidAggregationError,
   InvalidConcurrencyError,
   InvalidSamplesError,
+  InvalidXUidsError,
+  show,
   InvalidJudgingOptionError,
   InvalidNumRowsError,
   MAX_UID,
@@ -93,6 +95,25 @@ export function resolveBudget(config: Config, budget: unknown, modelName: string
     ...(maxCostUsd !== undefined && { maxCostUsd }),
     ...(maxTokens !== undefined && { maxTokens }),
   };
+}
+
+/** The most datapoints an execution may name by x_uid. */
+export const MAX_X_UIDS = 100_000;
+
+/** `xUids`, when given: distinct non-empty strings, at least one and at most MAX_X_UIDS. */
+export function checkXUids(xUids: unknown): asserts xUids is string[] | undefined {
+  if (xUids === undefined) return;
+  if (
+    !Array.isArray(xUids) ||
+    xUids.length === 0 ||
+    xUids.length > MAX_X_UIDS ||
+    !xUids.every((x) => typeof x === 'string' && x.length > 0) ||
+    new Set(xUids).size !== xUids.length
+  )
+    throw new InvalidXUidsError(
+      `xUids must be 1 to ${MAX_X_UIDS} distinct, non-empty x_uids, got ${show(Array.isArray(xUids) ? xUids.slice(0, 5) : xUids)}` +
+        (Array.isArray(xUids) && xUids.length > 5 ? ` (${xUids.length} in all)` : ''),
+    );
 }
 
 /** How a model's samples are asked for: one request with `n` (the default), or one request each (JUDGEFLOW_MODELS). */
