@@ -1,8 +1,9 @@
 /**
  * Chaos: workers die. (1) One worker SIGKILLed at random moments several times during one execution and started
  * again each time; (2) two workers on one task queue, one killed for good; (3) a worker killed while a benchmark
- * execution runs its evaluator executions. Afterwards PostgreSQL must hold exactly one result per row, and the
- * model must have been called again only for rows that were in flight at a kill.
+ * execution runs its evaluator executions; (4) a worker killed while rows are judged five times each, one request per
+ * sample. Afterwards PostgreSQL must hold exactly one result per row (and one stored sample per sample), and the
+ * model must have been called again only for rows (samples) that were in flight at a kill.
  */
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { Benchmark } from '../../src/sdk/Benchmark';
@@ -31,13 +32,14 @@ afterAll(async () => {
   await judge?.close();
 });
 
-async function startWorker(): Promise<WorkerProcess> {
+async function startWorker(env: Record<string, string> = {}): Promise<WorkerProcess> {
   const w = await spawnWorkerProcess({
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: taskQueue,
     OPENAI_BASE_URL: judge.url,
     OPENAI_API_KEY: 'test-key',
+    ...env,
   });
   workers.push(w);
   return w;
@@ -147,4 +149,36 @@ it("a worker SIGKILLed during a benchmark execution's evaluator executions: the 
     duplicated,
     extraCalls: judge.stats().requests - rows * children.length,
   });
+}, 300_000);
+
+it('a worker SIGKILLed while rows are judged by five samples, one request each: every sample stored once', async () => {
+  const rows = scale(120, 300);
+  const concurrency = 8;
+  const model = 'local-judge:latency=250:accuracy=0.7';
+  const env = { JUDGEFLOW_MODELS: JSON.stringify({ [model]: { sampling: 'requests' } }) };
+  const f = await createEvaluatorFixture(jf, { rows, modelName: model });
+  let worker = await startWorker(env);
+  judge.resetStats();
+  const uid = await f.evaluator.execute({ split: 'test', concurrency, samples: 5 });
+  const inFlightAtKills: number[] = [];
+  for (const share of [0.3, 0.6]) {
+    await waitUntil(`${share * rows} rows are done`, async () => (await done(uid)) >= share * rows, 120_000);
+    inFlightAtKills.push((await f.evaluator.getExecutionProgress(uid)).inFlight);
+    await worker.kill();
+    worker = await startWorker(env);
+  }
+  const [status] = await f.evaluator.pollExecutionResult(uid, { sync: true });
+  expect(status).toBe('completed');
+  expect(await accountRows(jf.db, uid)).toMatchObject({ results: rows, scored: rows, lost: 0, duplicated: 0 });
+  const { rows: samples } = await jf.db.query<{ n: number; rows: number; full: number }>(
+    `SELECT count(*)::int AS n, count(DISTINCT x_uid)::int AS rows,
+            (SELECT count(*)::int FROM evaluator_results WHERE execution_uid = $1 AND json_array_length(samples) = 5) AS full
+       FROM evaluator_samples WHERE execution_uid = $1 AND score IS NOT NULL`,
+    [uid],
+  );
+  expect(samples[0]).toEqual({ n: rows * 5, rows, full: rows });
+  // A sample is asked again only when its own request was in flight at a kill: at most the window's five per row.
+  const extra = judge.stats().choices - rows * 5;
+  expect(extra).toBeGreaterThanOrEqual(0);
+  expect(extra).toBeLessThanOrEqual(2 * concurrency * 5);
 }, 300_000);
