@@ -12,6 +12,7 @@ import { truthMarker } from '../../tools/simulated-judge';
 import { runCli } from '../support/cli';
 import { createEvaluatorFixture, type EvaluatorFixture } from '../support/fixtures';
 import { startJudgedClient, type JudgedClient } from '../support/judged-client';
+import { waitUntil } from '../support/results';
 
 let stack: JudgedClient;
 let jf: Judgeflow;
@@ -217,6 +218,32 @@ describe('self-consistency', () => {
     } finally {
       judge.configure({ malformed: undefined });
     }
+  });
+
+  it('a budget counts every sample: it pauses mid-run, and a raise finishes with each sample bought once', async () => {
+    const f = await truthFixture(30, 'local-judge:accuracy=0.7:seed=budget:latency=50');
+    judge.resetStats();
+    // Five samples of one row cost about 5 × 27 completion tokens on top of its prompt: this is some ten rows.
+    const uid = await f.evaluator.execute({ split: 'test', samples: 5, concurrency: 3, budget: { maxTokens: 3_000 } });
+    await waitUntil('the budget pauses it', async () => {
+      const p = await f.evaluator.getExecutionProgress(uid);
+      return p.paused?.by === 'budget' && p.inFlight === 0;
+    });
+    const paused = await f.evaluator.getExecutionProgress(uid);
+    expect(paused.done).toBeGreaterThan(0);
+    expect(paused.done).toBeLessThan(30);
+    expect(paused.spend.tokens).toBeLessThanOrEqual(3_000);
+    // The spend the workflow counts is every sample's: the stored rows' tokens sum to it.
+    const { rows: spent } = await jf.db.query<{ tokens: number }>(
+      `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0)::int AS tokens FROM evaluator_results WHERE execution_uid = $1`,
+      [uid],
+    );
+    expect(paused.spend.tokens).toBe(spent[0]!.tokens);
+    await f.evaluator.setExecutionBudget(uid, { maxTokens: 1_000_000 });
+    const [status] = await f.evaluator.pollExecutionResult(uid, { sync: true });
+    expect(status).toBe('completed');
+    expect(judge.stats().choices).toBe(30 * 5);
+    expect(await sampleCount(uid)).toEqual({ n: 150, scored: 150 });
   });
 
   it('a re-run with the cache reuses every sample and calls the model zero times', async () => {
