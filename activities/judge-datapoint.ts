@@ -13,13 +13,11 @@ import type { Config } from '../src/config';
 import type { Db } from '../src/db/pool';
 import { isDatabaseUnavailable } from '../src/db/errors';
 import { findCachedAnswer } from '../src/db/judge-cache.repository';
-import { UnusableAnswerError } from '../src/llm/answer-errors';
 import { requestHyperparameters } from '../src/llm/answer-schema';
 import type { JudgeClient } from '../src/llm/judge';
 import { orderLabels } from '../src/llm/label-order';
 import { buildJudgeMessages } from '../src/llm/messages';
 import { modelClients } from '../src/llm/model-clients';
-import { parseJudgeCompletion } from '../src/llm/parse-answer';
 import { LLM_FATAL } from '../src/llm/provider-errors';
 import { requestKey } from '../src/llm/request-key';
 import { workerModelProblem } from '../src/services/worker/model-access';
@@ -32,7 +30,7 @@ import { judgeSamples } from './judge-samples';
 import { callModel, type CallContext } from './model-call';
 import { RowStops } from './row-stops';
 import { rowResults } from './row-results';
-import { retryOrRowError } from './unusable-answer';
+import { parseOrRetry } from './unusable-answer';
 import { createSharedRateLimit, type ModelCall } from './shared-rate-limit';
 import { createStoredOutcomes } from './stored-outcomes';
 
@@ -162,13 +160,9 @@ async function judge(
   if ('gaveUp' in outcome) return results.error(outcome.gaveUp.message, outcome.gaveUp.kind);
   const { answer } = outcome;
 
-  let parsed;
-  try {
-    parsed = parseJudgeCompletion(answer, ctx.criteria);
-  } catch (err) {
-    if (!(err instanceof UnusableAnswerError)) throw err;
-    return retryOrRowError(results, attempt, err, answer);
-  }
+  const read = parseOrRetry(results, attempt, answer, ctx.criteria);
+  if ('unusable' in read) return read.unusable;
+  const { parsed } = read;
   // The result, and the request cache's answer for this request when it has none yet, in one round trip.
   return results.scored(answer, parsed, key);
 }

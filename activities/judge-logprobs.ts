@@ -7,8 +7,6 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { loadSamples, upsertSamples } from '../src/db/sample.repository';
-import { UnusableAnswerError } from '../src/llm/answer-errors';
-import { parseJudgeCompletion } from '../src/llm/parse-answer';
 import { LLM_FATAL } from '../src/llm/provider-errors';
 import { MAX_LOGPROB_SCORE, readScoreLogprobs, TOP_LOGPROBS } from '../src/llm/score-logprobs';
 import { distributionVerdict } from '../src/metrics/score-distribution';
@@ -17,7 +15,7 @@ import { FALLBACK_SAMPLES } from '../src/shared/sampling';
 import { retryWhileDatabaseUnavailable } from './database-retry';
 import { judgeSamples, samplesOf, type SampledRow } from './judge-samples';
 import { callModel } from './model-call';
-import { retryOrRowError } from './unusable-answer';
+import { parseOrRetry, retryOrRowError } from './unusable-answer';
 
 const fatal = (message: string) => ApplicationFailure.create({ message, type: LLM_FATAL, nonRetryable: true });
 
@@ -43,13 +41,9 @@ export async function judgeByLogprobs(row: SampledRow): Promise<JudgeDatapointRe
   const outcome = await callModel(callContext, row.client, call);
   if ('gaveUp' in outcome) return results.error(outcome.gaveUp.message, outcome.gaveUp.kind);
   const { answer } = outcome;
-  let parsed;
-  try {
-    parsed = parseJudgeCompletion(answer, ctx.criteria);
-  } catch (err) {
-    if (!(err instanceof UnusableAnswerError)) throw err;
-    return retryOrRowError(results, attempt, err, answer);
-  }
+  const read = parseOrRetry(results, attempt, answer, ctx.criteria);
+  if ('unusable' in read) return read.unusable;
+  const { parsed } = read;
   const choice = answer.choices[0];
   const reading = readScoreLogprobs(choice?.content ?? answer.content, choice?.logprobs, labels);
   if ('missing' in reading) {

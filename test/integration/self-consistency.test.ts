@@ -275,16 +275,9 @@ describe('self-consistency', () => {
   it('from the command line: --samples and --aggregation run it, the results show how many samples agree', async () => {
     const f = await truthFixture(6, 'local-judge:accuracy=0.7:seed=cli');
     const cli = (...args: string[]) => runCli(jf.config.temporal.taskQueue, args);
-    const run = await cli(
-      'evaluator',
-      'execute',
-      String(f.evaluatorUid),
-      '--split',
-      'test',
-      '--samples',
-      '3',
-      '--sync',
-    );
+    const execute = (...flags: string[]) =>
+      cli('evaluator', 'execute', String(f.evaluatorUid), '--split', 'test', ...flags);
+    const run = await execute('--samples', '3', '--sync');
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\bagree\b/);
@@ -293,35 +286,17 @@ describe('self-consistency', () => {
     const status = await cli('execution', 'status', String(uid));
     expect(status.stdout).toMatch(/verdict:\s+3 samples, majority/);
 
-    const tooMany = await cli('evaluator', 'execute', String(f.evaluatorUid), '--split', 'test', '--samples', '21');
+    const tooMany = await execute('--samples', '21');
     expect(tooMany.code).not.toBe(0);
     expect(tooMany.stderr).toMatch(/samples must be an integer from 1 to 20, got 21/);
-    const badRule = await cli(
-      'evaluator',
-      'execute',
-      String(f.evaluatorUid),
-      '--split',
-      'test',
-      '--aggregation',
-      'mode',
-    );
+    const badRule = await execute('--aggregation', 'mode');
     expect(badRule.code).not.toBe(0);
     expect(badRule.stderr).toMatch(
       /--aggregation <rule>' argument 'mode' is invalid. Allowed choices are majority, median, mean/,
     );
 
-    const estimate = await cli(
-      'evaluator',
-      'execute',
-      String(f.evaluatorUid),
-      '--split',
-      'test',
-      '--samples',
-      '4',
-      '--dry-run',
-      '--json',
-    );
-    const one = await cli('evaluator', 'execute', String(f.evaluatorUid), '--split', 'test', '--dry-run', '--json');
+    const estimate = await execute('--samples', '4', '--dry-run', '--json');
+    const one = await execute('--dry-run', '--json');
     const [four, single] = [JSON.parse(estimate.stdout), JSON.parse(one.stdout)];
     // One request with n: the prompt once, four answers.
     expect(four.samples).toBe(4);
