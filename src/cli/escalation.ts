@@ -3,19 +3,11 @@
  * `judgeflow review list` (the rows flagged for human review). docs/judging.md, "Escalation".
  */
 import type { Command } from 'commander';
-import { reviewFlagsOf } from '../services/client/escalation';
+import { reviewFlagsOf, type EscalationOptions } from '../services/client/escalation';
 import { BenchmarkExecution } from '../sdk/BenchmarkExecution';
 import { Cli, fields, noun, positiveInt, ratio, table, uid, withInterval, WAIT_HELP, type WaitOption } from './common';
 
-type EscalateFlags = {
-  from: number;
-  to: number;
-  threshold?: number;
-  targetAccuracy?: number;
-  calibrationSplit?: string;
-  flagForReview?: boolean;
-  concurrency?: number;
-} & WaitOption;
+type EscalateFlags = EscalationOptions & WaitOption;
 
 const fraction = (v: string) => {
   const n = Number(v);

@@ -109,6 +109,10 @@ describe('escalation', () => {
     await expect(x.escalate({ from: cheap, to: strong })).rejects.toThrow(
       /exactly one of threshold and targetAccuracy/,
     );
+    // Regression: the same evaluator twice was refused as "a jury needs …".
+    await expect(x.escalate({ from: cheap, to: cheap, threshold: 0.5 })).rejects.toThrow(
+      /^escalation needs at least two distinct evaluators/,
+    );
     await expect(x.escalate({ from: cheap, to: strong, targetAccuracy: 0.9 })).rejects.toThrow(
       /needs calibrationSplit/,
     );

@@ -67,7 +67,7 @@ export async function escalateBenchmarkExecution(
   options: EscalationOptions,
 ): Promise<EscalationReport> {
   const execution = await requireBenchmarkExecution(ctx, benchmarkExecutionUid);
-  const [cheap, judge] = await resolveJurors(ctx, execution.benchmarkUid, [options.from, options.to]);
+  const [cheap, judge] = await resolveJurors(ctx, execution.benchmarkUid, [options.from, options.to], 'escalation');
   if (judge!.promptWorkflowUid === null)
     throw new ValidationError(`evaluator ${judge!.evaluatorUid} is not a prompt evaluator: it cannot judge rows`);
   const strong = { ...judge!, promptWorkflowUid: judge!.promptWorkflowUid };
@@ -100,10 +100,8 @@ export async function escalateBenchmarkExecution(
   const escalate = (r: CascadeRow) => r.score === null || threshold === null || (r.confidence ?? 0) < threshold;
   const up = covered.filter(escalate);
 
-  const bySplit = new Map<string, string[]>();
-  for (const r of up) bySplit.set(r.split, [...(bySplit.get(r.split) ?? []), r.xUid]);
   const executions: EscalationReport['executions'] = [];
-  for (const [split, xUids] of bySplit) {
+  for (const [split, xUids] of xUidsBySplit(up)) {
     const executionUid = await startEvaluatorExecution(ctx, strong, {
       split,
       xUids,
@@ -151,6 +149,17 @@ export async function escalateBenchmarkExecution(
 export async function reviewFlagsOf(ctx: ServiceContext, executionUid: number) {
   await requireEvaluatorExecution(ctx, executionUid);
   return listReviewFlags(ctx.db, executionUid);
+}
+
+/** The rows' x_uids per split, in row order. */
+function xUidsBySplit(rows: CascadeRow[]): Map<string, string[]> {
+  const bySplit = new Map<string, string[]>();
+  for (const r of rows) {
+    const xUids = bySplit.get(r.split) ?? [];
+    if (!xUids.length) bySplit.set(r.split, xUids);
+    xUids.push(r.xUid);
+  }
+  return bySplit;
 }
 
 function checkOptions(o: EscalationOptions, splits: string[], rows: CascadeRow[], cheap: number) {

@@ -140,10 +140,18 @@ export async function benchmarkExecutionJury(
   };
 }
 
-/** `evaluatorUids` as evaluators of the benchmark that judge one criteria (InvalidJuryError otherwise). */
-export async function resolveJurors(ctx: StorageContext, benchmarkUid: number, evaluatorUids: unknown) {
+/**
+ * `evaluatorUids` as evaluators of the benchmark that judge one criteria (InvalidJuryError otherwise); `what` names
+ * the panel in the error (a jury, or an escalation's two judges).
+ */
+export async function resolveJurors(
+  ctx: StorageContext,
+  benchmarkUid: number,
+  evaluatorUids: unknown,
+  what = 'a jury',
+) {
   if (!Array.isArray(evaluatorUids) || new Set(evaluatorUids).size < 2)
-    throw new InvalidJuryError(`a jury needs at least two distinct evaluators, got ${show(evaluatorUids)}`);
+    throw new InvalidJuryError(`${what} needs at least two distinct evaluators, got ${show(evaluatorUids)}`);
   const evaluators = await listEvaluators(ctx.db, benchmarkUid);
   const jurors = evaluatorUids.map((uid) => {
     const e = evaluators.find((x) => x.evaluatorUid === uid);
